@@ -1,0 +1,37 @@
+"""The Store interface and the factory that picks a backend from the `store` setting."""
+
+from __future__ import annotations
+
+from kg.config import Config
+from kg.store.base import (
+    LoadReport,
+    LoadSource,
+    QueryResult,
+    Store,
+    StoreError,
+    StoreLockedError,
+    View,
+    check_graph_iri,
+    default_graph_for,
+)
+from kg.store.oxigraph import DiskStore, MemoryStore
+from kg.store.remote import RemoteStore, check_remote_url
+
+__all__ = [
+    "DiskStore", "LoadReport", "LoadSource", "MemoryStore", "QueryResult", "RemoteStore",
+    "Store", "StoreError", "StoreLockedError", "View", "check_graph_iri", "default_graph_for",
+    "open_store",
+]
+
+
+def open_store(config: Config) -> Store:
+    """`memory`, an http(s) URL (remote SPARQL server), or a directory (embedded Oxigraph)."""
+    location = config.store
+    if location == "memory":
+        return MemoryStore()
+    if location.startswith(("http://", "https://")):
+        return RemoteStore(check_remote_url(location), query_url=config.remote_query_url,
+                           update_url=config.remote_update_url,
+                           store_url=config.remote_store_url,
+                           timeout=config.query_timeout + 5)
+    return DiskStore(location)

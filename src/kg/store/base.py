@@ -1,0 +1,134 @@
+"""The one Store interface every backend implements, and what its operations report."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+import pyoxigraph as ox
+
+from kg.namespaces import LOADED_GRAPH_PREFIX
+from kg.rdf_formats import RdfFormatInfo
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+View = Literal["public", "full"]
+#: Called by long operations with (units done, units in all, what is being done).
+Progress = Callable[[int, int, str], None]
+#: Called on the staged dataset (full view) before it replaces the live one; raise to abort.
+Check = Callable[[ox.Store], None]
+
+
+class StoreError(Exception):
+    """Something the user can fix: the message is one line, naming the file or setting."""
+
+
+class StoreLockedError(StoreError):
+    """Another kg process is writing to the store."""
+
+
+@dataclass
+class LoadReport:
+    """What a load put where: quads per graph, and how many went to the restricted partition."""
+
+    files: int = 0
+    quads: int = 0
+    graphs: dict[str, int] = field(default_factory=dict)
+    restricted_quads: int = 0
+
+
+@dataclass(frozen=True)
+class LoadSource:
+    """One file to load, with its format and the graph its graph-less triples go to."""
+
+    path: Path
+    format: RdfFormatInfo
+    graph: str
+
+
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def check_graph_iri(iri: str) -> str:
+    """Refuse graph names that are not absolute IRIs, before anything is written."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri) or _IRI_BAD.search(iri):
+        raise StoreError(f"invalid graph IRI {iri!r}: expected an absolute IRI such as "
+                         f"{LOADED_GRAPH_PREFIX}my-file")
+    return iri
+
+
+def default_graph_for(path: Path) -> str:
+    """The public graph that triples without a graph in `path` are loaded into."""
+    name = path.name
+    for suffix in (".gz",):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "file"
+    return LOADED_GRAPH_PREFIX + stem
+
+
+class Store(ABC):
+    """An RDF dataset split into a public and a restricted partition.
+
+    The public partition is what the endpoint, pages and dumps serve; its SPARQL default
+    graph is the union of its named graphs. The full view adds the restricted partition,
+    for validation and administration only.
+    """
+
+    kind: str = "abstract"
+
+    @abstractmethod
+    def query(self, sparql: str, *, view: View = "public",
+              substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal | ox.BlankNode]
+              | None = None) -> QueryResult:
+        """Evaluate a SPARQL query with the union of the view's graphs as default graph."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL Update to the public partition, atomically."""
+
+    @abstractmethod
+    def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
+             check: Check | None = None, progress: Progress | None = None) -> LoadReport:
+        """Load files all or nothing; `replace` starts from an empty dataset (kg build)."""
+
+    @abstractmethod
+    def named_graphs(self, view: View = "public") -> list[str]:
+        """IRIs of the named graphs in the view."""
+
+    @abstractmethod
+    def quads(self, view: View = "public") -> Iterable[ox.Quad]:
+        """Every quad of the view, streamed."""
+
+    @abstractmethod
+    def count(self, view: View = "public") -> int:
+        """Number of quads in the view."""
+
+    @property
+    @abstractmethod
+    def version(self) -> str:
+        """Changes whenever the data does, so caches (e.g. the network projection) can key on it."""
+
+    def exists(self) -> bool:
+        """Whether the store holds a dataset (built or loaded) at all."""
+        return True
+
+    def dump(self, out: BinaryIO, fmt: RdfFormatInfo, view: View = "public") -> None:
+        """Serialise the view to `out`, streamed (no whole-dataset copy in memory)."""
+        if fmt.has_graphs:
+            ox.serialize(self.quads(view), out, fmt.ox)
+        else:
+            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(view)),
+                         out, fmt.ox)
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        """Release files and connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

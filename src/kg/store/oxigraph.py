@@ -1,0 +1,263 @@
+"""Embedded Oxigraph backends: on disk (the default) and in memory (tests).
+
+On disk, a store directory holds immutable versions and a pointer to the current one:
+
+    <dir>/kg-store.json            {"kg_store": 1, "current": "v000003"}
+    <dir>/v000003/public/          Oxigraph (RocksDB) store: what the public server sees
+    <dir>/v000003/restricted/      Oxigraph store: restricted graphs and nodes
+
+A load or build writes a new version (a RocksDB checkpoint of the current one plus the new
+data), checks it, and only then swaps the pointer with an atomic rename. A failure at any
+point leaves the current version untouched, and readers (the web server) never see a
+half-written store: they reopen when the pointer changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.store.base import (
+    Check,
+    LoadReport,
+    LoadSource,
+    Progress,
+    QueryResult,
+    Store,
+    StoreError,
+    StoreLockedError,
+    View,
+)
+from kg.store.partition import bulk_load_files, fill_report, merged, route_restricted
+
+POINTER = "kg-store.json"
+
+
+class _Partitions:
+    """The public and restricted pyoxigraph stores of one version, and their full view."""
+
+    def __init__(self, public: ox.Store, restricted: ox.Store) -> None:
+        self.public = public
+        self.restricted = restricted
+        self._full: ox.Store | None = None
+
+    def view(self, view: View) -> ox.Store:
+        if view == "public":
+            return self.public
+        if self._full is None:
+            self._full = merged(self.public, self.restricted)
+        return self._full
+
+
+def _query(store: ox.Store, sparql: str, substitutions) -> QueryResult:
+    try:
+        return store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+    except SyntaxError as exc:
+        raise StoreError(f"SPARQL syntax error: {exc}") from None
+
+
+class MemoryStore(Store):
+    """Oxigraph in memory: same behaviour as on disk, gone when the process ends."""
+
+    kind = "memory"
+
+    def __init__(self) -> None:
+        self._parts = _Partitions(ox.Store(), ox.Store())
+        self._version = 0
+
+    def query(self, sparql: str, *, view: View = "public", substitutions=None) -> QueryResult:
+        return _query(self._parts.view(view), sparql, substitutions)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._parts.public.update(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from None
+        self._bump()
+
+    def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
+             check: Check | None = None, progress: Progress | None = None) -> LoadReport:
+        staged = _Partitions(ox.Store(), ox.Store())
+        if not replace:
+            staged.public.bulk_extend(self._parts.public.quads_for_pattern(None, None, None))
+            staged.restricted.bulk_extend(
+                self._parts.restricted.quads_for_pattern(None, None, None))
+        report = _load_into(staged, sources, check, progress)
+        self._parts = staged
+        self._bump()
+        return report
+
+    def named_graphs(self, view: View = "public") -> list[str]:
+        return sorted(g.value for g in self._parts.view(view).named_graphs())
+
+    def quads(self, view: View = "public") -> Iterable[ox.Quad]:
+        return self._parts.view(view).quads_for_pattern(None, None, None)
+
+    def count(self, view: View = "public") -> int:
+        return len(self._parts.view(view))
+
+    @property
+    def version(self) -> str:
+        return f"memory-{id(self)}-{self._version}"
+
+    def _bump(self) -> None:
+        self._version += 1
+        self._parts._full = None
+
+
+def _load_into(parts: _Partitions, sources: Sequence[LoadSource], check: Check | None,
+               progress: Progress | None) -> LoadReport:
+    report = LoadReport(files=len(sources))
+    bulk_load_files(parts.public, sources, progress)
+    route_restricted(parts.public, parts.restricted, report)
+    fill_report(parts.public, report)
+    if check is not None:
+        check(parts.view("full"))
+    return report
+
+
+class DiskStore(Store):
+    """Oxigraph on disk, versioned so that every write is all or nothing."""
+
+    kind = "oxigraph"
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: not a directory (expected a kg store)")
+        self._opened: tuple[str, _Partitions] | None = None
+
+    # reading -------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return (self.path / POINTER).is_file()
+
+    def _current_name(self) -> str:
+        pointer = self.path / POINTER
+        try:
+            meta = json.loads(pointer.read_text())
+            return str(meta["current"])
+        except FileNotFoundError:
+            raise StoreError(
+                f"{self.path}: no kg store here yet; run `kg build` (or `kg load`) first"
+            ) from None
+        except (OSError, ValueError, KeyError) as exc:
+            raise StoreError(f"{pointer}: unreadable store pointer ({exc})") from None
+
+    def _parts(self) -> _Partitions:
+        name = self._current_name()
+        if self._opened is None or self._opened[0] != name:
+            base = self.path / name
+            try:
+                parts = _Partitions(ox.Store.read_only(str(base / "public")),
+                                    ox.Store.read_only(str(base / "restricted")))
+            except OSError as exc:
+                raise StoreError(f"{base}: cannot open the store ({exc})") from None
+            self._opened = (name, parts)
+        return self._opened[1]
+
+    def public_path(self) -> Path:
+        """Directory of the current public partition, for worker processes that open it."""
+        return self.path / self._current_name() / "public"
+
+    def query(self, sparql: str, *, view: View = "public", substitutions=None) -> QueryResult:
+        return _query(self._parts().view(view), sparql, substitutions)
+
+    def named_graphs(self, view: View = "public") -> list[str]:
+        return sorted(g.value for g in self._parts().view(view).named_graphs())
+
+    def quads(self, view: View = "public") -> Iterator[ox.Quad]:
+        return self._parts().view(view).quads_for_pattern(None, None, None)
+
+    def count(self, view: View = "public") -> int:
+        return len(self._parts().view(view))
+
+    @property
+    def version(self) -> str:
+        return f"{self.path.resolve()}@{self._current_name()}"
+
+    # writing -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            handle = (self.path / ".lock").open("a")
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot write to the store ({exc})") from None
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreLockedError(
+                    f"{self.path}: the store is locked by another kg process writing to it"
+                ) from None
+            yield
+        finally:
+            handle.close()
+
+    def _new_version(self, replace: bool) -> tuple[str, Path]:
+        existing = sorted(p.name for p in self.path.glob("v[0-9]*") if p.is_dir())
+        number = int(existing[-1][1:]) + 1 if existing else 1
+        name = f"v{number:06d}"
+        target = self.path / name
+        target.mkdir()
+        if not replace and self.exists():
+            current = self._parts()
+            current.public.backup(str(target / "public"))
+            current.restricted.backup(str(target / "restricted"))
+        return name, target
+
+    def _write(self, sparql: str | None, sources: Sequence[LoadSource], replace: bool,
+               check: Check | None, progress: Progress | None) -> LoadReport:
+        with self._write_lock():
+            name, target = self._new_version(replace)
+            parts = None
+            try:
+                parts = _Partitions(ox.Store(str(target / "public")),
+                                    ox.Store(str(target / "restricted")))
+                if sparql is not None:
+                    parts.public.update(sparql, use_default_graph_as_union=True)
+                    report = LoadReport()
+                    route_restricted(parts.public, parts.restricted, report)
+                    if check is not None:
+                        check(parts.view("full"))
+                else:
+                    report = _load_into(parts, sources, check, progress)
+                parts.public.flush()
+                parts.restricted.flush()
+            except BaseException as exc:
+                parts = None  # closes RocksDB before its directory goes
+                shutil.rmtree(target, ignore_errors=True)
+                if isinstance(exc, SyntaxError):
+                    raise StoreError(f"SPARQL syntax error: {exc}") from None
+                raise
+            parts = None
+            self._publish(name)
+        return report
+
+    def _publish(self, name: str) -> None:
+        """Swap the pointer atomically; keep the previous version for readers still on it."""
+        previous = self._current_name() if self.exists() else None
+        tmp = self.path / (POINTER + ".tmp")
+        tmp.write_text(json.dumps({"kg_store": 1, "current": name}))
+        os.replace(tmp, self.path / POINTER)
+        self._opened = None
+        for old in self.path.glob("v[0-9]*"):
+            if old.is_dir() and old.name not in {name, previous}:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
+             check: Check | None = None, progress: Progress | None = None) -> LoadReport:
+        return self._write(None, sources, replace, check, progress)
+
+    def update(self, sparql: str) -> None:
+        self._write(sparql, (), False, None, None)
+
+    def close(self) -> None:
+        self._opened = None
