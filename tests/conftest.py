@@ -16,8 +16,8 @@ import pytest
 
 from kg.build import build
 from kg.config import PROJECT_DIR, Config
-from kg.store import DiskStore, LoadSource, MemoryStore, Store, default_graph_for
 from kg.rdf_formats import for_path
+from kg.store import DiskStore, LoadSource, MemoryStore, Store, default_graph_for
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 

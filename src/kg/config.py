@@ -1,4 +1,4 @@
-"""One settings object for every entry point: defaults < KG_* environment < CLI flags < test dict."""
+"""One settings object for every entry point: defaults < KG_* environment < flags < tests."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Store location: a directory for the embedded Oxigraph store, `memory` for an "
             "in-memory store, or the URL of a SPARQL 1.1 server (e.g. `http://127.0.0.1:7878`)."),
     Setting("base_iri", "https://kg.example.org/", _iri,
-            "Base under which entity and graph IRIs are minted; the server answers `/id/...` for it."),
+            "Base under which entity IRIs are minted; the server answers `/id/...` for it."),
     Setting("host", "127.0.0.1", str, "Interface `kg serve` listens on."),
     Setting("port", 5000, _positive_int, "Port `kg serve` listens on."),
     Setting("workers", 0, _positive_int,

@@ -13,6 +13,8 @@ SHAPES_GRAPH = GRAPH + "shapes"
 RESTRICTED_GRAPH_PREFIX = GRAPH + "restricted/"
 #: Triples loaded without a graph land in a public graph under this prefix (one per file).
 LOADED_GRAPH_PREFIX = GRAPH + "loaded/"
+#: Triples a SPARQL Update writes without naming a graph.
+UPDATES_GRAPH = GRAPH + "updates"
 
 ACCESS_LEVEL = KG + "accessLevel"
 RESTRICTED = KG + "Restricted"

@@ -70,6 +70,20 @@ def default_graph_for(path: Path) -> str:
     return LOADED_GRAPH_PREFIX + stem
 
 
+def bind_values(sparql: str, substitutions: dict | None) -> str:
+    """Bind variables with a trailing VALUES clause (SPARQL 1.1 §18.2.4.3), never by pasting.
+
+    Terms are written by pyoxigraph in N-Triples syntax, so a value cannot break out of its
+    literal; unlike pyoxigraph's `substitutions=`, this works on every backend and does not
+    need the variable to be projected.
+    """
+    if not substitutions:
+        return sparql
+    names = " ".join(f"?{v.value}" for v in substitutions)
+    values = " ".join(str(t) for t in substitutions.values())
+    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}\n"
+
+
 class Store(ABC):
     """An RDF dataset split into a public and a restricted partition.
 

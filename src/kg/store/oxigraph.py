@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.namespaces import UPDATES_GRAPH
 from kg.store.base import (
     Check,
     LoadReport,
@@ -34,6 +35,7 @@ from kg.store.base import (
     StoreError,
     StoreLockedError,
     View,
+    bind_values,
 )
 from kg.store.partition import bulk_load_files, fill_report, merged, route_restricted
 
@@ -58,9 +60,26 @@ class _Partitions:
 
 def _query(store: ox.Store, sparql: str, substitutions) -> QueryResult:
     try:
-        return store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+        return store.query(bind_values(sparql, substitutions), use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise StoreError(f"SPARQL syntax error: {exc}") from None
+
+
+def _update(parts: _Partitions, sparql: str) -> LoadReport:
+    """Apply an update; triples it put in the default graph move to a public named graph."""
+    try:
+        parts.public.update(sparql)
+    except SyntaxError as exc:
+        raise StoreError(f"SPARQL syntax error: {exc}") from None
+    stray = list(parts.public.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if stray:
+        target = ox.NamedNode(UPDATES_GRAPH)
+        for quad in stray:
+            parts.public.remove(quad)
+        parts.public.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in stray)
+    report = LoadReport()
+    route_restricted(parts.public, parts.restricted, report)
+    return report
 
 
 class MemoryStore(Store):
@@ -76,10 +95,7 @@ class MemoryStore(Store):
         return _query(self._parts.view(view), sparql, substitutions)
 
     def update(self, sparql: str) -> None:
-        try:
-            self._parts.public.update(sparql, use_default_graph_as_union=True)
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL syntax error: {exc}") from None
+        _update(self._parts, sparql)
         self._bump()
 
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
@@ -222,20 +238,16 @@ class DiskStore(Store):
                 parts = _Partitions(ox.Store(str(target / "public")),
                                     ox.Store(str(target / "restricted")))
                 if sparql is not None:
-                    parts.public.update(sparql, use_default_graph_as_union=True)
-                    report = LoadReport()
-                    route_restricted(parts.public, parts.restricted, report)
+                    report = _update(parts, sparql)
                     if check is not None:
                         check(parts.view("full"))
                 else:
                     report = _load_into(parts, sources, check, progress)
                 parts.public.flush()
                 parts.restricted.flush()
-            except BaseException as exc:
+            except BaseException:
                 parts = None  # closes RocksDB before its directory goes
                 shutil.rmtree(target, ignore_errors=True)
-                if isinstance(exc, SyntaxError):
-                    raise StoreError(f"SPARQL syntax error: {exc}") from None
                 raise
             parts = None
             self._publish(name)

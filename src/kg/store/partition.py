@@ -17,8 +17,8 @@ from kg.rdf_formats import open_maybe_gzip
 from kg.store.base import LoadReport, LoadSource, Progress, StoreError
 
 _LOCATION = re.compile(
-    r"^Parser error (?:between line (?P<line>\d+) column (?P<col>\d+) and line \d+ column \d+"
-    r"|at line (?P<line2>\d+) between columns (?P<col2>\d+) and \d+)")
+    r"^Parser error (?:at |between )?line (?P<line>\d+)(?: between columns | column )(?P<col>\d+)"
+    r"(?: and line \d+ column \d+| and \d+)?")
 _TRAILING_LINE = re.compile(r"\s*\(line \d+\)$")
 
 
@@ -47,9 +47,7 @@ def syntax_error_message(source: LoadSource, exc: BaseException) -> str:
     where = str(source.path)
     match = _LOCATION.search(text)
     if match:
-        line = match.group("line") or match.group("line2")
-        column = match.group("col") or match.group("col2")
-        where += f":{line}:{column}"
+        where += f":{match['line']}:{match['col']}"
         text = text[match.end():].lstrip(" :")
     text = _TRAILING_LINE.sub("", text)
     return f"{where}: {source.format.name} syntax error: {text}"

@@ -5,7 +5,8 @@ The server must answer its default graph as the union of its named graphs (Oxigr
 by default for reads; QLever: one graph per index). Only public data may be sent there:
 loads with restricted graphs or nodes are refused, since the server would publish them.
 Loads are parsed and checked locally first, then sent as one SPARQL Update request, which
-the server applies in one transaction: all or nothing.
+the server applies in one transaction: all or nothing. The pre-publication check sees
+the staged files only (the whole dataset for `kg build`, which replaces it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from kg.store.base import (
     Store,
     StoreError,
     View,
+    bind_values,
 )
 from kg.store.partition import bulk_load_files, fill_report, route_restricted
 
@@ -82,8 +84,7 @@ class RemoteStore(Store):
     def query(self, sparql: str, *, view: View = "public", substitutions=None) -> QueryResult:
         if view != "public":
             raise StoreError("a remote store holds public data only (no full view)")
-        if substitutions:
-            sparql = _substitute(sparql, substitutions)
+        sparql = bind_values(sparql, substitutions)
         with self._request(self.query_url, sparql.encode("utf-8"), "application/sparql-query",
                            _ACCEPT) as response:
             media = response.headers.get_content_type()
@@ -132,9 +133,9 @@ class RemoteStore(Store):
         return sorted(row["g"].value for row in rows)
 
     def quads(self, view: View = "public") -> Iterator[ox.Quad]:
-        rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        for row in rows:
-            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
+        """The whole dataset through the Graph Store Protocol, parsed as it streams in."""
+        with self._request(self.store_url, None, None, "application/n-quads") as response:
+            yield from ox.parse(response, ox.RdfFormat.N_QUADS)
 
     def count(self, view: View = "public") -> int:
         rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
@@ -159,13 +160,6 @@ class _Triples:
 
     def serialize(self, output=None, format=ox.RdfFormat.N_TRIPLES):  # noqa: A002
         return ox.serialize(self._triples, output, format)
-
-
-def _substitute(sparql: str, substitutions) -> str:
-    """Bind values with a trailing VALUES clause: a remote server has no substitution API."""
-    names = " ".join(f"?{v.value}" for v in substitutions)
-    values = " ".join(str(t) for t in substitutions.values())
-    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}\n"
 
 
 def check_remote_url(url: str) -> str:

@@ -1,0 +1,147 @@
+"""The `kg` command: exit codes, one-line errors, all-or-nothing writes, every command helped."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+EX = "http://example.org/"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in a subprocess, as a user types it."""
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> dict[str, Path]:
+    good = tmp_path / "good.ttl"
+    good.write_text(f'<{EX}a> <{EX}name> "A" .\n<{EX}b> <{EX}name> "B" .\n')
+    bad = tmp_path / "bad.nt"
+    bad.write_text(f'<{EX}a> <{EX}name> "A" .\n<{EX}b> <{EX}name> B .\n')
+    return {"good": good, "bad": bad}
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    for name, command in main.commands.items():
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert command.help and len(command.help.strip()) > 20, name
+
+
+def test_load_query_export_round_trip(tmp_path: Path, data) -> None:
+    store = str(tmp_path / "store")
+    assert run("load", str(data["good"]), "--store", store).returncode == 0
+    result = run("query", f"SELECT ?n WHERE {{ ?x <{EX}name> ?n }} ORDER BY ?n", "--store",
+                 store, "--format", "csv")
+    assert result.returncode == 0
+    assert result.stdout.split() == ["n", "A", "B"]
+    out = tmp_path / "dump.nq.gz"
+    assert run("export", "--store", store, "-o", str(out)).returncode == 0
+    with gzip.open(out, "rb") as handle:
+        assert len(list(ox.parse(handle, ox.RdfFormat.N_QUADS))) == 2
+
+
+def test_bad_file_gives_file_and_line_and_changes_nothing(tmp_path: Path, data) -> None:
+    store = str(tmp_path / "store")
+    run("load", str(data["good"]), "--store", store)
+    result = run("load", str(data["good"]), str(data["bad"]), "--graph", EX + "g", "--store",
+                 store)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: {data['bad']}:2:")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    count = run("query", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", "--store", store,
+                "--format", "csv")
+    assert count.stdout.split()[1] == "2"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["load", "missing.ttl"], "no such file"),
+    (["load", "{good}", "--format", "yaml"], "unknown format"),
+    (["load", "{good}", "--graph", "not an iri"], "invalid graph IRI"),
+    (["query", "SELECT * WHERE {{ ?s ?p ?o }}"], "no kg store here yet"),
+    (["query", "SELEC nothing", "--store", "{store}"], "SPARQL syntax error"),
+    (["export", "--store", "{missing}"], "no kg store here yet"),
+    (["query", "ASK {{}}", "--store", "{good}"], "not a directory"),
+])
+def test_bad_input_is_one_clear_line(tmp_path: Path, data, args: list[str],
+                                     message: str) -> None:
+    store = tmp_path / "store"
+    run("load", str(data["good"]), "--store", str(store))
+    values = {"good": data["good"], "store": store, "missing": tmp_path / "none"}
+    args = [a.format(**values) for a in args]
+    if "--store" not in args:
+        args += ["--store", str(tmp_path / "empty")]
+    result = run(*args)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_failure_leaves_no_partial_file(tmp_path: Path) -> None:
+    out = tmp_path / "dump.nq"
+    result = run("export", "--store", str(tmp_path / "none"), "-o", str(out))
+    assert result.returncode == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_query_formats(tmp_path: Path, data) -> None:
+    store = str(tmp_path / "store")
+    run("load", str(data["good"]), "--store", store)
+    as_json = run("query", f"SELECT ?n {{ ?x <{EX}name> ?n }}", "--format", "json", "--store",
+                  store)
+    assert len(json.loads(as_json.stdout)["results"]["bindings"]) == 2
+    ask = run("query", "ASK { ?s ?p ?o }", "--store", store)
+    assert ask.stdout.strip() == "true"
+    graph = run("query", f"CONSTRUCT WHERE {{ ?x <{EX}name> ?n }}", "--format", "nt",
+                "--store", store)
+    assert len(graph.stdout.strip().splitlines()) == 2
+    query_file = tmp_path / "q.rq"
+    query_file.write_text(f"SELECT ?n {{ ?x <{EX}name> ?n }}")
+    table = run("query", "-f", str(query_file), "--store", store)
+    assert "(2 rows)" in table.stdout
+
+
+def test_stats(tmp_path: Path, data) -> None:
+    store = str(tmp_path / "store")
+    run("load", str(data["good"]), "--store", store)
+    result = run("stats", "--store", store)
+    assert result.returncode == 0
+    assert "quads: 2" in result.stdout
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path, data) -> None:
+    store = str(tmp_path / "store")
+    run("load", str(data["good"]), "--store", store)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = run("serve", "--store", store, "--port", str(port))
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_settings_come_from_the_environment(tmp_path: Path, data) -> None:
+    import os
+
+    store = str(tmp_path / "envstore")
+    env = {**os.environ, "KG_STORE": store}
+    assert run("load", str(data["good"]), env=env).returncode == 0
+    assert (Path(store) / "kg-store.json").is_file()
+    bad = run("stats", env={**env, "KG_PORT": "many"})
+    assert bad.returncode == 2
+    assert "KG_PORT" in bad.stderr
