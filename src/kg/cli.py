@@ -310,15 +310,23 @@ def _port_free(host: str, port: int) -> None:
 @click.option("--workers", type=int, help="Worker processes (default: one per CPU).")
 @click.option("--threads", type=int, help="Threads per worker (default 4).")
 @click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run.")
+@click.option("--write-enabled/--read-only", default=None,
+              help="Accept SPARQL Update on /sparql (also needs --write-token).")
+@click.option("--write-token", metavar="TOKEN",
+              help="Bearer token SPARQL Update requests must present (or $KG_WRITE_TOKEN).")
 @click.pass_context
 def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None,
-          workers: int | None, threads: int | None, query_timeout: float | None) -> None:
+          workers: int | None, threads: int | None, query_timeout: float | None,
+          write_enabled: bool | None, write_token: str | None) -> None:
     """Serve the web app and SPARQL endpoint under gunicorn (never the Flask dev server).
 
     If the store does not exist yet it is built from the bundled data first.
     """
     config = _config(ctx, store=store, host=host, port=port, workers=workers, threads=threads,
-                     query_timeout=query_timeout)
+                     query_timeout=query_timeout, write_enabled=write_enabled,
+                     write_token=write_token)
+    if config.write_enabled and not config.write_token:
+        raise click.UsageError("--write-enabled needs --write-token (or $KG_WRITE_TOKEN)")
     _port_free(config.host, config.port)
     s: Store = open_store(config)
     if not s.exists():

@@ -28,6 +28,9 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
 
     app.register_blueprint(home.bp)
     app.register_blueprint(sparql.bp)
+    from kg.web import resources
+
+    app.register_blueprint(resources.bp)
     return app
 
 

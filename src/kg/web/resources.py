@@ -1,0 +1,108 @@
+"""Linked-data doors: /id/... and /graph/... (303), /data/... documents, dumps, VoID."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request, send_file
+
+from kg import linked_data as ld
+from kg.sparql_protocol import CORS_HEADERS, negotiate
+from kg.web import get_config, get_store
+
+bp = Blueprint("resources", __name__)
+
+_EXT_MEDIA = {ext: media for ext, (_, media) in ld.DOC_FORMATS.items()}
+
+
+def _links(path: str) -> str:
+    """`Link` header naming every representation of the resource at `path`."""
+    items = [f'</page/{path}>; rel="alternate"; type="text/html"']
+    items += [f'</data/{path}.{ext}>; rel="alternate"; type="{media.split(";")[0]}"'
+              for ext, media in _EXT_MEDIA.items()]
+    return ", ".join(items)
+
+
+def _see_other(path: str) -> Response:
+    """303 to the HTML page or the RDF document, by Accept (Cool URIs 4.3)."""
+    choice = negotiate(request.headers.get("Accept"), ld.DOC_OFFERS)
+    if choice is None:
+        choice = "ttl"
+    target = f"/page/{path}" if choice == "html" else f"/data/{path}.{choice}"
+    response = Response(f"See {target}\n", status=303, mimetype="text/plain")
+    response.headers["Location"] = request.host_url.rstrip("/") + target
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = _links(path)
+    response.headers.extend(CORS_HEADERS)
+    return response
+
+
+@bp.get("/id/<path:path>")
+def identifier(path: str) -> Response:
+    """A minted entity IRI: 303 to its page or data; 404 if the public view never names it."""
+    store = get_store(current_app)
+    iri = ld.iri_for(get_config(current_app).base_iri, "id/" + path)
+    if iri is None or not ld.exists(store, iri):
+        abort(404)
+    return _see_other(path)
+
+
+@bp.get("/graph/<path:path>")
+def graph(path: str) -> Response:
+    """A named-graph IRI: 303 to its contents as RDF (and to /page/graph/... for browsers)."""
+    store = get_store(current_app)
+    iri = ld.iri_for(get_config(current_app).base_iri, "graph/" + path)
+    if iri is None or not ld.graph_exists(store, iri):
+        abort(404)
+    return _see_other("graph/" + path)
+
+
+@bp.get("/data/<path:path>")
+def document(path: str) -> Response:
+    """The RDF document describing an entity (or holding a graph), in the extension's format."""
+    stem, dot, ext = path.rpartition(".")
+    if not dot or ext not in ld.DOC_FORMATS:
+        abort(404)
+    store = get_store(current_app)
+    config = get_config(current_app)
+    if stem.startswith("graph/"):
+        iri = ld.iri_for(config.base_iri, stem)
+        if iri is None or not ld.graph_exists(store, iri):
+            abort(404)
+        found = ld.graph_triples(store, iri, config.max_rows)
+    else:
+        iri = ld.iri_for(config.base_iri, "id/" + stem)
+        if iri is None or not ld.exists(store, iri):
+            abort(404)
+        found = ld.describe(store, iri)
+    response = Response(ld.serialize(found.triples, ext), mimetype=_EXT_MEDIA[ext])
+    response.headers["Content-Type"] = _EXT_MEDIA[ext]
+    response.headers["Link"] = _links(stem) + f', <{iri}>; rel="describes"'
+    response.headers.extend(CORS_HEADERS)
+    if found.truncated:
+        response.headers["X-KG-Truncated"] = "rows"
+    return response
+
+
+@bp.get("/dumps/<name>")
+def dump(name: str) -> Response:
+    """The public dataset, gzipped, written once per store version and served from disk."""
+    if name not in ld.DUMPS:
+        abort(404)
+    path = ld.dump_file(get_store(current_app), name)
+    response = send_file(path, mimetype="application/gzip", as_attachment=True,
+                         download_name=name, conditional=True, etag=True, max_age=300)
+    response.headers.extend(CORS_HEADERS)
+    return response
+
+
+@bp.get("/.well-known/void")
+def void() -> Response:
+    """VoID of the public dataset (Turtle by default; other RDF formats by Accept)."""
+    config = get_config(current_app)
+    triples = ld.void_description(get_store(current_app), config.base_iri, request.host_url)
+    offers = tuple((m, e) for m, e in ld.DOC_OFFERS if e != "html")
+    ext = negotiate(request.headers.get("Accept"), offers) or "ttl"
+    response = Response(ld.serialize(triples, ext), mimetype=_EXT_MEDIA[ext])
+    response.headers["Content-Type"] = _EXT_MEDIA[ext]
+    response.headers["Vary"] = "Accept"
+    response.headers.extend(CORS_HEADERS)
+    return response
