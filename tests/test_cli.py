@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -145,3 +146,49 @@ def test_settings_come_from_the_environment(tmp_path: Path, data) -> None:
     bad = run("stats", env={**env, "KG_PORT": "many"})
     assert bad.returncode == 2
     assert "KG_PORT" in bad.stderr
+
+
+def test_validate_exit_codes(built_store_dir: Path, tmp_path: Path) -> None:
+    ok = run("validate", "--store", str(built_store_dir))
+    assert ok.returncode == 0, ok.stdout[-2000:]
+    assert ok.stdout.startswith("Conforms: True")
+    report = tmp_path / "report.json"
+    run("validate", "--store", str(built_store_dir), "--format", "json", "-o", str(report))
+    assert json.loads(report.read_text())["conforms"] is True
+    missing = run("validate", "--store", str(tmp_path / "none"))
+    assert missing.returncode == 2
+
+
+def test_validate_reports_a_violation(tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix schema: <https://schema.org/> .\n"
+                   "<https://kg.example.org/id/person/nameless> a schema:Person .\n")
+    from kg.config import PROJECT_DIR
+
+    shapes = sorted(str(p) for p in (PROJECT_DIR / "shapes").glob("*.ttl"))
+    ontology = sorted(str(p) for p in (PROJECT_DIR / "ontology").glob("*.ttl"))
+    assert run("load", *ontology, "--graph", "https://kg.example.org/graph/ontology",
+               "--store", store).returncode == 0
+    assert run("load", *shapes, "--graph", "https://kg.example.org/graph/shapes",
+               "--store", store).returncode == 0
+    assert run("load", str(bad), "--store", store).returncode == 0
+    result = run("validate", "--store", store)
+    assert result.returncode == 1
+    assert "Violation: <https://kg.example.org/id/person/nameless>" in result.stdout
+
+
+def test_verify_quotes(built_store_dir: Path, tmp_path: Path) -> None:
+    from kg.config import Config
+
+    sources = Path(Config.load().sources)
+    ok = run("verify-quotes", "--store", str(built_store_dir), "--sources", str(sources))
+    assert ok.returncode == 0, ok.stdout
+    tampered = tmp_path / "sources"
+    shutil.copytree(sources, tampered)
+    for text in tampered.iterdir():
+        text.write_text(text.read_text(encoding="utf-8").replace("1988", "1989"),
+                        encoding="utf-8")
+    bad = run("verify-quotes", "--store", str(built_store_dir), "--sources", str(tampered))
+    assert bad.returncode == 1
+    assert "hash" in bad.stdout

@@ -56,7 +56,7 @@ def shacl_gate(dataset: ox.Store) -> None:
         raise BuildError(
             f"SHACL validation failed with {len(report.violations)} violation(s); "
             "nothing was replaced. Run `kg validate` on the files for the full report. First: "
-            + report.violations[0].one_line()
+            + report.violations[0].line()
         )
 
 

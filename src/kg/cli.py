@@ -341,3 +341,102 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
     click.echo(f"Serving on http://{config.host}:{config.port}/ "
                f"({config.worker_count} workers x {config.threads} threads)", err=True)
     run(config)
+
+
+def _dataset(config: Config, files: bool) -> ox.Store:
+    """The store's full view, or with --files the project's files staged in memory."""
+    if files:
+        from kg.build import bundled_sources
+        from kg.store import MemoryStore
+
+        staged = MemoryStore()
+        staged.load(bundled_sources(Path(config.project_dir)))
+        return staged.dataset()
+    return open_store(config).dataset()
+
+
+@main.command()
+@store_option
+@click.option("--files", is_flag=True,
+              help="Validate the project's ontology/, shapes/ and data/ files, not a store.")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the report to FILE (format from --format).")
+@click.pass_context
+def validate(ctx: click.Context, store: str | None, files: bool, fmt: str,
+             output: Path | None) -> None:
+    """SHACL-validate the store (restricted data included) against the editorial rules.
+
+    Prints one line per result (severity, focus node, path, value, message, shape). Exit
+    codes: 0 conforms, 1 violations found, 2 could not validate.
+    """
+    from kg.validate import validate as run_validate
+
+    config = _config(ctx, store=store)
+    try:
+        report = run_validate(_dataset(config, files))
+    except (StoreError, OSError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(EXIT_ERROR)
+    rendered = {"text": report.text, "turtle": report.to_turtle, "json": report.to_json}[fmt]()
+    if output is not None:
+        with atomic_output(output) as handle:
+            handle.write(rendered.encode("utf-8"))
+    click.echo(rendered, nl=not rendered.endswith("\n"))
+    ctx.exit(0 if report.conforms else EXIT_FAILURE)
+
+
+@main.command("verify-quotes")
+@store_option
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
+              help="Directory of archived source texts (default: $KG_SOURCES or "
+                   "../shared/sources).")
+@click.option("--files", is_flag=True,
+              help="Verify the project's data files instead of a store.")
+@click.pass_context
+def verify_quotes(ctx: click.Context, store: str | None, sources: Path | None,
+                  files: bool) -> None:
+    """Check every quote sits at its offsets in the archived text whose SHA-256 matches.
+
+    Reports each failure (source, annotation, what is wrong, expected and found) and exits
+    1 if there is any.
+    """
+    from kg.evidence import verify_quotes as run_verify
+
+    config = _config(ctx, store=store, sources=str(sources) if sources else None)
+    sources_dir = Path(config.sources)
+    if not sources_dir.is_dir():
+        raise StoreError(f"{sources_dir}: no such directory of archived sources "
+                         "(set --sources or KG_SOURCES)")
+    dataset = _dataset(config, files)
+    failures = run_verify(sources_dir, dataset)
+    for failure in failures:
+        click.echo(str(failure))
+    quotes = len(list(dataset.query(
+        "SELECT ?q WHERE { ?q a <http://www.w3.org/ns/oa#TextQuoteSelector> }",
+        use_default_graph_as_union=True)))
+    click.echo(f"{quotes - len(failures)} of {quotes} quotes verified against {sources_dir}.",
+               err=True)
+    ctx.exit(EXIT_FAILURE if failures else 0)
+
+
+@main.command()
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False),
+              help="Directory of archived source texts (default: $KG_SOURCES).")
+@click.pass_context
+def anchor(ctx: click.Context, sources: Path | None) -> None:
+    """Compute each quote's selectors (prefix, suffix, start, end) in data/ from the texts.
+
+    Maintainers write only the exact quote; this fills in the rest, so offsets are never
+    counted by hand.
+    """
+    from kg.evidence import AnchorError, anchor_data
+
+    config = _config(ctx, sources=str(sources) if sources else None)
+    try:
+        done = anchor_data(Path(config.project_dir) / "data", Path(config.sources))
+    except AnchorError as exc:
+        raise StoreError(str(exc)) from None
+    for path, count in done.items():
+        click.echo(f"{path}: {count} quotes anchored", err=True)

@@ -126,6 +126,12 @@ class Store(ABC):
     def version(self) -> str:
         """Changes whenever the data does, so caches (e.g. the network projection) can key on it."""
 
+    def dataset(self, view: View = "full") -> ox.Store:
+        """The view as a pyoxigraph Store, for pySHACL and quote checks (a copy if remote)."""
+        copy = ox.Store()
+        copy.bulk_extend(self.quads(view))
+        return copy
+
     def exists(self) -> bool:
         """Whether the store holds a dataset (built or loaded) at all."""
         return True

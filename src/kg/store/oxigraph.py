@@ -119,6 +119,9 @@ class MemoryStore(Store):
     def count(self, view: View = "public") -> int:
         return len(self._parts.view(view))
 
+    def dataset(self, view: View = "full") -> ox.Store:
+        return self._parts.view(view)
+
     @property
     def version(self) -> str:
         return f"memory-{id(self)}-{self._version}"
@@ -193,6 +196,9 @@ class DiskStore(Store):
 
     def count(self, view: View = "public") -> int:
         return len(self._parts().view(view))
+
+    def dataset(self, view: View = "full") -> ox.Store:
+        return self._parts().view(view)
 
     @property
     def version(self) -> str:
