@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 
 from kg.namespaces import KG
 
@@ -130,23 +129,33 @@ def _render(source: str, gap: str, a: Anchor, occurrence: str | None) -> str:
             f"{indent}  [ a oa:TextPositionSelector ; oa:start {a.start} ; oa:end {a.end} ]")
 
 
-def _archived_texts(path: Path) -> tuple[dict[str, str], rdflib.Dataset]:
-    """Map source IRI -> archived file name for the sources a data file declares."""
-    ds = rdflib.Dataset()
-    ds.parse(path, format="trig" if path.suffix == ".trig" else "turtle")
-    archived = rdflib.URIRef(KG + "archivedText")
-    return {str(s): str(o) for s, _, o, _ in ds.quads((None, archived, None, None))}, ds
+def _archived_texts(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Source IRI -> archived file name for the sources a data file declares, and its prefixes."""
+    parser = ox.parse(path=path)
+    archived = ox.NamedNode(KG + "archivedText")
+    files = {q.subject.value: q.object.value for q in parser if q.predicate == archived}
+    return files, dict(parser.prefixes)
+
+
+def _expand(token: str, prefixes: dict[str, str]) -> str:
+    """The IRI of a Turtle IRI reference or prefixed name."""
+    if token.startswith("<"):
+        return token[1:-1]
+    prefix, _, local = token.partition(":")
+    if prefix not in prefixes:
+        raise AnchorError(f"unknown prefix {prefix!r} in {token}")
+    return prefixes[prefix] + local
 
 
 def anchor_file(path: Path, sources_dir: Path) -> int:
     """(Re)compute every quote's prefix, suffix, start and end in a data file; return count."""
-    files, ds = _archived_texts(path)
+    files, prefixes = _archived_texts(path)
     texts: dict[str, str] = {}
     content = path.read_text(encoding="utf-8")
 
     def replace(m: re.Match[str]) -> str:
         token = m["source"]
-        iri = token[1:-1] if token.startswith("<") else str(ds.namespace_manager.expand_curie(token))
+        iri = _expand(token, prefixes)
         if iri not in files:
             raise AnchorError(f"{path}: source {token} has no kg:archivedText in this file")
         if iri not in texts:

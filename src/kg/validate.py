@@ -171,7 +171,12 @@ def _as_store(data: ox.Store | rdflib.Dataset | Iterable[ox.Quad]) -> ox.Store:
         return data
     store = ox.Store()
     if isinstance(data, rdflib.Dataset):
-        store.load(data.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
+        for graph in data.graphs():
+            name = graph.identifier
+            target = (ox.DefaultGraph() if name == rdflib.graph.DATASET_DEFAULT_GRAPH_ID
+                      else ox.NamedNode(str(name)))
+            store.load(graph.serialize(format="nt", encoding="utf-8"),
+                       format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     else:
         store.extend(data)
     return store
@@ -235,7 +240,7 @@ def _shacl_results(union: ox.Store, shapes: rdflib.Graph) -> list[Result]:
         _UnionGraph(union), shacl_graph=shapes, inference="none", advanced=True,
         inplace=True, allow_infos=True, allow_warnings=True, do_owl_imports=False)
     results = []
-    for node in graph.subjects(RDF.type, SH.ValidationResult):
+    for node in graph.objects(None, SH.result):  # top-level results, not nested sh:detail
         def one(p: rdflib.URIRef, node: rdflib.term.Node = node) -> rdflib.term.Node | None:
             return graph.value(node, p)
         path, value, source = one(SH.resultPath), one(SH.value), one(SH.sourceConstraint)
@@ -259,8 +264,10 @@ def _dataset_results(store: ox.Store, shapes: rdflib.Graph) -> list[Result]:
     for rule in shapes.subjects(RDF.type, rdflib.URIRef(KG + "DatasetConstraint")):
         severity = _SEVERITIES[str(shapes.value(rule, SH.severity, default=SH.Violation))]
         template = str(shapes.value(rule, SH.message, default=""))
-        for row in store.query(str(shapes.value(rule, SH.select)), use_default_graph_as_union=True):
-            bound = {v.value: row[v] for v in row.variables if row[v] is not None}
+        solutions = store.query(str(shapes.value(rule, SH.select)), use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        for row in solutions:
+            bound = {name: row[name] for name in names if row[name] is not None}
             message = template
             for name, term in bound.items():
                 message = message.replace("{?" + name + "}", term.value)

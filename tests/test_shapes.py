@@ -1,0 +1,132 @@
+"""Every editorial rule: a minimal failing fixture gives exactly the expected result, a passing one none."""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg.validate import PROJECT_ROOT, Report, load_files, load_project, project_files, validate
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+KS = "https://kg.example.org/shapes#"
+FX = "https://kg.example.org/id/fixture/"
+SH = "http://www.w3.org/ns/shacl#"
+
+#: rule fixture -> (focus node, reported shape, constraint component, severity)
+EXPECTED = {
+    "claim-publication": (FX + "c", KS + "ClaimPublication", "MinCount", "Violation"),
+    "claim-claimant": (FX + "c", KS + "ClaimClaimant", "MinCount", "Violation"),
+    "claim-evidence": (FX + "c", KS + "ClaimEvidence", "MinCount", "Violation"),
+    "quote-length": (FX + "t-quote", KS + "QuoteExact", "Pattern", "Violation"),
+    "quote-position": (FX + "t", KS + "QuotedTargetPosition", "QualifiedMinCount", "Violation"),
+    "quote-prefix": (FX + "t-quote", KS + "QuotePrefix", "MinCount", "Violation"),
+    "quote-hash": (FX + "t", KS + "QuotedTargetSource", "Node", "Violation"),
+    "count-negative": (FX + "c-count", KS + "CountValue", "MinInclusive", "Violation"),
+    "count-min-above-value": (FX + "c-count", KS + "CountMin", "LessThanOrEquals", "Violation"),
+    "count-min-above-max": (FX + "c-count", KS + "CountRangeShape", "LessThanOrEquals", "Violation"),
+    "count-kind": (FX + "c-count", KS + "CountKind", "MinCount", "Violation"),
+    "allegation-not-finding": (FX + "c", KS + "AllegationShape", "Not", "Violation"),
+    "court-finding-by-court": (FX + "c", KS + "CourtFindingShape", "Class", "Violation"),
+    "date-precision": (FX + "c-date", KS + "DatePrecision", "MinCount", "Violation"),
+    "loose-date": (FX + "c", KS + "LooseDateShape", "Class", "Violation"),
+    "inferred-note": (FX + "c-date", KS + "InferredDateShape", "MinCount", "Violation"),
+    "english-label": (FX + "nameless", KS + "EnglishLabelShape", "QualifiedMinCount", "Violation"),
+    "persian-label": (FX + "unpersian", KS + "PersianLabelShape", "QualifiedMinCount", "Info"),
+    "citation": (FX + "cite", KS + "CitationShape", "HasValue", "Violation"),
+    "participation-sourced": (FX + "part", KS + "ParticipationShape", "MinCount", "Violation"),
+    "membership-sourced": (FX + "mem", KS + "MembershipShape", "MinCount", "Violation"),
+    "public-reaches-restricted": (FX + "claim", KS + "PublicDoesNotReachRestricted", "SPARQL",
+                                  "Violation"),
+    "public-reaches-restricted-graph": (FX + "claim", KS + "PublicDoesNotReachRestricted",
+                                        "SPARQL", "Violation"),
+}
+
+
+@cache
+def _shapes() -> rdflib.Graph:
+    """The project's shapes, parsed once for all fixture runs."""
+    g = rdflib.Graph()
+    for path in sorted((PROJECT_ROOT / "shapes").glob("*.ttl")):
+        g.parse(path, format="turtle")
+    return g
+
+
+def _validate(*names: str) -> Report:
+    """Validate the ontology, base.trig and the named fixtures against the project shapes."""
+    files = [(p, g) for p, g in project_files() if p.parent.name == "ontology"]
+    files += [(FIXTURES / "base.trig", None)] + [(FIXTURES / f"{n}.trig", None) for n in names]
+    return validate(load_files(files), shapes=_shapes())
+
+
+def _key(report: Report) -> list[tuple[str, str, str, str]]:
+    return [(r.focus, r.shape, r.constraint.removeprefix(SH).removesuffix("ConstraintComponent"),
+             r.severity) for r in report.results]
+
+
+def test_base_fixture_passes_every_rule() -> None:
+    assert _validate().results == []
+
+
+@pytest.mark.parametrize("rule", sorted(EXPECTED))
+def test_failing_fixture_gives_exactly_the_expected_result(rule: str) -> None:
+    report = _validate(f"{rule}-fail")
+    assert _key(report) == [EXPECTED[rule]]
+    assert report.conforms is (EXPECTED[rule][3] != "Violation")
+
+
+@pytest.mark.parametrize("rule", sorted({r.removesuffix("-graph") for r in EXPECTED}))
+def test_passing_fixture_gives_no_result(rule: str) -> None:
+    assert _key(_validate(f"{rule}-pass")) == []
+
+
+def test_restricted_result_names_the_public_graph_and_the_node() -> None:
+    (result,) = _validate("public-reaches-restricted-fail").results
+    assert result.graph == "https://kg.example.org/graph/fixture"
+    assert result.value == FX + "witness"
+    assert result.path == "https://kg.example.org/ontology#about"
+    assert FX + "witness" in result.message
+
+
+def test_severity_is_deliberate_missing_persian_label_is_info_missing_source_is_violation() -> None:
+    info = _validate("persian-label-fail")
+    assert info.conforms and [r.severity for r in info.results] == ["Info"]
+    violation = _validate("claim-publication-fail")
+    assert not violation.conforms and [r.severity for r in violation.violations] == ["Violation"]
+
+
+def test_report_formats() -> None:
+    report = _validate("claim-publication-fail")
+    assert report.text().startswith("Conforms: False (1 violations")
+    assert "Violation: <https://kg.example.org/id/fixture/c>" in report.text()
+    data = json.loads(report.to_json())
+    assert data["conforms"] is False and data["results"][0]["shape"] == KS + "ClaimPublication"
+    g = rdflib.Graph().parse(data=report.to_turtle(), format="turtle")
+    assert (None, rdflib.URIRef(SH + "focusNode"), rdflib.URIRef(FX + "c")) in g
+
+
+def test_validate_accepts_an_rdflib_dataset() -> None:
+    store = load_files([(FIXTURES / "base.trig", None), (FIXTURES / "claim-publication-fail.trig",
+                                                         None)])
+    ds = rdflib.Dataset()
+    for graph in store.named_graphs():
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode()
+        ds.graph(rdflib.URIRef(graph.value)).parse(data=data, format="nt")
+    for path, _ in project_files():
+        if path.parent.name == "ontology":
+            ds.graph(rdflib.URIRef("https://kg.example.org/graph/ontology")).parse(path)
+    assert _key(validate(ds, shapes=_shapes())) == [EXPECTED["claim-publication"]]
+
+
+def test_bundled_data_has_no_violations_and_validates_quickly() -> None:
+    store = load_project()
+    start = time.perf_counter()
+    report = validate(store)
+    elapsed = time.perf_counter() - start
+    assert report.violations == [], report.text()
+    assert elapsed < 10, f"validation took {elapsed:.1f} s"
