@@ -1,4 +1,4 @@
-"""Every editorial rule: a minimal failing fixture gives exactly the expected result, a passing one none."""
+"""Each editorial rule: a failing fixture gives exactly the expected result, a passing one none."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ EXPECTED = {
     "quote-hash": (FX + "t", KS + "QuotedTargetSource", "Node", "Violation"),
     "count-negative": (FX + "c-count", KS + "CountValue", "MinInclusive", "Violation"),
     "count-min-above-value": (FX + "c-count", KS + "CountMin", "LessThanOrEquals", "Violation"),
-    "count-min-above-max": (FX + "c-count", KS + "CountRangeShape", "LessThanOrEquals", "Violation"),
+    "count-min-above-max": (FX + "c-count", KS + "CountRangeShape", "LessThanOrEquals",
+                            "Violation"),
     "count-kind": (FX + "c-count", KS + "CountKind", "MinCount", "Violation"),
     "allegation-not-finding": (FX + "c", KS + "AllegationShape", "Not", "Violation"),
     "court-finding-by-court": (FX + "c", KS + "CourtFindingShape", "Class", "Violation"),

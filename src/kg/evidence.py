@@ -249,7 +249,8 @@ def verify_quotes(sources_dir: Path, dataset: ox.Store) -> list[QuoteFailure]:
             continue
         prefix, suffix = _value(row["prefix"]), _value(row["suffix"])
         if prefix is not None and not text[:start].endswith(prefix):
-            fail(f"oa:prefix does not end at {start}", prefix, text[max(0, start - len(prefix)):start])
+            found = text[max(0, start - len(prefix)):start]
+            fail(f"oa:prefix does not end at {start}", prefix, found)
         if suffix is not None and not text[end:].startswith(suffix):
             fail(f"oa:suffix does not start at {end}", suffix, text[end:end + len(suffix)])
     return failures

@@ -78,7 +78,8 @@ class Report:
         order = {"Violation": 0, "Warning": 1, "Info": 2}
         lines = [f"Conforms: {self.conforms} ({len(self.violations)} violations, "
                  f"{len(self.warnings)} warnings, {len(self.infos)} infos)"]
-        lines += [r.line() for r in sorted(self.results, key=lambda r: (order[r.severity], r.focus))]
+        ranked = sorted(self.results, key=lambda r: (order[r.severity], r.focus))
+        lines += [r.line() for r in ranked]
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:

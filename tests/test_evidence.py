@@ -1,0 +1,145 @@
+"""Quote anchors are computed from the archived text and every bundled quote verifies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.evidence import (
+    AnchorError,
+    anchor,
+    anchor_file,
+    default_sources_dir,
+    read_text,
+    sha256_file,
+    verify_quotes,
+)
+from kg.validate import PROJECT_ROOT, load_project
+
+SEED = "seed-article-1988-massacre.txt"
+SEED_DATA = PROJECT_ROOT / "data" / "seed-article-1988-massacre.trig"
+
+
+def _sources_dir() -> Path:
+    env = os.environ.get("KG_SOURCES")
+    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared" / "sources"
+
+
+SOURCES = _sources_dir()
+needs_sources = pytest.mark.skipif(not (SOURCES / SEED).is_file(),
+                                   reason=f"archived sources not found at {SOURCES}")
+
+
+def test_anchor_counts_unicode_code_points() -> None:
+    text = "«ناصر» 🙂 said: the prisoners were moved."
+    a = anchor(text, "the prisoners", context=5)
+    assert text[a.start:a.end] == "the prisoners"
+    assert a.start == text.index("the prisoners")  # code points, not UTF-8 or UTF-16 units
+    assert a.prefix == "aid: " and a.suffix == " were"
+
+
+def test_anchor_refuses_to_guess_between_repeats() -> None:
+    text = "30,000 here and 30,000 there"
+    with pytest.raises(AnchorError, match="occurs 2 times"):
+        anchor(text, "30,000")
+    assert anchor(text, "30,000", occurrence=2).start == text.rindex("30,000")
+    with pytest.raises(AnchorError, match="out of range"):
+        anchor(text, "30,000", occurrence=3)
+    with pytest.raises(AnchorError, match="not found"):
+        anchor(text, "40,000")
+
+
+def test_anchor_file_fills_selectors_and_is_idempotent(tmp_path: Path) -> None:
+    (tmp_path / "text.txt").write_text("One line.\nThe quote sits “here”, twice: here.", "utf-8")
+    data = tmp_path / "doc.trig"
+    data.write_text(f"""@prefix kg: <https://kg.example.org/ontology#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix s: <https://kg.example.org/id/source/> .
+<https://kg.example.org/graph/doc> {{
+s:doc kg:archivedText "text.txt" ; kg:sha256 "{sha256_file(tmp_path / 'text.txt')}" .
+<https://kg.example.org/id/annotation/a> oa:hasTarget [
+    oa:hasSource s:doc ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "sits “here”" ] ] .
+<https://kg.example.org/id/annotation/b> oa:hasTarget [
+    oa:hasSource s:doc ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "here" ; kg:occurrence 2 ] ] .
+}}
+""", "utf-8")
+    assert anchor_file(data, tmp_path) == 2
+    first = data.read_text("utf-8")
+    assert 'oa:prefix "One line.\\nThe quote " ;' in first
+    assert anchor_file(data, tmp_path) == 2
+    assert data.read_text("utf-8") == first
+    store = ox.Store()
+    store.load(path=data)
+    assert verify_quotes(tmp_path, store) == []
+
+
+def test_anchor_file_names_the_line_of_a_missing_quote(tmp_path: Path) -> None:
+    (tmp_path / "text.txt").write_text("Nothing to see.", "utf-8")
+    data = tmp_path / "doc.trig"
+    data.write_text("""@prefix kg: <https://kg.example.org/ontology#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+<https://kg.example.org/graph/doc> {
+<https://kg.example.org/id/source/doc> kg:archivedText "text.txt" .
+<https://kg.example.org/id/annotation/a> oa:hasTarget [
+    oa:hasSource <https://kg.example.org/id/source/doc> ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "absent" ] ] .
+}
+""", "utf-8")
+    with pytest.raises(AnchorError, match=r"doc.trig:6: quote not found"):
+        anchor_file(data, tmp_path)
+
+
+@needs_sources
+def test_every_bundled_quote_verifies() -> None:
+    assert verify_quotes(SOURCES, load_project()) == []
+
+
+@needs_sources
+def test_seed_hash_matches_the_archived_text() -> None:
+    assert sha256_file(SOURCES / SEED) in SEED_DATA.read_text("utf-8")
+
+
+@needs_sources
+def test_bundled_anchors_are_exactly_what_the_tool_computes(tmp_path: Path) -> None:
+    copy = tmp_path / SEED_DATA.name
+    shutil.copy(SEED_DATA, copy)
+    anchor_file(copy, SOURCES)
+    assert copy.read_text("utf-8") == SEED_DATA.read_text("utf-8")
+
+
+@needs_sources
+def test_verify_reports_moved_quotes_and_changed_texts(tmp_path: Path) -> None:
+    store = load_project()
+    update = """PREFIX oa: <http://www.w3.org/ns/oa#>
+    DELETE { GRAPH ?g { ?p oa:start ?s ; oa:end ?e } }
+    INSERT { GRAPH ?g { ?p oa:start 0 ; oa:end 4 } }
+    WHERE { GRAPH ?g { <https://kg.example.org/id/annotation/seed-no-court> oa:hasTarget ?t .
+                       ?t oa:hasSelector ?p . ?p oa:start ?s ; oa:end ?e } }"""
+    store.update(update)
+    (failure,) = verify_quotes(SOURCES, store)
+    assert failure.annotation == "https://kg.example.org/id/annotation/seed-no-court"
+    assert failure.source == "https://kg.example.org/id/source/seed-article"
+    assert failure.problem == "oa:exact not at 0-4"
+    assert failure.found == read_text(SOURCES / SEED)[0:4]
+    assert "expected 'Neither have" in str(failure)
+
+    changed = tmp_path / "sources"
+    changed.mkdir()
+    (changed / SEED).write_bytes((SOURCES / SEED).read_bytes() + b"\n")
+    failures = verify_quotes(changed, load_project())
+    assert [f.problem for f in failures] == ["archived text hash differs"]
+    assert verify_quotes(tmp_path, load_project())[0].problem == "archived text missing"
+
+
+def test_default_sources_dir_honours_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    monkeypatch.setenv("KG_SOURCES", str(tmp_path))
+    assert default_sources_dir(PROJECT_ROOT) == tmp_path
+    monkeypatch.delenv("KG_SOURCES")
+    assert default_sources_dir(PROJECT_ROOT) == PROJECT_ROOT.parent / "shared" / "sources"
