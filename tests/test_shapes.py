@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.validate import PROJECT_ROOT, Report, load_files, load_project, project_files, validate
+from kg.validate import PROJECT_ROOT, Report, load_project, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 KS = "https://kg.example.org/shapes#"
@@ -49,6 +49,16 @@ EXPECTED = {
 }
 
 
+def _load(*paths: Path) -> ox.Store:
+    """The ontology (into its graph) and fixture files (graphs as declared) in a scratch store."""
+    store = ox.Store()
+    for path in sorted((PROJECT_ROOT / "ontology").glob("*.ttl")):
+        store.load(path=path, to_graph=ox.NamedNode("https://kg.example.org/graph/ontology"))
+    for path in paths:
+        store.load(path=path)
+    return store
+
+
 @cache
 def _shapes() -> rdflib.Graph:
     """The project's shapes, parsed once for all fixture runs."""
@@ -60,9 +70,8 @@ def _shapes() -> rdflib.Graph:
 
 def _validate(*names: str) -> Report:
     """Validate the ontology, base.trig and the named fixtures against the project shapes."""
-    files = [(p, g) for p, g in project_files() if p.parent.name == "ontology"]
-    files += [(FIXTURES / "base.trig", None)] + [(FIXTURES / f"{n}.trig", None) for n in names]
-    return validate(load_files(files), shapes=_shapes())
+    files = [FIXTURES / "base.trig", *(FIXTURES / f"{n}.trig" for n in names)]
+    return validate(_load(*files), shapes=_shapes())
 
 
 def _key(report: Report) -> list[tuple[str, str, str, str]]:
@@ -112,15 +121,11 @@ def test_report_formats() -> None:
 
 
 def test_validate_accepts_an_rdflib_dataset() -> None:
-    store = load_files([(FIXTURES / "base.trig", None), (FIXTURES / "claim-publication-fail.trig",
-                                                         None)])
+    store = _load(FIXTURES / "base.trig", FIXTURES / "claim-publication-fail.trig")
     ds = rdflib.Dataset()
     for graph in store.named_graphs():
         data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode()
         ds.graph(rdflib.URIRef(graph.value)).parse(data=data, format="nt")
-    for path, _ in project_files():
-        if path.parent.name == "ontology":
-            ds.graph(rdflib.URIRef("https://kg.example.org/graph/ontology")).parse(path)
     assert _key(validate(ds, shapes=_shapes())) == [EXPECTED["claim-publication"]]
 
 

@@ -22,7 +22,7 @@ from pyshacl import validate as shacl_validate
 from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib.namespace import RDF, SH
 
-from kg.namespaces import GRAPH, KG, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from kg.namespaces import KG, SHAPES_GRAPH
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _SEVERITIES = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
@@ -129,39 +129,16 @@ def _term(value: str) -> rdflib.URIRef | rdflib.BNode:
     return rdflib.BNode(value[2:]) if value.startswith("_:") else rdflib.URIRef(value)
 
 
-# --- loading ------------------------------------------------------------------------
-
-def project_files(root: Path = PROJECT_ROOT) -> list[tuple[Path, str | None]]:
-    """The files a build loads, with the graph for graph-less triples (None: as declared)."""
-    files: list[tuple[Path, str | None]] = []
-    files += [(p, ONTOLOGY_GRAPH) for p in sorted((root / "ontology").glob("*.ttl"))]
-    files += [(p, SHAPES_GRAPH) for p in sorted((root / "shapes").glob("*.ttl"))]
-    data = root / "data"
-    for pattern in ("*.trig", "*.nq", "*.ttl"):
-        for p in sorted(data.rglob(pattern)):
-            if "fixtures" not in p.relative_to(data).parts:
-                files.append((p, None if p.suffix in (".trig", ".nq") else GRAPH + p.stem))
-    return files
-
-
-def load_files(files: Iterable[tuple[Path, str | None]], store: ox.Store | None = None) -> ox.Store:
-    """Load RDF files into a pyoxigraph Store (graph-less triples into the given graph)."""
-    store = store if store is not None else ox.Store()
-    for path, graph in files:
-        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-        if fmt is None:
-            raise ValueError(f"{path}: unknown RDF file extension")
-        to_graph = ox.NamedNode(graph) if graph else None
-        try:
-            store.bulk_load(path=path, format=fmt, to_graph=to_graph)
-        except SyntaxError as e:
-            raise ValueError(f"{path}: {e}") from None
-    return store
-
+# --- loading ---------------------------------------------------------------------
 
 def load_project(root: Path = PROJECT_ROOT) -> ox.Store:
-    """An in-memory store with the project's ontology, shapes and data in their graphs."""
-    return load_files(project_files(root))
+    """The project's ontology, shapes and data as `kg build` reads them, in a scratch store."""
+    from kg.build import bundled_sources
+    from kg.store import MemoryStore
+
+    staged = MemoryStore()
+    staged.load(bundled_sources(root))
+    return staged.dataset()
 
 
 # --- validation ---------------------------------------------------------------------
