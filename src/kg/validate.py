@@ -164,8 +164,8 @@ def _union(store: ox.Store) -> ox.Store:
     """Every quad of the dataset except the shapes graph, in one default graph."""
     shapes = ox.NamedNode(SHAPES_GRAPH)
     union = ox.Store()
-    union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store
-                 if q.graph_name != shapes)
+    union.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in store
+                      if q.graph_name != shapes)
     return union
 
 
