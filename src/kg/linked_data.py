@@ -24,6 +24,7 @@ from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from kg.rdf_formats import by_name
 
 OA = PREFIXES["oa"]
+_TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p != "id"}
 #: /data/... extensions: short name, pyoxigraph format, media type.
 DOC_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
     "ttl": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8"),
@@ -130,10 +131,11 @@ def graph_triples(store, iri: str, limit: int) -> Description:
 
 
 def serialize(triples: list[ox.Triple], ext: str) -> bytes:
-    """One document in a /data format; Turtle gets the project's prefixes."""
+    """One document in a /data format; Turtle gets the vocabulary prefixes (entity IRIs stay
+    whole: `id:claim\\/x` is valid Turtle but hard to read)."""
     fmt = DOC_FORMATS[ext][0]
     if fmt == ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+        return ox.serialize(triples, format=fmt, prefixes=_TURTLE_PREFIXES)
     return ox.serialize(triples, format=fmt)
 
 

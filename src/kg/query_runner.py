@@ -178,16 +178,20 @@ class _CappedTsv(io.RawIOBase):
         self.size = 0
         self.limit_lines = rows + 2  # header line + rows + one more to know there were more
         self.max_bytes = max_bytes
+        self.done = False
 
     def writable(self) -> bool:
         return True
 
     def write(self, b) -> int:  # type: ignore[override]
+        if self.done:  # pyoxigraph's buffered writer retries the failed write when dropped
+            raise _Enough
         data = bytes(b)
         self.parts.append(data)
         self.lines += data.count(b"\n")
         self.size += len(data)
         if self.lines >= self.limit_lines or self.size > self.max_bytes:
+            self.done = True
             raise _Enough
         return len(data)
 

@@ -15,8 +15,10 @@ Framework-free: `handle(ProtocolRequest) -> ProtocolResponse`, wrapped by kg.web
 from __future__ import annotations
 
 import hmac
+import threading
 import time
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -242,11 +244,64 @@ def _public_ox_store(store):
     return getattr(parts, "public", None) if parts is not None and not callable(parts) else None
 
 
-def make_engine(store, threads: int) -> Engine:
-    """Worker processes for an on-disk store, in-process evaluation otherwise."""
+class CachingEngine:
+    """Answers repeated queries from memory: the data only changes with the store version,
+    which is part of the key, so a cached answer is exactly what the engine would say."""
+
+    def __init__(self, inner: Engine, version, budget: int, entry_limit: int = 1 << 20) -> None:
+        self.inner = inner
+        self._version = version
+        self.budget = budget
+        self.entry_limit = min(entry_limit, budget)
+        self._entries: OrderedDict[tuple, tuple[dict[str, Any], bytes]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def run(self, job: Job, timeout: float) -> Answer:
+        key = (self._version(), job.query, job.fmt, job.max_rows, job.max_bytes,
+               tuple(job.default_graphs) if job.default_graphs is not None else None,
+               tuple(job.named_graphs) if job.named_graphs is not None else None)
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+                return Answer(hit[0], [hit[1]])
+        answer = self.inner.run(job, timeout)
+        meta = answer.meta
+        if meta["status"] != 200 or (meta.get("size") or 0) > self.entry_limit:
+            return answer
+        body = b"".join(answer.chunks)
+        with self._lock:
+            if key not in self._entries:
+                self._entries[key] = (meta, body)
+                self._size += len(body)
+                while self._size > self.budget and self._entries:
+                    _, (_, old) = self._entries.popitem(last=False)
+                    self._size -= len(old)
+        return Answer(meta, [body])
+
+    def refresh(self) -> None:
+        refresh = getattr(self.inner, "refresh", None)
+        if refresh:
+            refresh()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def make_engine(store, threads: int, cache_bytes: int = 0) -> Engine:
+    """Worker processes for an on-disk store, in-process evaluation otherwise; optionally
+    behind a result cache of `cache_bytes`."""
+    engine: Engine
     if hasattr(store, "public_path") and store.exists():
-        return PoolEngine(store.public_path, max(2, threads))
-    return InProcessEngine(store)
+        engine = PoolEngine(store.public_path, max(2, threads))
+        version = engine.path
+    else:
+        engine = InProcessEngine(store)
+        version = lambda: store.version  # noqa: E731
+    if cache_bytes > 0:
+        return CachingEngine(engine, version, cache_bytes)
+    return engine
 
 
 # --- the protocol --------------------------------------------------------------------------

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import atexit
+import os
+import urllib.parse
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
@@ -12,13 +17,23 @@ from kg.web import get_config, get_store
 bp = Blueprint("sparql", __name__)
 
 
+#: Default result cache per web worker process (0 turns it off).
+RESULT_CACHE_BYTES = 64 * 1024 * 1024
+
+
+def result_cache_bytes() -> int:
+    """KG_RESULT_CACHE_BYTES (to move into kg.config's settings table), else the default."""
+    raw = os.environ.get("KG_RESULT_CACHE_BYTES", "").strip()
+    return int(raw) if raw.isdigit() else RESULT_CACHE_BYTES
+
+
 def endpoint_for(app: Flask) -> SparqlEndpoint:
     """The app's endpoint, created once: settings copied, worker processes started."""
     endpoint = app.extensions.get("kg.sparql")
     if endpoint is None:
         config = get_config(app)
         store = get_store(app)
-        engine = make_engine(store, config.threads)
+        engine = make_engine(store, config.threads, result_cache_bytes())
         settings = Settings(config.query_timeout, config.max_rows, config.max_response_bytes,
                             config.write_enabled, config.write_token)
         refresh = getattr(engine, "refresh", None)
@@ -30,10 +45,75 @@ def endpoint_for(app: Flask) -> SparqlEndpoint:
 
 @bp.record_once
 def _start(state) -> None:
-    """Start the query workers with the app, so the first query does not wait for them."""
+    """Start the query workers with the app, and answer /sparql before Flask's machinery."""
+    state.app.wsgi_app = SparqlFastPath(state.app.wsgi_app, state.app)
     if state.app.config.get("KG_SPARQL_LAZY"):
         return
     endpoint_for(state.app)
+
+
+_REASONS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
+
+
+class SparqlFastPath:
+    """WSGI middleware answering /sparql directly: Flask's request context, routing and
+    response objects cost more per request than the protocol handling itself (measured:
+    ~0.5 ms of a ~1 ms selective join), and /sparql needs none of them."""
+
+    def __init__(self, wsgi_app: Callable[..., Any], app: Flask) -> None:
+        self.wsgi_app = wsgi_app
+        self.app = app
+        self.max_body = app.config.get("MAX_CONTENT_LENGTH") or 2 * 1024 * 1024
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != "/sparql":
+            return self.wsgi_app(environ, start_response)
+        endpoint = self.app.extensions.get("kg.sparql") or endpoint_for(self.app)
+        method = environ["REQUEST_METHOD"]
+        head = method == "HEAD"
+        try:
+            args = urllib.parse.parse_qsl(environ.get("QUERY_STRING", ""),
+                                          keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            return self._plain(start_response, 400, "the query string is not valid UTF-8")
+        body = b""
+        if method == "POST":
+            length = environ.get("CONTENT_LENGTH")
+            size = int(length) if length and length.isdigit() else self.max_body + 1
+            if length and size > self.max_body:
+                return self._plain(start_response, 413, "request body too large")
+            body = environ["wsgi.input"].read(min(size, self.max_body + 1))
+            if len(body) > self.max_body:
+                return self._plain(start_response, 413, "request body too large")
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost")
+        req = ProtocolRequest(
+            method="GET" if head else method, args=args,
+            content_type=environ.get("CONTENT_TYPE"), body=body,
+            accept=environ.get("HTTP_ACCEPT"), authorization=environ.get("HTTP_AUTHORIZATION"),
+            base_url=f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+                     f"{environ.get('SCRIPT_NAME', '')}/")
+        answer = endpoint.handle(req)
+        headers = [*answer.headers, ("X-Content-Type-Options", "nosniff")]
+        if isinstance(answer.body, bytes):
+            headers.append(("Content-Length", str(len(answer.body))))
+        start_response(_REASONS.get(answer.status, str(answer.status)), headers)
+        if isinstance(answer.body, bytes):
+            return [] if head else [answer.body]
+        if head:
+            close = getattr(answer.body, "close", None)
+            if close:
+                close()
+            return []
+        return answer.body
+
+    @staticmethod
+    def _plain(start_response: Callable[..., Any], status: int, message: str
+               ) -> Iterable[bytes]:
+        body = (message + "\n").encode()
+        start_response(_REASONS[status], [("Content-Type", "text/plain; charset=utf-8"),
+                                          ("Content-Length", str(len(body)))])
+        return [body]
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
