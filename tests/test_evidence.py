@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -143,3 +144,26 @@ def test_default_sources_dir_honours_the_environment(monkeypatch: pytest.MonkeyP
     assert default_sources_dir(PROJECT_ROOT) == tmp_path
     monkeypatch.delenv("KG_SOURCES")
     assert default_sources_dir(PROJECT_ROOT) == PROJECT_ROOT.parent / "shared" / "sources"
+
+
+@needs_sources
+def test_no_project_file_copies_fifteen_words_of_a_source() -> None:
+    words = re.compile(r"[\w’'-]+")
+    grams: set[tuple[str, ...]] = set()
+    for text in SOURCES.iterdir():
+        w = words.findall(text.read_text("utf-8", errors="ignore").lower())
+        grams |= {tuple(w[i:i + 15]) for i in range(len(w) - 14)}
+    for folder, pattern in (("data", "**/*"), ("queries", "*"), ("tests", "**/*.*"),
+                            ("ontology", "*"), ("shapes", "*")):
+        for path in (PROJECT_ROOT / folder).glob(pattern):
+            if path.is_file() and path.suffix in {".trig", ".ttl", ".rq", ".md", ".py"}:
+                w = words.findall(path.read_text("utf-8").lower())
+                assert not any(tuple(w[i:i + 15]) in grams for i in range(len(w) - 14)), path
+
+
+def test_bundled_quotes_are_short_phrases() -> None:
+    store = load_project()
+    quotes = [row["q"].value for row in store.query(
+        "SELECT ?q WHERE { ?s <http://www.w3.org/ns/oa#exact> ?q }",
+        use_default_graph_as_union=True)]
+    assert quotes and max(len(q.split()) for q in quotes) <= 12
