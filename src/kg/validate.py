@@ -23,8 +23,12 @@ from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib.namespace import RDF, SH
 
 from kg.namespaces import KG, SHAPES_GRAPH
+from kg.store import Store
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: What validate() accepts: the full view of a kg Store, a pyoxigraph Store, an rdflib
+#: Dataset (serialised into pyoxigraph, never queried by rdflib) or an iterable of quads.
+Validatable = Store | ox.Store | rdflib.Dataset | Iterable[ox.Quad]
 _SEVERITIES = {str(SH.Violation): "Violation", str(SH.Warning): "Warning", str(SH.Info): "Info"}
 
 
@@ -143,8 +147,10 @@ def load_project(root: Path = PROJECT_ROOT) -> ox.Store:
 
 # --- validation ---------------------------------------------------------------------
 
-def _as_store(data: ox.Store | rdflib.Dataset | Iterable[ox.Quad]) -> ox.Store:
-    """Accept a pyoxigraph Store, an rdflib Dataset or quads; rdflib is only serialised."""
+def _as_store(data: Validatable) -> ox.Store:
+    """Accept a kg Store, a pyoxigraph Store, an rdflib Dataset or quads."""
+    if isinstance(data, Store):
+        return data.dataset("full")
     if isinstance(data, ox.Store):
         return data
     store = ox.Store()
@@ -258,8 +264,7 @@ def _dataset_results(store: ox.Store, shapes: rdflib.Graph) -> list[Result]:
     return results
 
 
-def validate(data: ox.Store | rdflib.Dataset | Iterable[ox.Quad],
-             shapes: Path | rdflib.Graph | None = None) -> Report:
+def validate(data: Validatable, shapes: Path | rdflib.Graph | None = None) -> Report:
     """Check a whole dataset (full view, restricted included) against the editorial rules."""
     store = _as_store(data)
     shapes_graph = _shapes_graph(store, shapes)
