@@ -80,6 +80,22 @@ s:doc kg:archivedText "text.txt" ; kg:sha256 "{sha256_file(tmp_path / 'text.txt'
     assert verify_quotes(tmp_path, store) == []
 
 
+def test_anchor_file_refuses_a_changed_text(tmp_path: Path) -> None:
+    (tmp_path / "text.txt").write_text("Some words here.", "utf-8")
+    data = tmp_path / "doc.trig"
+    data.write_text(f"""@prefix kg: <https://kg.example.org/ontology#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+<https://kg.example.org/graph/doc> {{
+<https://kg.example.org/id/source/doc> kg:archivedText "text.txt" ; kg:sha256 "{'0' * 64}" .
+<https://kg.example.org/id/annotation/a> oa:hasTarget [
+    oa:hasSource <https://kg.example.org/id/source/doc> ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "words" ] ] .
+}}
+""", "utf-8")
+    with pytest.raises(AnchorError, match="review the changed text"):
+        anchor_file(data, tmp_path)
+
+
 def test_anchor_file_names_the_line_of_a_missing_quote(tmp_path: Path) -> None:
     (tmp_path / "text.txt").write_text("Nothing to see.", "utf-8")
     data = tmp_path / "doc.trig"

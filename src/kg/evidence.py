@@ -129,12 +129,18 @@ def _render(source: str, gap: str, a: Anchor, occurrence: str | None) -> str:
             f"{indent}  [ a oa:TextPositionSelector ; oa:start {a.start} ; oa:end {a.end} ]")
 
 
-def _archived_texts(path: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Source IRI -> archived file name for the sources a data file declares, and its prefixes."""
+def _archived_texts(path: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Per source IRI a data file declares: archived file name and SHA-256; and its prefixes."""
     parser = ox.parse(path=path)
-    archived = ox.NamedNode(KG + "archivedText")
-    files = {q.subject.value: q.object.value for q in parser if q.predicate == archived}
-    return files, dict(parser.prefixes)
+    archived, digest = ox.NamedNode(KG + "archivedText"), ox.NamedNode(KG + "sha256")
+    files: dict[str, str] = {}
+    hashes: dict[str, str] = {}
+    for q in parser:
+        if q.predicate == archived:
+            files[q.subject.value] = q.object.value
+        elif q.predicate == digest:
+            hashes[q.subject.value] = q.object.value
+    return files, hashes, dict(parser.prefixes)
 
 
 def _expand(token: str, prefixes: dict[str, str]) -> str:
@@ -149,7 +155,7 @@ def _expand(token: str, prefixes: dict[str, str]) -> str:
 
 def anchor_file(path: Path, sources_dir: Path) -> int:
     """(Re)compute every quote's prefix, suffix, start and end in a data file; return count."""
-    files, prefixes = _archived_texts(path)
+    files, hashes, prefixes = _archived_texts(path)
     texts: dict[str, str] = {}
     content = path.read_text(encoding="utf-8")
 
@@ -159,7 +165,12 @@ def anchor_file(path: Path, sources_dir: Path) -> int:
         if iri not in files:
             raise AnchorError(f"{path}: source {token} has no kg:archivedText in this file")
         if iri not in texts:
-            texts[iri] = read_text(sources_dir / files[iri])
+            archive = sources_dir / files[iri]
+            actual = sha256_file(archive)
+            if hashes.get(iri, actual) != actual:
+                raise AnchorError(f"{path}: {archive} has SHA-256 {actual}, but {token} records "
+                                  f"{hashes[iri]}; review the changed text before re-anchoring")
+            texts[iri] = read_text(archive)
         exact = ast.literal_eval(m["exact"])
         occurrence = m["occurrence"]
         try:
