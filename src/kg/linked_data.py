@@ -10,6 +10,7 @@ graphs and nodes live in another partition and cannot appear.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gzip
 import os
 import shutil
@@ -81,10 +82,11 @@ def describe(store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Description:
 
     A bounded walk: the entity's own triples; claims with `kg:about` the entity or asserting
     a node (participation, membership) that names it; those asserted nodes; the annotations
-    whose `oa:hasBody` is one of the claims. Each focus node is described with its blank
-    nodes to depth 3 (annotation -> target -> selector -> refinement), as in a Concise
-    Bounded Description. Plus every triple pointing at the entity, and labels of the IRIs
-    the description names so clients can show it without another request.
+    whose `oa:hasBody` is one of the claims. A claim's `kg:asserts` links are kept only
+    towards nodes naming the entity: a victim list asserts thousands of participations.
+    Each focus node is described with its blank nodes to depth 3 (annotation -> target ->
+    selector -> refinement), as in a Concise Bounded Description. Plus every triple pointing
+    at the entity, and labels of the IRIs it names so clients need no second request.
     """
     e = str(ox.NamedNode(iri))
     focus = f"""
@@ -98,11 +100,13 @@ def describe(store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Description:
         }} LIMIT 2000"""
     query = f"""
         CONSTRUCT {{ ?n ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 . ?o3 ?p4 ?o4 .
-                     ?s ?in {e} . ?o <http://www.w3.org/2000/01/rdf-schema#label> ?label }}
+                     ?s ?in {e} . ?o <http://www.w3.org/2000/01/rdf-schema#label> ?label .
+                     ?c <{KG}asserts> ?x }}
         WHERE {{
           {{
             {{ {focus} }}
             ?n ?p ?o .
+            FILTER(?p != <{KG}asserts>)
             OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o))
               OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(isBlank(?o2))
                 OPTIONAL {{ ?o3 ?p4 ?o4 FILTER(isBlank(?o3)) }} }} }}
@@ -110,6 +114,8 @@ def describe(store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Description:
                         FILTER(isIRI(?o)) }}
           }} UNION {{
             SELECT ?s ?in WHERE {{ ?s ?in {e} }} LIMIT 1000
+          }} UNION {{
+            SELECT ?c ?x WHERE {{ ?c <{KG}asserts> ?x . ?x ?xp {e} }} LIMIT 1000
           }}
         }}"""
     result = iter(store.query(query))
@@ -170,10 +176,11 @@ def dump_file(store, name: str) -> Path:
     target = here / name
     if target.is_file():
         return target
-    with _dump_lock:
+    here.mkdir(parents=True, exist_ok=True)
+    with _dump_lock, (here / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one writer across web processes; others wait
         if target.is_file():
             return target
-        here.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=here, prefix=f".{name}.", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
@@ -206,6 +213,28 @@ def void_description(store, base_iri: str, root_url: str) -> list[ox.Triple]:
     cached = _void_cache.get(key)
     if cached is not None:
         return cached
+    disk = cache_dir(store) / "void" / (_version_key("|".join(key)) + ".nt")
+    if disk.is_file():
+        out = [q.triple for q in ox.parse(path=str(disk), format=ox.RdfFormat.N_TRIPLES)]
+        _void_cache[key] = out
+        return out
+    out = _compute_void(store, base_iri, root_url)
+    with contextlib.suppress(OSError):
+        disk.parent.mkdir(parents=True, exist_ok=True)
+        for old in disk.parent.glob("*.nt"):
+            old.unlink()
+        fd, tmp = tempfile.mkstemp(dir=disk.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as handle:
+            ox.serialize(out, handle, ox.RdfFormat.N_TRIPLES)
+        os.replace(tmp, disk)
+    if len(_void_cache) > 8:
+        _void_cache.clear()
+    _void_cache[key] = out
+    return out
+
+
+def _compute_void(store, base_iri: str, root_url: str) -> list[ox.Triple]:
+    """The VoID triples, from a few aggregate queries over the public view."""
     root = root_url.rstrip("/")
     doc = f"{root}/.well-known/void"
     ds = ox.NamedNode(doc + "#dataset")
@@ -272,7 +301,4 @@ def void_description(store, base_iri: str, root_url: str) -> list[ox.Triple]:
         graph = row["g"].value
         if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH):
             add(ds, v["vocabulary"], ox.NamedNode(graph))
-    if len(_void_cache) > 8:
-        _void_cache.clear()
-    _void_cache[key] = out
     return out

@@ -288,6 +288,52 @@ def _write_frame(fd: int, kind: bytes, payload: bytes) -> None:
         view = view[n:]
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _frames(outcome: Outcome) -> bytes:
+    """Header, body chunks and end frame as one buffer: one write, one read for small answers."""
+    meta = json.dumps(outcome.meta()).encode()
+    parts = [_FRAME.pack(b"H", len(meta)), meta]
+    body = outcome.body
+    for start in range(0, len(body), CHUNK):
+        chunk = body[start:start + CHUNK]
+        parts += [_FRAME.pack(b"D", len(chunk)), chunk]
+    parts.append(_FRAME.pack(b"E", 0))
+    return b"".join(parts)
+
+
+class _FrameReader:
+    """Frames from a worker's pipe, read in large blocks (few syscalls per answer)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+
+    def _fill(self, n: int, deadline: float | None) -> None:
+        while len(self.buffer) < n:
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                    raise TimeoutError
+            data = os.read(self.fd, 1 << 18)
+            if not data:
+                raise EOFError
+            self.buffer += data
+
+    def frame(self, deadline: float | None) -> tuple[bytes, bytes]:
+        head = _FRAME.size
+        self._fill(head, deadline)
+        kind, size = _FRAME.unpack_from(self.buffer)
+        self._fill(head + size, deadline)
+        payload = bytes(self.buffer[head:head + size])
+        del self.buffer[:head + size]
+        return kind, payload
+
+
 def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
     """Read n bytes from a pipe; TimeoutError at the deadline, EOFError if the peer died."""
     parts = []
@@ -316,6 +362,8 @@ def _die_with_parent() -> None:
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent died before the signal was armed
+        os._exit(0)
 
 
 def worker_main() -> None:
@@ -336,11 +384,7 @@ def worker_main() -> None:
             opened = None
             opened = (path, ox.Store.read_only(path))
         outcome = evaluate(opened[1].query, Job(**request))
-        _write_frame(wfd, b"H", json.dumps(outcome.meta()).encode())
-        body = outcome.body
-        for start in range(0, len(body), CHUNK):
-            _write_frame(wfd, b"D", body[start:start + CHUNK])
-        _write_frame(wfd, b"E", b"")
+        _write_all(wfd, _frames(outcome))
 
 
 class QueryTimeout(Exception):
@@ -361,6 +405,7 @@ class _Worker:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.wfd = self.process.stdin.fileno()
         self.rfd = self.process.stdout.fileno()
+        self.reader = _FrameReader(self.rfd)
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -395,7 +440,7 @@ class _Relay:
         if worker is None:
             raise StopIteration
         try:
-            kind, payload = _read_frame(worker.rfd, self._deadline)
+            kind, payload = worker.reader.frame(self._deadline)
         except (TimeoutError, EOFError, OSError):
             self._finish(False)
             raise StopIteration from None
@@ -416,7 +461,7 @@ class _Relay:
             return
         deadline = min(self._deadline, time.monotonic() + 2)
         try:
-            while _read_frame(worker.rfd, deadline)[0] != b"E":
+            while worker.reader.frame(deadline)[0] != b"E":
                 pass
         except (TimeoutError, EOFError, OSError):
             self._finish(False)
@@ -437,25 +482,27 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        threading.Thread(target=self._fill, name="kg-query-pool", daemon=True).start()
+        self._requests: queue.SimpleQueue[bool] = queue.SimpleQueue()
+        for _ in range(size):
+            self._requests.put(True)
+        threading.Thread(target=self._spawner, name="kg-query-spawner", daemon=True).start()
 
-    def _fill(self) -> None:
-        for _ in range(self._size):
-            self._spawn()
-
-    def _spawn(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            worker = _Worker()
-            self._all.add(worker)
-        self._idle.put(worker)
+    def _spawner(self) -> None:
+        """Start every worker from this one long-lived thread: Linux sends the workers'
+        parent-death signal when the *thread* that started them ends, not the process."""
+        while self._requests.get():
+            with self._lock:
+                if self._closed:
+                    return
+                worker = _Worker()
+                self._all.add(worker)
+            self._idle.put(worker)
 
     def _discard(self, worker: _Worker) -> None:
         worker.kill()
         with self._lock:
             self._all.discard(worker)
-        threading.Thread(target=self._spawn, name="kg-query-respawn", daemon=True).start()
+        self._requests.put(True)
 
     def run(self, job: Job, timeout: float) -> Answer:
         """Evaluate `job`; QueryTimeout past `timeout` seconds (the worker is then killed)."""
@@ -467,7 +514,7 @@ class QueryPool:
         try:
             request = dict(job.__dict__, path=self._path())
             _write_frame(worker.wfd, b"J", json.dumps(request).encode())
-            kind, payload = _read_frame(worker.rfd, deadline)
+            kind, payload = worker.reader.frame(deadline)
         except (TimeoutError, EOFError, OSError) as exc:
             self._discard(worker)
             if isinstance(exc, TimeoutError):
@@ -483,6 +530,7 @@ class QueryPool:
             self._discard(worker)
 
     def close(self) -> None:
+        self._requests.put(False)
         with self._lock:
             self._closed = True
             workers = list(self._all)
