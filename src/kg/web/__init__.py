@@ -31,6 +31,11 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
     from kg.web import resources
 
     app.register_blueprint(resources.bp)
+
+    from kg.web import explore, query_page
+
+    app.register_blueprint(explore.bp)
+    app.register_blueprint(query_page.bp)
     return app
 
 

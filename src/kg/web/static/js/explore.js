@@ -1,0 +1,758 @@
+/* kg graph explorer: Cytoscape.js over the /api/graph JSON.
+ *
+ * Every piece of text from the data goes through textContent (never innerHTML), the page
+ * runs under a CSP without inline scripts, and the whole state lives in the URL so a view
+ * can be shared. The canvas renderer is kept on purpose: WebGL mode drops dashed edges,
+ * and dashes are how contested and alleged relations are told apart.
+ */
+(function () {
+  "use strict";
+
+  var boot = JSON.parse(document.getElementById("kx-boot").textContent);
+  var API = boot.api;
+  var MAX_NODES = boot.maxNodes || 2000;
+  var PAGE = boot.pageSize || 25;
+  var KINDS = ["person", "organisation", "group", "event", "place"];
+  var PALETTE = ["#2563eb", "#059669", "#c2410c", "#7c3aed", "#0891b2", "#be185d",
+                 "#4d7c0f", "#b45309", "#4338ca", "#0f766e", "#9f1239", "#475569"];
+  var SHAPES = {person: "ellipse", organisation: "round-rectangle", group: "hexagon",
+                event: "diamond", place: "round-triangle"};
+
+  var state = {
+    expanded: [],          // IRIs expanded, in order (for the permalink)
+    relations: {},         // IRI -> relations list from its neighbourhood answer
+    kinds: KINDS.slice(),
+    from: null, to: null, source: "",
+    pathA: null, pathB: null,
+    selected: null
+  };
+  var predicateLabels = {};
+  var sourcesByIri = {};
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function setStatus(text) { $("kx-status").textContent = text; }
+
+  // ---------------------------------------------------------------------------------
+  // The API, with retries while the server is still building the projection
+  // ---------------------------------------------------------------------------------
+  function api(path, params, options) {
+    var url = API + path;
+    if (params) {
+      var q = new URLSearchParams();
+      Object.keys(params).forEach(function (k) {
+        if (params[k] !== null && params[k] !== undefined && params[k] !== "") { q.set(k, params[k]); }
+      });
+      url += "?" + q.toString();
+    }
+    var attempt = 0;
+    function go() {
+      return fetch(url, options || {headers: {Accept: "application/json"}}).then(function (r) {
+        if (r.status === 503 && attempt < 60) {
+          attempt += 1;
+          setStatus("The server is preparing the graph projection…");
+          return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(go);
+        }
+        return r.json().then(function (body) {
+          if (!r.ok) { throw new Error(body.error || ("HTTP " + r.status)); }
+          return body;
+        });
+      });
+    }
+    return go();
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Cytoscape
+  // ---------------------------------------------------------------------------------
+  if (window.cytoscapeFcose) { cytoscape.use(window.cytoscapeFcose); }
+
+  function nodeSize(c) {
+    var v = 18 + 9 * Math.log2(1 + (c || 1));
+    return Math.max(16, Math.min(64, v));
+  }
+
+  var cy = cytoscape({
+    container: $("kx-canvas"),
+    minZoom: 0.05,
+    maxZoom: 4,
+    style: [
+      {selector: "node", style: {
+        "shape": function (n) { return SHAPES[n.data("kind")] || "ellipse"; },
+        "width": "data(size)", "height": "data(size)",
+        "background-color": "data(color)",
+        "border-width": 1.5, "border-color": "#ffffff",
+        "label": "data(label)", "font-size": 10, "color": "#1f2937",
+        "text-valign": "bottom", "text-margin-y": 3,
+        "text-wrap": "ellipsis", "text-max-width": 130,
+        "text-background-color": "#ffffff", "text-background-opacity": 0.75,
+        "text-background-padding": 1, "min-zoomed-font-size": 7
+      }},
+      {selector: "node.expanded", style: {"border-color": "#111827", "border-width": 2.5}},
+      {selector: "node.more", style: {
+        "shape": "round-rectangle", "background-color": "#f3f4f6", "border-color": "#9ca3af",
+        "border-width": 1, "border-style": "dashed", "width": 74, "height": 22,
+        "label": "data(label)", "text-valign": "center", "text-margin-y": 0,
+        "color": "#374151", "font-size": 10, "text-background-opacity": 0
+      }},
+      {selector: "node:selected", style: {"border-color": "#f59e0b", "border-width": 4}},
+      {selector: "edge", style: {
+        "width": "data(width)", "line-color": "#64748b", "target-arrow-color": "#64748b",
+        "target-arrow-shape": "triangle", "arrow-scale": 0.7, "curve-style": "bezier",
+        "opacity": 0.85, "font-size": 8, "color": "#374151",
+        "text-rotation": "autorotate", "text-background-color": "#ffffff",
+        "text-background-opacity": 0.8, "min-zoomed-font-size": 8
+      }},
+      {selector: "edge.more-edge", style: {"line-style": "dotted", "target-arrow-shape": "none",
+                                            "line-color": "#cbd5e1", "width": 1}},
+      {selector: "edge.established", style: {"line-color": "#111827", "target-arrow-color": "#111827"}},
+      {selector: "edge.alleged", style: {"line-style": "dashed", "line-dash-pattern": [7, 4],
+                                          "line-color": "#6d28d9", "target-arrow-color": "#6d28d9"}},
+      {selector: "edge.contested", style: {"line-style": "dashed", "line-dash-pattern": [6, 3],
+                                            "line-color": "#d97706", "target-arrow-color": "#d97706"}},
+      {selector: "edge.superseded", style: {"line-style": "dotted", "line-color": "#9ca3af",
+                                             "target-arrow-color": "#9ca3af", "opacity": 0.6}},
+      {selector: "edge.labelled, edge:selected, edge.on-path", style: {"label": "data(label)"}},
+      {selector: "edge:selected", style: {"line-color": "#f59e0b", "target-arrow-color": "#f59e0b"}},
+      {selector: ".on-path", style: {"z-index": 10}},
+      {selector: "node.on-path", style: {"border-color": "#f59e0b", "border-width": 4}},
+      {selector: "edge.on-path", style: {"line-color": "#f59e0b", "target-arrow-color": "#f59e0b", "opacity": 1}},
+      {selector: ".dimmed", style: {"opacity": 0.12, "text-opacity": 0.1}}
+    ]
+  });
+
+  function kindOf(n) { return n.kind; }
+
+  function nodeData(n) {
+    return {
+      id: n.id, label: n.label, kind: kindOf(n), start: n.start, end: n.end,
+      degree: n.degree, centrality: n.centrality, community: n.community,
+      size: nodeSize(n.centrality),
+      color: n.community === null || n.community === undefined ? "#6b7280" : PALETTE[n.community % PALETTE.length]
+    };
+  }
+
+  function edgeClasses(e) {
+    var cls = [];
+    if (e.status === "contested" || e.status === "official-denial") { cls.push("contested"); }
+    else if (e.status === "superseded") { cls.push("superseded"); }
+    else if (e.alleged) { cls.push("alleged"); }
+    else if (e.status === "court-finding" || e.status === "official-acknowledgement") { cls.push("established"); }
+    return cls.join(" ");
+  }
+
+  function edgeLabel(e) {
+    var n = e.sources;
+    return e.label + " · " + n + (n === 1 ? " source" : " sources");
+  }
+
+  function addEdge(e) {
+    if (cy.getElementById(e.id).nonempty()) { return; }
+    if (cy.getElementById(e.source).empty() || cy.getElementById(e.target).empty()) { return; }
+    var d = {id: e.id, source: e.source, target: e.target, label: edgeLabel(e),
+             relation: e.label, kind: e.kind, status: e.status, alleged: e.alleged,
+             sources: e.sources, claims: e.claims, sourceIris: e.sourceIris,
+             start: e.start, end: e.end, width: Math.min(9, 1.2 + 1.6 * Math.log2(1 + e.sources))};
+    cy.add({group: "edges", data: d, classes: edgeClasses(e)});
+  }
+
+  function place(anchor, count, i) {
+    var p = anchor ? anchor.position() : {x: 0, y: 0};
+    var r = 90 + 6 * Math.sqrt(count);
+    var a = (2 * Math.PI * i) / Math.max(1, count);
+    return {x: p.x + r * Math.cos(a), y: p.y + r * Math.sin(a)};
+  }
+
+  function addNeighbourhood(data) {
+    var focus = data.focus;
+    var anchor = cy.getElementById(focus.id);
+    if (anchor.empty()) {
+      anchor = cy.add({group: "nodes", data: nodeData(focus), position: {x: 0, y: 0}});
+    }
+    var room = MAX_NODES - cy.nodes().length;
+    var fresh = data.nodes.filter(function (n) { return cy.getElementById(n.id).empty(); });
+    var cut = 0;
+    if (fresh.length > room) { cut = fresh.length - Math.max(0, room); fresh = fresh.slice(0, Math.max(0, room)); }
+    fresh.forEach(function (n, i) {
+      cy.add({group: "nodes", data: nodeData(n), position: place(anchor, fresh.length, i)});
+    });
+    data.edges.forEach(addEdge);
+    var moreId = "more|" + focus.id + "|" + (data.predicate || "") + "|" + (data.direction || "");
+    cy.remove(cy.getElementById(moreId));
+    var more = data.more + cut;
+    if (more > 0) {
+      cy.add({group: "nodes", classes: "more", data: {
+        id: moreId, label: "+" + more + " more", more: true, parent_: focus.id,
+        predicate: data.predicate || "", direction: data.direction || "",
+        offset: data.offset + data.nodes.length - cut, kind: "more", size: 22, color: "#f3f4f6"
+      }, position: place(anchor, 1, 0.5)});
+      cy.add({group: "edges", classes: "more-edge", data: {
+        id: moreId + "|e", source: focus.id, target: moreId, label: "", width: 1}});
+    }
+    if (cut > 0) { setStatus("Showing at most " + MAX_NODES + " nodes: " + cut + " more were left out. Clear or dim to focus."); }
+    return fresh.length;
+  }
+
+  var layoutRunning = null;
+  function relayout(randomize) {
+    if (layoutRunning) { layoutRunning.stop(); }
+    var n = cy.nodes().length;
+    if (n === 0) { return; }
+    layoutRunning = cy.layout({
+      name: window.cytoscapeFcose ? "fcose" : "cose",
+      quality: n > 600 ? "draft" : "default",
+      randomize: !!randomize, animate: false, fit: true, padding: 30,
+      nodeDimensionsIncludeLabels: false, nodeRepulsion: 12000, idealEdgeLength: 110,
+      nodeSeparation: 90, edgeElasticity: 0.3,
+      numIter: n > 600 ? 800 : 2500
+    });
+    layoutRunning.run();
+    layoutRunning = null;
+    if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Expanding, selecting, details
+  // ---------------------------------------------------------------------------------
+  function expand(iri, opts) {
+    opts = opts || {};
+    setStatus("Loading the neighbourhood…");
+    return api("/neighbourhood", {iri: iri, limit: PAGE, offset: opts.offset || 0,
+                                   predicate: opts.predicate, direction: opts.direction})
+      .then(function (data) {
+        var added = addNeighbourhood(data);
+        state.relations[iri] = data.relations;
+        cy.getElementById(iri).addClass("expanded");
+        if (!opts.predicate && !opts.offset && state.expanded.indexOf(iri) < 0) { state.expanded.push(iri); }
+        if (!opts.quiet) {
+          relayout(cy.nodes().length <= 1 + added);
+          applyFilters(); renderList(); writeUrl();
+          setStatus(describe(data, added));
+        }
+        return data;
+      })
+      .catch(function (err) { setStatus("Could not load: " + err.message); });
+  }
+
+  function describe(data, added) {
+    return data.focus.label + ": " + data.total + " neighbours, " + added + " added" +
+      (data.more ? ", " + data.more + " more available" : "") + ". " +
+      cy.nodes().not(".more").length + " nodes on the canvas.";
+  }
+
+  function pageUrl(iri) {
+    if (iri.indexOf(boot.idBase) === 0) { return boot.pageBase + iri.slice(boot.idBase.length); }
+    return null;
+  }
+
+  function select(iri) {
+    var node = cy.getElementById(iri);
+    if (node.empty()) { return; }
+    cy.elements().unselect();
+    node.select();
+    state.selected = iri;
+    showNode(iri);
+    syncList(iri);
+  }
+
+  function showNode(iri) {
+    var node = cy.getElementById(iri);
+    var box = $("kx-details");
+    box.replaceChildren();
+    var d = node.data();
+    var kind = el("p", "kx-kind", d.kind);
+    box.appendChild(kind);
+    box.appendChild(el("h2", "kx-title", d.label));
+    var links = el("p", "kx-links");
+    var href = pageUrl(iri);
+    if (href) {
+      var a = el("a", null, "Open the entity page"); a.href = href; links.appendChild(a);
+      links.appendChild(document.createTextNode(" · "));
+    }
+    var focus = el("a", null, "Explore from here");
+    focus.href = "/explore?focus=" + encodeURIComponent(iri);
+    links.appendChild(focus);
+    box.appendChild(links);
+    var facts = el("p", "kx-facts",
+      (d.degree || 0) + " relations · centrality " + (d.centrality || 0).toFixed(2) +
+      (d.community !== null && d.community !== undefined ? " · community " + (d.community + 1) : "") +
+      (d.start ? " · " + d.start + (d.end && d.end !== d.start ? " to " + d.end : "") : ""));
+    box.appendChild(facts);
+    var ends = el("div", "kx-row");
+    var setA = el("button", "kx-btn", "Set as From"); setA.type = "button";
+    setA.addEventListener("click", function () { setEnd("a", iri); });
+    var setB = el("button", "kx-btn", "Set as To"); setB.type = "button";
+    setB.addEventListener("click", function () { setEnd("b", iri); });
+    ends.appendChild(setA); ends.appendChild(setB);
+    box.appendChild(ends);
+    box.appendChild(el("h3", null, "Relations"));
+    var rels = state.relations[iri];
+    if (!rels) {
+      var load = el("button", "kx-btn kx-primary", "Show relations and add neighbours");
+      load.type = "button";
+      load.addEventListener("click", function () { expand(iri).then(function () { showNode(iri); }); });
+      box.appendChild(load);
+      return;
+    }
+    if (!rels.length) { box.appendChild(el("p", "kx-hint", "No relations in the graph.")); return; }
+    var list = el("ul", "kx-rels");
+    rels.forEach(function (r) {
+      var li = el("li");
+      var b = el("button", "kx-rel");
+      b.type = "button";
+      b.appendChild(el("span", "kx-dir", r.direction === "out" ? "→" : "←"));
+      b.appendChild(el("span", "kx-rel-label", r.label));
+      b.appendChild(el("span", "kx-count", r.count));
+      b.title = "Add up to " + PAGE + " of these neighbours";
+      b.setAttribute("aria-label", (r.direction === "out" ? "outgoing " : "incoming ") + r.label +
+        ": " + r.count + " — add up to " + PAGE);
+      b.addEventListener("click", function () {
+        expand(iri, {predicate: r.predicate, direction: r.direction});
+      });
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+  }
+
+  function showEdge(id) {
+    var box = $("kx-details");
+    box.replaceChildren(el("p", "kx-hint", "Loading the claims…"));
+    api("/edge/" + encodeURIComponent(id)).then(function (e) {
+      box.replaceChildren();
+      box.appendChild(el("p", "kx-kind", e.kind + " · " + e.status + (e.alleged ? " · alleged" : "")));
+      var h = el("h2", "kx-title");
+      h.appendChild(el("span", null, e.sourceLabel));
+      h.appendChild(el("span", "kx-rel-inline", " " + e.label + " "));
+      h.appendChild(el("span", null, e.targetLabel));
+      box.appendChild(h);
+      box.appendChild(el("p", "kx-facts", e.sources + (e.sources === 1 ? " source" : " sources") +
+        (e.claims ? " · " + e.claims + (e.claims === 1 ? " claim" : " claims") : "")));
+      if (e.graphs) {
+        box.appendChild(el("h3", null, "Stated in"));
+        var gl = el("ul", "kx-claims");
+        e.graphs.forEach(function (g) { gl.appendChild(el("li", null, g.title)); });
+        box.appendChild(gl);
+        return;
+      }
+      box.appendChild(el("h3", null, "Who says so"));
+      var list = el("ol", "kx-claims");
+      e.claims.forEach(function (c) {
+        var li = el("li", "kx-claim kx-st-" + c.status);
+        var head = el("p", "kx-claim-head");
+        head.appendChild(el("span", "kx-badge kx-b-" + c.status, c.status.replace(/-/g, " ")));
+        if (c.grading) { head.appendChild(el("span", "kx-badge", "grading " + c.grading)); }
+        li.appendChild(head);
+        if (c.statement) { li.appendChild(el("p", "kx-statement", c.statement)); }
+        c.quotes.forEach(function (q) {
+          var bq = el("blockquote", "kx-quote", "“" + q + "”");
+          li.appendChild(bq);
+        });
+        var meta = el("p", "kx-meta");
+        if (c.claimantLabel || c.claimant) {
+          meta.appendChild(el("span", null, "Claimant: " + (c.claimantLabel || c.claimant)));
+        }
+        var src = el("span");
+        src.appendChild(document.createTextNode(" Source: "));
+        var title = c.sourceTitle || c.source || "unknown";
+        var href = c.source && pageUrl(c.source);
+        if (href) { var a = el("a", null, title); a.href = href; src.appendChild(a); }
+        else { src.appendChild(document.createTextNode(title)); }
+        if (c.published) { src.appendChild(document.createTextNode(" (" + c.published + ")")); }
+        meta.appendChild(src);
+        li.appendChild(meta);
+        if (c.reason) { li.appendChild(el("p", "kx-hint", "Superseded because: " + c.reason)); }
+        list.appendChild(li);
+      });
+      if (!e.claims.length) { list.appendChild(el("li", "kx-hint", "No claim found.")); }
+      box.appendChild(list);
+    }).catch(function (err) { box.replaceChildren(el("p", "kx-hint", "Could not load: " + err.message)); });
+  }
+
+  cy.on("tap", "node", function (evt) {
+    var n = evt.target;
+    if (n.data("more")) {
+      var parent = n.data("parent_");
+      expand(parent, {offset: n.data("offset"), predicate: n.data("predicate") || null,
+                      direction: n.data("direction") || null});
+      return;
+    }
+    var iri = n.id();
+    select(iri);
+    if (!n.hasClass("expanded")) {
+      expand(iri).then(function () { if (state.selected === iri) { showNode(iri); } });
+    }
+  });
+  cy.on("tap", "edge", function (evt) {
+    var e = evt.target;
+    if (e.hasClass("more-edge")) { return; }
+    cy.elements().unselect(); e.select();
+    showEdge(e.id());
+  });
+  cy.on("mouseover", "edge", function (evt) { evt.target.addClass("labelled"); });
+  cy.on("mouseout", "edge", function (evt) {
+    if (cy.edges().length > 60) { evt.target.removeClass("labelled"); }
+  });
+
+  // ---------------------------------------------------------------------------------
+  // Filters: dim rather than hide, and count what is dimmed
+  // ---------------------------------------------------------------------------------
+  function year(text) { return text ? parseInt(String(text).slice(0, 4), 10) : null; }
+  function outside(start, end) {
+    if (!start && !end) { return false; }   // undated elements stay visible
+    var s = year(start || end), e = year(end || start);
+    if (state.from && e < state.from) { return true; }
+    if (state.to && s > state.to) { return true; }
+    return false;
+  }
+
+  function applyFilters() {
+    cy.batch(function () {
+      var dimmedNodes = 0, dimmedEdges = 0;
+      cy.nodes().forEach(function (n) {
+        if (n.data("more")) { return; }
+        var dim = state.kinds.indexOf(n.data("kind")) < 0 || outside(n.data("start"), n.data("end"));
+        n.toggleClass("dimmed", dim);
+        if (dim) { dimmedNodes += 1; }
+      });
+      cy.edges().forEach(function (e) {
+        if (e.hasClass("more-edge")) { return; }
+        var dim = e.source().hasClass("dimmed") || e.target().hasClass("dimmed") ||
+          outside(e.data("start"), e.data("end")) ||
+          (state.source && (e.data("sourceIris") || []).indexOf(state.source) < 0);
+        e.toggleClass("dimmed", dim);
+        if (dim) { dimmedEdges += 1; }
+      });
+      var total = dimmedNodes + dimmedEdges;
+      $("kx-hidden").textContent = total ? (total + " hidden (" + dimmedNodes + " nodes, " + dimmedEdges + " edges dimmed)") : "Nothing dimmed";
+    });
+    if (cy.edges().length <= 60) { cy.edges().not(".more-edge").addClass("labelled"); }
+    else { cy.edges().removeClass("labelled"); }
+  }
+
+  function readFilters() {
+    state.kinds = Array.prototype.slice.call(document.querySelectorAll("input[name=kind]:checked"))
+      .map(function (i) { return i.value; });
+    state.from = parseInt($("kx-from").value, 10) || null;
+    state.to = parseInt($("kx-to").value, 10) || null;
+    state.source = $("kx-source").value;
+    applyFilters(); renderList(); writeUrl();
+  }
+  document.querySelectorAll("input[name=kind]").forEach(function (i) { i.addEventListener("change", readFilters); });
+  ["kx-from", "kx-to", "kx-source"].forEach(function (id) { $(id).addEventListener("change", readFilters); });
+
+  // ---------------------------------------------------------------------------------
+  // The list view: the same nodes and edges, for keyboards and screen readers
+  // ---------------------------------------------------------------------------------
+  var listTimer = null;
+  function renderList() {
+    clearTimeout(listTimer);
+    listTimer = setTimeout(renderListNow, 30);
+  }
+  function renderListNow() {
+    var box = $("kx-list");
+    box.replaceChildren();
+    var nodes = cy.nodes().not(".more").sort(function (a, b) {
+      return (b.data("centrality") || 0) - (a.data("centrality") || 0);
+    });
+    box.appendChild(el("p", "kx-hint", nodes.length + " nodes and " + cy.edges().not(".more-edge").length +
+      " edges, most central first. Dimmed items are marked."));
+    var ul = el("ul", "kx-list-nodes");
+    nodes.forEach(function (n) {
+      var li = el("li", n.hasClass("dimmed") ? "dimmed" : "");
+      li.id = "kx-li-" + cssId(n.id());
+      var b = el("button", "kx-list-node");
+      b.type = "button";
+      b.dataset.iri = n.id();
+      b.appendChild(el("span", "kx-swatch kx-" + n.data("kind")));
+      b.appendChild(el("span", null, n.data("label")));
+      b.appendChild(el("span", "kx-kind-inline", " " + n.data("kind") + (n.hasClass("dimmed") ? " (dimmed)" : "")));
+      if (n.id() === state.selected) { b.setAttribute("aria-current", "true"); }
+      b.addEventListener("click", function () {
+        select(n.id());
+        if (!n.hasClass("expanded")) { expand(n.id()).then(function () { showNode(n.id()); }); }
+      });
+      li.appendChild(b);
+      var edges = n.connectedEdges().not(".more-edge").filter(function (e) { return e.source().id() === n.id(); });
+      if (edges.length) {
+        var sub = el("ul", "kx-list-edges");
+        edges.forEach(function (e) {
+          var eli = el("li");
+          var eb = el("button", "kx-list-edge " + (e.classes() || []).join(" "));
+          eb.type = "button";
+          eb.textContent = "→ " + e.data("relation") + " → " + e.target().data("label") + " (" +
+            e.data("sources") + (e.data("sources") === 1 ? " source" : " sources") + ", " + e.data("status") +
+            (e.data("alleged") ? ", alleged" : "") + ")";
+          eb.addEventListener("click", function () { cy.elements().unselect(); e.select(); showEdge(e.id()); });
+          eli.appendChild(eb);
+          sub.appendChild(eli);
+        });
+        li.appendChild(sub);
+      }
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+  }
+  function cssId(iri) { return iri.replace(/[^A-Za-z0-9_-]/g, "_"); }
+  function syncList(iri) {
+    document.querySelectorAll(".kx-list-node[aria-current]").forEach(function (b) { b.removeAttribute("aria-current"); });
+    var li = document.getElementById("kx-li-" + cssId(iri));
+    if (li) { li.querySelector(".kx-list-node").setAttribute("aria-current", "true"); }
+  }
+
+  function showTab(which) {
+    var graph = which === "graph";
+    $("kx-tab-graph").setAttribute("aria-selected", String(graph));
+    $("kx-tab-list").setAttribute("aria-selected", String(!graph));
+    $("kx-tab-graph").tabIndex = graph ? 0 : -1;
+    $("kx-tab-list").tabIndex = graph ? -1 : 0;
+    $("kx-canvas").hidden = !graph;
+    $("kx-list").hidden = graph;
+    if (graph) { cy.resize(); } else { renderListNow(); }
+  }
+  $("kx-tab-graph").addEventListener("click", function () { showTab("graph"); });
+  $("kx-tab-list").addEventListener("click", function () { showTab("list"); });
+  document.querySelector(".kx-tabs").addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowRight" || ev.key === "ArrowLeft") {
+      var toList = $("kx-tab-graph").getAttribute("aria-selected") === "true";
+      showTab(toList ? "list" : "graph");
+      $(toList ? "kx-tab-list" : "kx-tab-graph").focus();
+      ev.preventDefault();
+    }
+  });
+
+  // ---------------------------------------------------------------------------------
+  // Search
+  // ---------------------------------------------------------------------------------
+  var searchTimer = null;
+  var results = $("kx-results");
+  function closeResults() { results.hidden = true; $("kx-search").setAttribute("aria-expanded", "false"); }
+  $("kx-search").addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    var q = this.value.trim();
+    if (q.length < 2) { closeResults(); return; }
+    searchTimer = setTimeout(function () {
+      api("/search", {q: q, limit: 12}).then(function (body) {
+        results.replaceChildren();
+        body.results.forEach(function (n, i) {
+          var li = el("li", "kx-result");
+          li.setAttribute("role", "option");
+          li.id = "kx-opt-" + i;
+          li.tabIndex = -1;
+          li.appendChild(el("span", "kx-swatch kx-" + n.kind));
+          li.appendChild(el("span", null, n.label));
+          li.appendChild(el("span", "kx-kind-inline", " " + n.kind));
+          li.addEventListener("click", function () { start(n.id); closeResults(); });
+          li.addEventListener("keydown", function (ev) {
+            if (ev.key === "Enter") { start(n.id); closeResults(); }
+            if (ev.key === "ArrowDown" && li.nextSibling) { li.nextSibling.focus(); ev.preventDefault(); }
+            if (ev.key === "ArrowUp") { (li.previousSibling || $("kx-search")).focus(); ev.preventDefault(); }
+            if (ev.key === "Escape") { closeResults(); $("kx-search").focus(); }
+          });
+          results.appendChild(li);
+        });
+        if (!body.results.length) { results.appendChild(el("li", "kx-hint", "No match")); }
+        results.hidden = false;
+        $("kx-search").setAttribute("aria-expanded", "true");
+      });
+    }, 180);
+  });
+  $("kx-search").addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown" && !results.hidden && results.firstChild && results.firstChild.focus) {
+      results.firstChild.focus(); ev.preventDefault();
+    } else if (ev.key === "Enter") {
+      ev.preventDefault();
+      var first = results.querySelector(".kx-result");
+      if (first) { first.click(); }
+    } else if (ev.key === "Escape") { closeResults(); }
+  });
+
+  function start(iri) {
+    if (cy.getElementById(iri).empty() || !cy.getElementById(iri).hasClass("expanded")) {
+      return expand(iri).then(function () { select(iri); centreOn(iri); });
+    }
+    select(iri); centreOn(iri);
+    return Promise.resolve();
+  }
+  function centreOn(iri) {
+    var n = cy.getElementById(iri);
+    if (n.nonempty()) { cy.animate({center: {eles: n}, duration: 0}); }
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Paths
+  // ---------------------------------------------------------------------------------
+  function labelOf(iri) {
+    var n = cy.getElementById(iri);
+    return n.nonempty() ? n.data("label") : iri;
+  }
+  function setEnd(which, iri) {
+    if (which === "a") { state.pathA = iri; } else { state.pathB = iri; }
+    $(which === "a" ? "kx-path-a" : "kx-path-b").textContent = iri ? labelOf(iri) : "not set";
+    $("kx-path-run").disabled = !(state.pathA && state.pathB && state.pathA !== state.pathB);
+    writeUrl();
+  }
+  $("kx-path-run").addEventListener("click", function () { findPaths(); });
+
+  function findPaths() {
+    var out = $("kx-paths");
+    out.replaceChildren(el("li", "kx-hint", "Searching…"));
+    return api("/paths", {from: state.pathA, to: state.pathB, k: 3}).then(function (body) {
+      out.replaceChildren();
+      cy.elements().removeClass("on-path");
+      if (!body.paths.length) { out.appendChild(el("li", "kx-hint", "No connection in the graph.")); return; }
+      body.paths.forEach(function (p, i) {
+        var li = el("li", "kx-path");
+        var head = el("button", "kx-path-head", (i + 1) + ". " + p.length + " hops · weakest hop: " +
+          p.weakest + (p.weakest === 1 ? " source" : " sources"));
+        head.type = "button";
+        head.addEventListener("click", function () { drawPath(p); });
+        li.appendChild(head);
+        var hops = el("ul", "kx-hops");
+        p.nodes.forEach(function (n, i) {
+          hops.appendChild(el("li", "kx-hop-node", n.label));
+          var h = p.hops[i];
+          if (!h) { return; }
+          var rel = el("li", "kx-hop-rel");
+          h.edges.forEach(function (e) {
+            var forward = e.source === h.from;
+            var eb = el("button", "kx-hop-edge " + edgeClasses(e),
+              (forward ? "↓ " : "↑ ") + e.label + " · " + e.sources + (e.sources === 1 ? " source" : " sources") +
+              (e.status !== "asserted" ? " · " + e.status.replace(/-/g, " ") : "") + (e.alleged ? " · alleged" : ""));
+            eb.type = "button";
+            eb.title = "Show who says so";
+            eb.addEventListener("click", function () { drawPath(p); showEdge(e.id); });
+            rel.appendChild(eb);
+          });
+          hops.appendChild(rel);
+        });
+        li.appendChild(hops);
+        out.appendChild(li);
+      });
+      drawPath(body.paths[0]);
+    }).catch(function (err) { out.replaceChildren(el("li", "kx-hint", "Could not search: " + err.message)); });
+  }
+
+  function drawPath(p) {
+    var anchor = null;
+    p.nodes.forEach(function (n, i) {
+      if (cy.getElementById(n.id).empty()) {
+        var near = anchor || cy.nodes().first();
+        var pos = near && near.nonempty() ? {x: near.position().x + 60, y: near.position().y + 40 * (i + 1)} : {x: 0, y: 0};
+        cy.add({group: "nodes", data: nodeData(n), position: pos});
+      }
+      anchor = cy.getElementById(n.id);
+    });
+    p.hops.forEach(function (h) { h.edges.forEach(addEdge); });
+    cy.elements().removeClass("on-path");
+    var ids = {};
+    p.nodes.forEach(function (n) { ids[n.id] = true; cy.getElementById(n.id).addClass("on-path"); });
+    p.hops.forEach(function (h) { h.edges.forEach(function (e) { cy.getElementById(e.id).addClass("on-path"); }); });
+    relayout(false);
+    applyFilters(); renderList();
+    cy.fit(cy.elements(".on-path"), 60);
+    setStatus("Path of " + p.length + " hops shown in amber.");
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Toolbar, permalinks, start
+  // ---------------------------------------------------------------------------------
+  $("kx-fit").addEventListener("click", function () { cy.fit(undefined, 30); });
+  $("kx-relayout").addEventListener("click", function () { relayout(true); });
+  $("kx-clear").addEventListener("click", function () {
+    cy.elements().remove(); state.expanded = []; state.relations = {}; state.selected = null;
+    $("kx-paths").replaceChildren(); renderList(); writeUrl();
+    setStatus("Cleared. Search for an entity to start again.");
+  });
+  $("kx-png").addEventListener("click", function () {
+    var blob = cy.png({output: "blob", bg: "#ffffff", full: true, scale: 2, maxWidth: 6000, maxHeight: 6000});
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "kg-graph.png";
+    document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 5000);
+  });
+
+  function writeUrl() {
+    var q = new URLSearchParams();
+    if (state.expanded.length) { q.set("focus", state.expanded[0]); }
+    state.expanded.slice(1).forEach(function (x) { q.append("expand", x); });
+    if (state.kinds.length !== KINDS.length) { q.set("kinds", state.kinds.join(",")); }
+    if (state.from) { q.set("from", state.from); }
+    if (state.to) { q.set("to", state.to); }
+    if (state.source) { q.set("source", state.source); }
+    if (state.pathA) { q.set("a", state.pathA); }
+    if (state.pathB) { q.set("b", state.pathB); }
+    var url = "/explore" + (q.toString() ? "?" + q.toString() : "");
+    history.replaceState(null, "", url);
+    $("kx-permalink").href = url;
+  }
+
+  function readUrl() {
+    var q = new URLSearchParams(location.search);
+    if (q.get("kinds")) {
+      state.kinds = q.get("kinds").split(",").filter(function (k) { return KINDS.indexOf(k) >= 0; });
+      document.querySelectorAll("input[name=kind]").forEach(function (i) { i.checked = state.kinds.indexOf(i.value) >= 0; });
+    }
+    state.from = parseInt(q.get("from"), 10) || null;
+    state.to = parseInt(q.get("to"), 10) || null;
+    if (state.from) { $("kx-from").value = state.from; }
+    if (state.to) { $("kx-to").value = state.to; }
+    state.source = q.get("source") || "";
+    return {focus: q.get("focus"), expand: q.getAll("expand"), a: q.get("a"), b: q.get("b")};
+  }
+
+  function init() {
+    var wanted = readUrl();
+    api("/status").then(function (s) {
+      predicateLabels = s.predicates || {};
+      var starts = $("kx-starts");
+      starts.replaceChildren(el("p", "kx-label", "Or begin with a central entity:"));
+      s.top.slice(0, 8).forEach(function (n) {
+        var b = el("button", "kx-chip");
+        b.type = "button";
+        b.appendChild(el("span", "kx-swatch kx-" + n.kind));
+        b.appendChild(el("span", null, n.label));
+        b.addEventListener("click", function () { start(n.id); });
+        starts.appendChild(b);
+      });
+      if (s.dates && s.dates.start) {
+        $("kx-from").placeholder = s.dates.start.slice(0, 4);
+        $("kx-to").placeholder = s.dates.end.slice(0, 4);
+      }
+      setStatus(s.nodes + " entities and " + s.edges + " sourced relations in the graph." +
+        (wanted.focus ? "" : " Search or pick a start."));
+      return api("/sources");
+    }).then(function (body) {
+      var sel = $("kx-source");
+      body.sources.forEach(function (src) {
+        sourcesByIri[src.iri] = src;
+        var o = el("option", null, src.title + (src.date ? " (" + String(src.date).slice(0, 4) + ")" : ""));
+        o.value = src.iri;
+        sel.appendChild(o);
+      });
+      if (state.source) { sel.value = state.source; }
+      var chain = Promise.resolve();
+      var all = (wanted.focus ? [wanted.focus] : []).concat(wanted.expand);
+      all.forEach(function (iri) { chain = chain.then(function () { return expand(iri, {quiet: true}); }); });
+      return chain.then(function () {
+        if (all.length) {
+          relayout(true); applyFilters(); renderList(); writeUrl();
+          select(all[0]);
+          setStatus(cy.nodes().not(".more").length + " nodes on the canvas.");
+        }
+        if (wanted.a) { setEnd("a", wanted.a); }
+        if (wanted.b) { setEnd("b", wanted.b); }
+        if (wanted.a && wanted.b) { return findPaths(); }
+      });
+    }).catch(function (err) { setStatus("Could not load the graph: " + err.message); });
+  }
+
+  window.kgExplorer = {cy: cy, state: state, expand: expand, select: select, setEnd: setEnd, findPaths: findPaths};
+  init();
+}());

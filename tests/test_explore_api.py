@@ -1,0 +1,130 @@
+"""/explore and /api/graph/...: the JSON the graph view reads, through Flask's test client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from flask.testing import FlaskClient
+
+from kg.config import Config
+from kg.store import DiskStore
+from kg.web import create_app
+from tests.test_network import JUDGE, MASSACRE, TWIN, V, fixture_store
+
+ID = "https://kg.example.org/id/"
+KHOSRAVI = ID + "person/gholamreza-khosravi"
+
+
+@pytest.fixture(scope="module")
+def client(built_store_dir: Path) -> FlaskClient:
+    config = Config.load({"store": str(built_store_dir)}, environ={})
+    return create_app(config, store=DiskStore(built_store_dir),
+                      test_config={"KG_GRAPH_WAIT": 60.0}).test_client()
+
+
+@pytest.fixture(scope="module")
+def small() -> FlaskClient:
+    """The hand-made miniature of tests/test_network.py (hostile label and quote included)."""
+    config = Config.load({"store": "memory"}, environ={})
+    return create_app(config, store=fixture_store(),
+                      test_config={"KG_GRAPH_WAIT": 60.0}).test_client()
+
+
+def get(client: FlaskClient, url: str, status: int = 200) -> dict:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.get_data(as_text=True)[:300])
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def test_page_has_boot_data_and_strict_csp(client: FlaskClient) -> None:
+    response = client.get("/explore?focus=" + quote(KHOSRAVI))
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'type="application/json" id="kx-boot"' in body
+    assert "<script>" not in body
+    for asset in ("vendor/cytoscape-3.34.4.min.js", "vendor/cytoscape-fcose-2.2.0.js",
+                  "js/explore.js", "css/explore.css"):
+        assert asset in body
+        with client.get("/static/" + asset) as static:
+            assert static.status_code == 200
+    csp = dict(d.strip().split(" ", 1) for d in response.headers["Content-Security-Policy"]
+               .split(";"))
+    assert csp["script-src"] == "'self'" and csp["style-src"] == "'self'"
+    assert csp["connect-src"] == "'self'"
+
+
+def test_status_and_sources(client: FlaskClient) -> None:
+    status = get(client, "/api/graph/status")
+    assert status["nodes"] > 50 and status["edges"] > 100
+    assert {"person", "organisation", "event", "place"} <= set(status["kinds"])
+    assert status["top"] and all("label" in n for n in status["top"])
+    sources = get(client, "/api/graph/sources")["sources"]
+    assert any("seed" in s["iri"] for s in sources)
+
+
+def test_neighbourhood_of_khosravi(client: FlaskClient) -> None:
+    data = get(client, "/api/graph/neighbourhood?iri=" + quote(KHOSRAVI))
+    assert data["focus"]["label"] == "Gholamreza Khosravi"
+    assert any(r["label"] == "victim" and r["direction"] == "out" for r in data["relations"])
+    ids = {n["id"] for n in data["nodes"]}
+    assert ID + "event/execution-of-gholamreza-khosravi" in ids
+    edge = next(e for e in data["edges"] if e["kind"] == "participation")
+    assert edge["sources"] >= 1 and edge["sourceIris"]
+    detail = get(client, "/api/graph/edge/" + edge["id"])
+    assert detail["claims"], "an edge shows who says so"
+    claim = detail["claims"][0]
+    assert claim["source"] and claim["sourceTitle"] and claim["quotes"]
+    assert claim["status"] in {"asserted", "contested", "superseded", "court-finding",
+                               "official-acknowledgement", "official-denial"}
+
+
+def test_paths_between_two_people(client: FlaskClient) -> None:
+    a, b = KHOSRAVI, ID + "person/ebrahim-raisi"
+    paths = get(client, f"/api/graph/paths?from={quote(a)}&to={quote(b)}&k=3")["paths"]
+    assert paths and paths[0]["nodes"][0]["id"] == a and paths[0]["nodes"][-1]["id"] == b
+    assert all(h["edges"] for p in paths for h in p["hops"])
+
+
+def test_search(client: FlaskClient) -> None:
+    results = get(client, "/api/graph/search?q=khosravi")["results"]
+    assert KHOSRAVI in [r["id"] for r in results]
+
+
+def test_between_returns_edges_among_shown_nodes(small: FlaskClient) -> None:
+    response = small.post("/api/graph/between", json={"nodes": [V, MASSACRE, TWIN]})
+    edges = response.get_json()["edges"]
+    assert {(e["source"], e["target"]) for e in edges} >= {(V, MASSACRE)}
+    assert small.post("/api/graph/between", json={"nodes": "x"}).status_code == 400
+
+
+def test_bad_input_is_refused_not_queried(small: FlaskClient) -> None:
+    assert get(small, "/api/graph/neighbourhood", 400)["error"]
+    assert get(small, "/api/graph/neighbourhood?iri=" + quote("x> } ; DROP ALL #"), 400)
+    assert get(small, "/api/graph/neighbourhood?iri=" + quote(ID + "person/nobody"), 404)
+    assert get(small, "/api/graph/neighbourhood?iri=" + quote(V) + "&direction=up", 400)
+    assert get(small, "/api/graph/paths?from=" + quote(V), 400)
+    assert get(small, "/api/graph/edge/deadbeef", 404)
+    data = get(small, "/api/graph/neighbourhood?iri=" + quote(V) + "&limit=100000")
+    assert data["limit"] == 200
+
+
+def test_hostile_text_is_data_not_markup(small: FlaskClient) -> None:
+    """Labels and quotes come back as JSON strings; the page renders them with textContent."""
+    data = get(small, "/api/graph/neighbourhood?iri=" + quote(MASSACRE))
+    labels = [n["label"] for n in data["nodes"]]
+    assert "A <b>victim</b>" in labels
+    edge = next(e for e in data["edges"] if e["source"] == V and e["status"] == "asserted")
+    claims = get(small, "/api/graph/edge/" + edge["id"])["claims"]
+    assert "was executed <script>" in [q for c in claims for q in c["quotes"]]
+    js = (Path(__file__).resolve().parents[1] / "src/kg/web/static/js/explore.js").read_text()
+    code = js.split("*/", 1)[1]  # past the header comment, which names what is avoided
+    assert ".innerHTML" not in code and "insertAdjacentHTML" not in code
+
+
+def test_allegation_edges_are_flagged(small: FlaskClient) -> None:
+    data = get(small, "/api/graph/neighbourhood?iri=" + quote(JUDGE))
+    flagged = [e for e in data["edges"] if e["alleged"]]
+    assert flagged and all(e["kind"] in {"participation", "allegation"} for e in flagged)
