@@ -1,0 +1,60 @@
+"""Name search (`/search?q=`) and its JSON twin (`/search.json?q=`) for the graph explorer."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from kg.entity import EntityReader
+from kg.search import Hit, default_cache_dir, index_for, with_types
+from kg.web import get_config, get_store
+
+bp = Blueprint("search", __name__)
+MAX_QUERY = 200
+
+
+def _run() -> tuple[str, str, list[Hit], float, list[tuple[str, int]]]:
+    """Search, fill types, and apply the optional `type` filter (a type's label)."""
+    q = (request.args.get("q") or "").strip()[:MAX_QUERY]
+    wanted = (request.args.get("type") or "").strip()
+    try:
+        limit = min(max(int(request.args.get("limit", 50)), 1), 200)
+    except ValueError:
+        limit = 50
+    started = time.perf_counter()
+    store = get_store(current_app)
+    base = get_config(current_app).base_iri
+    index = index_for(store, base + "id/", cache_dir=default_cache_dir())
+    hits = with_types(store, index.search(q, limit=limit * 4)) if q else []
+    facets: dict[str, int] = {}
+    for h in hits:
+        for _, label in h.types:
+            facets[label] = facets.get(label, 0) + 1
+    if wanted:
+        hits = [h for h in hits if any(label == wanted for _, label in h.types)]
+    return q, wanted, hits[:limit], time.perf_counter() - started, sorted(
+        facets.items(), key=lambda x: (-x[1], x[0]))
+
+
+@bp.get("/search")
+def search_page() -> str:
+    q, wanted, hits, seconds, facets = _run()
+    r = EntityReader(get_store(current_app), get_config(current_app).base_iri)
+    pages = {h.iri: r.page_of(h.iri) for h in hits}
+    return render_template("search/results.html", q=q, wanted=wanted, hits=hits, pages=pages,
+                           seconds=seconds, facets=facets)
+
+
+@bp.get("/search.json")
+def search_json() -> Response:
+    q, wanted, hits, seconds, facets = _run()
+    r = EntityReader(get_store(current_app), get_config(current_app).base_iri)
+    results = []
+    for h in hits:
+        item = h.as_json()
+        item["page"] = r.page_of(h.iri)
+        results.append(item)
+    return jsonify({"query": q, "type": wanted or None, "results": results,
+                    "facets": [{"type": t, "count": n} for t, n in facets],
+                    "milliseconds": round(seconds * 1000, 2)})

@@ -1,0 +1,95 @@
+"""The timeline (`/timeline?from=1988&to=1989`): events at their stated precision, with the
+Solar Hijri reading; vague dates are drawn as spans, single days as points (server-side SVG)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from kg.dates import PreciseDate, parse_bound, parse_upper_bound
+from kg.entity import EntityReader
+from kg.web import get_config, get_store
+from kg.web.entities import all_event_dates
+from kg.web.pagecache import cached
+
+bp = Blueprint("timeline", __name__)
+MAX_EVENTS = 400
+ROW = 26
+LEFT = 330
+WIDTH = 1000
+
+
+@dataclass
+class Row:
+    iri: str
+    label: str
+    page: str | None
+    date: PreciseDate
+    x: float = 0
+    w: float = 0
+    y: float = 0
+
+
+def _all_dated() -> list[tuple[str, PreciseDate]]:
+    """Every dated event, sorted by earliest day; computed once per store version."""
+    return sorted(all_event_dates().items(), key=lambda x: (x[1].earliest, x[1].latest, x[0]))
+
+
+def _select() -> tuple[list[Row], dt.date | None, dt.date | None, int, str, str, list[int]]:
+    raw_from, raw_to = request.args.get("from", "").strip(), request.args.get("to", "").strip()
+    start, end = parse_bound(raw_from), parse_upper_bound(raw_to)
+    dated = cached(current_app, "timeline", _all_dated)
+    chosen = [(iri, d) for iri, d in dated
+              if (start is None or d.latest >= start) and (end is None or d.earliest <= end)]
+    total = len(chosen)
+    years = sorted({d.earliest.year for _, d in dated})
+    chosen = chosen[:MAX_EVENTS]
+    reader = EntityReader(get_store(current_app), get_config(current_app).base_iri)
+    labels = reader.labels(iri for iri, _ in chosen)
+    rows = [Row(iri, labels.get(iri, iri), reader.page_of(iri), d) for iri, d in chosen]
+    return rows, start, end, total, raw_from, raw_to, years
+
+
+def _layout(rows: list[Row], start: dt.date | None, end: dt.date | None) -> dict[str, object]:
+    """x positions on a linear day scale, and year ticks (at most about a dozen)."""
+    if not rows:
+        return {"ticks": [], "height": 0}
+    lo = start or min(r.date.earliest for r in rows)
+    hi = end or max(r.date.latest for r in rows)
+    lo = dt.date(lo.year, 1, 1)
+    hi = dt.date(hi.year, 12, 31)
+    days = max((hi - lo).days, 1)
+    track = WIDTH - LEFT - 20
+
+    def x(day: dt.date) -> float:
+        return LEFT + track * max(0, min(days, (day - lo).days)) / days
+
+    for i, r in enumerate(rows):
+        r.x = round(x(r.date.earliest), 1)
+        r.w = round(max(x(r.date.latest + dt.timedelta(days=1)) - r.x, 3), 1)
+        r.y = 40 + i * ROW
+    years = hi.year - lo.year + 1
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 1000) if years / s <= 12)
+    ticks = [(round(x(dt.date(y, 1, 1)), 1), y) for y in range(lo.year, hi.year + 1)
+             if y % step == 0 or step == 1]
+    return {"ticks": ticks, "height": 50 + len(rows) * ROW, "width": WIDTH, "left": LEFT}
+
+
+@bp.get("/timeline")
+def timeline() -> str:
+    rows, start, end, total, raw_from, raw_to, years = _select()
+    return render_template("timeline/index.html", rows=rows, layout=_layout(rows, start, end),
+                           years=years[:40],
+                           total=total, shown=len(rows), raw_from=raw_from, raw_to=raw_to,
+                           bad_from=bool(raw_from) and start is None,
+                           bad_to=bool(raw_to) and end is None)
+
+
+@bp.get("/timeline.json")
+def timeline_json() -> Response:
+    rows, _, _, total, _, _, _ = _select()
+    return jsonify({"total": total, "events": [
+        {"iri": r.iri, "label": r.label, "page": r.page, "date": r.date.as_json()}
+        for r in rows]})
