@@ -60,9 +60,12 @@ def test_explore_expand_and_connect_two_people(page, live_server) -> None:
 
     # Filters dim (never hide) and count what they dim.
     page.uncheck("input[name=kind][value=place]")
-    assert "hidden" in page.locator("#kx-hidden").inner_text() or \
-        page.locator("#kx-hidden").inner_text() == "Nothing dimmed"
+    assert "hidden" in page.locator("#kx-hidden").inner_text()  # Iran, a place, is shown
+    dimmed = page.evaluate("() => window.kgExplorer.cy.nodes('.dimmed').map(n => n.data('kind'))")
+    assert dimmed and set(dimmed) == {"place"}
+    assert page.evaluate("() => window.kgExplorer.cy.nodes('.dimmed').length") == len(dimmed)
     page.check("input[name=kind][value=place]")
+    assert page.locator("#kx-hidden").inner_text() == "Nothing dimmed"
 
     # The permalink restores focus, expansions and path ends.
     href = page.locator("#kx-permalink").get_attribute("href")
@@ -89,7 +92,7 @@ def test_permalink_restores_a_view(page, live_server) -> None:
     assert page.outside_requests == []
 
 
-def test_png_export_downloads_an_image(page, live_server) -> None:
+def test_png_and_svg_export_download_images(page, live_server) -> None:
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{live_server.url}/explore?focus={quote(KHOSRAVI)}")
     page.wait_for_function("() => window.kgExplorer && window.kgExplorer.cy.nodes().length > 2")
@@ -97,6 +100,14 @@ def test_png_export_downloads_an_image(page, live_server) -> None:
         page.click("#kx-png")
     path = Path(info.value.path())
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as info:
+        page.click("#kx-svg")
+    svg = Path(info.value.path()).read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg and "Gholamreza Khosravi" in svg
+    with page.expect_download() as info:
+        page.click("#kx-evidence")
+    ttl = Path(info.value.path()).read_text(encoding="utf-8")
+    assert ttl.startswith("# kg evidence pack") and "oa:exact" in ttl
     assert page.console_errors == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
+import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
@@ -79,6 +80,24 @@ def test_neighbourhood_of_khosravi(client: FlaskClient) -> None:
     assert claim["source"] and claim["sourceTitle"] and claim["quotes"]
     assert claim["status"] in {"asserted", "contested", "superseded", "court-finding",
                                "official-acknowledgement", "official-denial"}
+
+
+def test_evidence_pack_is_turtle_with_quotes_and_citations(client: FlaskClient) -> None:
+    data = get(client, "/api/graph/neighbourhood?iri=" + quote(KHOSRAVI))
+    ids = [e["id"] for e in data["edges"]]
+    response = client.post("/api/graph/evidence",
+                           json={"edges": ids, "permalink": "http://x/explore?focus=a\nb"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("# kg evidence pack")
+    assert "# Sources cited:" in text and "#   [1] " in text
+    assert "\nb" not in text.split("# Relations")[0].replace("\n#", "")  # no comment break-out
+    triples = list(ox.parse(text.encode(), ox.RdfFormat.TURTLE))
+    predicates = {t.predicate.value for t in triples}
+    assert "http://www.w3.org/ns/oa#exact" in predicates
+    assert "http://www.w3.org/ns/prov#wasAttributedTo" in predicates
+    assert client.post("/api/graph/evidence", json={"edges": 3}).status_code == 400
 
 
 def test_paths_between_two_people(client: FlaskClient) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import PREFIXES, sparql_prefixes
 from kg.network import ASSERTED, NotReady, Projection, ProjectionCache
 from kg.web import get_config, get_store
 
@@ -38,7 +38,9 @@ def projection_cache() -> ProjectionCache:
 
 
 def projection() -> Projection:
-    return projection_cache().get(wait=float(current_app.config.get("KG_GRAPH_WAIT", 20.0)))
+    """The cached projection; a request waits a few seconds for a first build, then gets 503
+    (the page retries), so a cold start at 1.3M triples never ties up every worker thread."""
+    return projection_cache().get(wait=float(current_app.config.get("KG_GRAPH_WAIT", 5.0)))
 
 
 @bp.errorhandler(NotReady)
@@ -181,6 +183,86 @@ def edge(edge_id: str) -> Response:
     else:
         data["claims"] = claims_for(store, e.kind, e.source, e.predicate, e.target)
     return jsonify(data)
+
+
+Q_EVIDENCE = sparql_prefixes() + """
+CONSTRUCT {
+  ?c ?p ?o . ?x ?xp ?xo . ?ann ?ap ?ao . ?t ?tp ?to . ?sel ?sp ?so .
+  ?src dcterms:title ?title ; kg:published ?pub ; kg:sha256 ?hash ; schema:url ?url .
+  ?pub ?dp ?do .
+} WHERE {
+  VALUES ?c { %s }
+  { ?c ?p ?o }
+  UNION { ?c kg:asserts ?x . ?x ?xp ?xo }
+  UNION { ?ann oa:hasBody ?c ; ?ap ?ao }
+  UNION { ?ann oa:hasBody ?c ; oa:hasTarget ?t . ?t ?tp ?to }
+  UNION { ?ann oa:hasBody ?c ; oa:hasTarget/oa:hasSelector ?sel . ?sel ?sp ?so }
+  UNION { ?c dcterms:source ?src . OPTIONAL { ?src dcterms:title ?title }
+          OPTIONAL { ?src kg:sha256 ?hash } OPTIONAL { ?src schema:url ?url }
+          OPTIONAL { ?src kg:published ?pub . ?pub ?dp ?do } }
+}"""
+MAX_EVIDENCE_EDGES = 500
+
+
+@bp.post("/api/graph/evidence")
+def evidence() -> Response:
+    """An evidence pack for the edges on screen: the claims behind them with their evidence
+    (annotations, quote and position selectors), what they assert, and their sources, as
+    Turtle, headed by a numbered citation list and the view's permalink."""
+    body = request.get_json(silent=True) or {}
+    ids = body.get("edges")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        return _bad('send {"edges": [edge id, ...], "permalink": URL}')
+    proj = projection()
+    store = get_store(current_app)
+    claims: dict[str, None] = {}
+    sources: dict[str, dict[str, Any]] = {}
+    lines = []
+    for eid in ids[:MAX_EVIDENCE_EDGES]:
+        e = proj.edges.get(eid)
+        if e is None:
+            continue
+        label = proj.predicate_labels.get(e.predicate, e.predicate)
+        lines.append(f"#   {proj.nodes[e.source].label} -- {label} -> "
+                     f"{proj.nodes[e.target].label} [{e.status.rsplit('/', 1)[-1]}"
+                     f"{', alleged' if e.alleged else ''}; {e.sources} source(s)]")
+        if e.kind == "link":
+            for src in e.source_iris:
+                sources.setdefault(src, proj.sources.get(src, {"iri": src,
+                                                               "title": _graph_title(src)}))
+            continue
+        for claim in claims_for(store, e.kind, e.source, e.predicate, e.target):
+            claims[claim["iri"]] = None
+            if claim["source"]:
+                sources.setdefault(claim["source"], {"iri": claim["source"],
+                                                     "title": claim["sourceTitle"],
+                                                     "date": claim["published"]})
+    triples: list[ox.Triple] = []
+    for chunk in _chunks(list(claims), 200):
+        result = store.query(Q_EVIDENCE % " ".join(str(ox.NamedNode(c)) for c in chunk))
+        triples.extend(result)  # type: ignore[arg-type]
+    permalink = str(body.get("permalink") or "")[:2000].replace("\n", " ")
+    head = ["# kg evidence pack: the claims behind the relations shown, with their evidence.",
+            f"# View: {permalink}" if permalink else "# View: (no permalink given)",
+            f"# Relations ({len(lines)}):", *lines, "# Sources cited:"]
+    for n, src in enumerate(sorted(sources.values(), key=lambda s: s.get("title") or ""), 1):
+        date = f" ({src['date']})" if src.get("date") else ""
+        head.append(f"#   [{n}] {src.get('title') or src['iri']}{date} <{src['iri']}>")
+    # CONSTRUCT repeats triples once per solution; sorted by subject, Turtle groups them.
+    unique = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    ttl = ox.serialize(unique, None, ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    text = "\n".join(_comment_safe(h) for h in head) + "\n\n" + ttl.decode("utf-8")
+    return Response(text, mimetype="text/turtle", headers={
+        "Content-Disposition": 'attachment; filename="kg-evidence.ttl"'})
+
+
+def _comment_safe(line: str) -> str:
+    """Labels go into Turtle comments: no line breaks may end the comment early."""
+    return line.replace("\r", " ").replace("\n", " ")
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def _graph_title(iri: str) -> str:

@@ -15,6 +15,7 @@
   var KINDS = ["person", "organisation", "group", "event", "place"];
   var PALETTE = ["#2563eb", "#059669", "#c2410c", "#7c3aed", "#0891b2", "#be185d",
                  "#4d7c0f", "#b45309", "#4338ca", "#0f766e", "#9f1239", "#475569"];
+  var LABEL_LIMIT = 24;   // more edges than this: labels on hover, selection and paths only
   var SHAPES = {person: "ellipse", organisation: "round-rectangle", group: "hexagon",
                 event: "diamond", place: "round-triangle"};
 
@@ -122,6 +123,7 @@
       {selector: ".on-path", style: {"z-index": 10}},
       {selector: "node.on-path", style: {"border-color": "#f59e0b", "border-width": 4}},
       {selector: "edge.on-path", style: {"line-color": "#f59e0b", "target-arrow-color": "#f59e0b", "opacity": 1}},
+      {selector: ".faded", style: {"opacity": 0.28}},
       {selector: ".dimmed", style: {"opacity": 0.12, "text-opacity": 0.1}}
     ]
   });
@@ -225,6 +227,7 @@
     return api("/neighbourhood", {iri: iri, limit: PAGE, offset: opts.offset || 0,
                                    predicate: opts.predicate, direction: opts.direction})
       .then(function (data) {
+        cy.elements().removeClass("faded");
         var added = addNeighbourhood(data);
         state.relations[iri] = data.relations;
         cy.getElementById(iri).addClass("expanded");
@@ -233,10 +236,25 @@
           relayout(cy.nodes().length <= 1 + added);
           applyFilters(); renderList(); writeUrl();
           setStatus(describe(data, added));
+          if (added) { connectShown(); }
         }
         return data;
       })
       .catch(function (err) { setStatus("Could not load: " + err.message); });
+  }
+
+  // Edges between nodes that arrived through different expansions (A's page and B's page).
+  function connectShown() {
+    var ids = cy.nodes().not(".more").map(function (n) { return n.id(); });
+    if (ids.length < 2) { return Promise.resolve(); }
+    return api("/between", null, {method: "POST", headers: {"Content-Type": "application/json",
+      Accept: "application/json"}, body: JSON.stringify({nodes: ids})})
+      .then(function (body) {
+        var before = cy.edges().length;
+        cy.batch(function () { body.edges.forEach(addEdge); });
+        if (cy.edges().length !== before) { applyFilters(); renderList(); }
+      })
+      .catch(function () { /* the view stays usable without the extra edges */ });
   }
 
   function describe(data, added) {
@@ -394,9 +412,10 @@
     cy.elements().unselect(); e.select();
     showEdge(e.id());
   });
+  cy.on("tap", function (evt) { if (evt.target === cy) { cy.elements().removeClass("faded"); } });
   cy.on("mouseover", "edge", function (evt) { evt.target.addClass("labelled"); });
   cy.on("mouseout", "edge", function (evt) {
-    if (cy.edges().length > 60) { evt.target.removeClass("labelled"); }
+    if (cy.edges().length > LABEL_LIMIT) { evt.target.removeClass("labelled"); }
   });
 
   // ---------------------------------------------------------------------------------
@@ -431,7 +450,7 @@
       var total = dimmedNodes + dimmedEdges;
       $("kx-hidden").textContent = total ? (total + " hidden (" + dimmedNodes + " nodes, " + dimmedEdges + " edges dimmed)") : "Nothing dimmed";
     });
-    if (cy.edges().length <= 60) { cy.edges().not(".more-edge").addClass("labelled"); }
+    if (cy.edges().length <= LABEL_LIMIT) { cy.edges().not(".more-edge").addClass("labelled"); }
     else { cy.edges().removeClass("labelled"); }
   }
 
@@ -649,10 +668,10 @@
       anchor = cy.getElementById(n.id);
     });
     p.hops.forEach(function (h) { h.edges.forEach(addEdge); });
-    cy.elements().removeClass("on-path");
+    cy.elements().removeClass("on-path").addClass("faded");
     var ids = {};
-    p.nodes.forEach(function (n) { ids[n.id] = true; cy.getElementById(n.id).addClass("on-path"); });
-    p.hops.forEach(function (h) { h.edges.forEach(function (e) { cy.getElementById(e.id).addClass("on-path"); }); });
+    p.nodes.forEach(function (n) { ids[n.id] = true; cy.getElementById(n.id).addClass("on-path").removeClass("faded"); });
+    p.hops.forEach(function (h) { h.edges.forEach(function (e) { cy.getElementById(e.id).addClass("on-path").removeClass("faded"); }); });
     relayout(false);
     applyFilters(); renderList();
     cy.fit(cy.elements(".on-path"), 60);
@@ -670,13 +689,108 @@
     setStatus("Cleared. Search for an entity to start again.");
   });
   $("kx-png").addEventListener("click", function () {
-    var blob = cy.png({output: "blob", bg: "#ffffff", full: true, scale: 2, maxWidth: 6000, maxHeight: 6000});
+    download(cy.png({output: "blob", bg: "#ffffff", full: true, scale: 2, maxWidth: 6000, maxHeight: 6000}),
+             "kg-graph.png");
+  });
+
+  // SVG export, drawn from Cytoscape's computed geometry (the cytoscape-svg extension is
+  // GPL-3.0, which this Apache-2.0 project does not vendor). Text goes in through
+  // textContent and XMLSerializer escapes it.
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function svgEl(tag, attrs, text) {
+    var node = document.createElementNS(SVGNS, tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+  function polygon(cx, cy0, w, h, pts) {
+    return pts.map(function (p) { return (cx + p[0] * w / 2).toFixed(1) + "," + (cy0 + p[1] * h / 2).toFixed(1); }).join(" ");
+  }
+  var POLYS = {
+    diamond: [[0, -1], [1, 0], [0, 1], [-1, 0]],
+    hexagon: [[-0.5, -1], [0.5, -1], [1, 0], [0.5, 1], [-0.5, 1], [-1, 0]],
+    "round-triangle": [[0, -1], [1, 1], [-1, 1]]
+  };
+  function exportSvg() {
+    var eles = cy.elements().not(".more, .more-edge");
+    var bb = eles.boundingBox({includeLabels: true});
+    var px = 90, py = 20;  // SVG labels are not ellipsised as on the canvas: leave room
+    var x0 = bb.x1 - px, y0 = bb.y1 - py, w = bb.w + 2 * px, h = bb.h + 2 * py + 24;
+    var root = svgEl("svg", {xmlns: SVGNS, width: Math.ceil(w), height: Math.ceil(h),
+      viewBox: [x0, y0, w, h].join(" "), "font-family": "sans-serif"});
+    root.appendChild(svgEl("rect", {x: x0, y: y0, width: w, height: h, fill: "#ffffff"}));
+    eles.edges().forEach(function (e) {
+      var s = e.sourceEndpoint(), t = e.targetEndpoint(), cps = e.controlPoints();
+      var d = "M" + s.x.toFixed(1) + " " + s.y.toFixed(1);
+      var last = s;
+      if (cps && cps.length) { d += " Q" + cps[0].x.toFixed(1) + " " + cps[0].y.toFixed(1); last = cps[0]; }
+      else { d += " L"; }
+      d += " " + t.x.toFixed(1) + " " + t.y.toFixed(1);
+      var colour = e.style("line-color"), style = e.style("line-style");
+      var g = svgEl("g", {opacity: e.hasClass("dimmed") ? 0.15 : e.style("opacity")});
+      var path = svgEl("path", {d: d, fill: "none", stroke: colour, "stroke-width": parseFloat(e.style("width"))});
+      if (style === "dashed") { path.setAttribute("stroke-dasharray", "7 4"); }
+      if (style === "dotted") { path.setAttribute("stroke-dasharray", "2 3"); }
+      path.appendChild(svgEl("title", {}, e.data("label")));
+      g.appendChild(path);
+      var ang = Math.atan2(t.y - last.y, t.x - last.x), size = 9;
+      var a1 = ang + Math.PI - 0.4, a2 = ang + Math.PI + 0.4;
+      g.appendChild(svgEl("polygon", {fill: colour, points: [t.x + "," + t.y,
+        (t.x + size * Math.cos(a1)) + "," + (t.y + size * Math.sin(a1)),
+        (t.x + size * Math.cos(a2)) + "," + (t.y + size * Math.sin(a2))].join(" ")}));
+      root.appendChild(g);
+    });
+    eles.nodes().forEach(function (n) {
+      var p = n.position(), w = n.width(), h = n.height();
+      var g = svgEl("g", {opacity: n.hasClass("dimmed") ? 0.15 : 1});
+      var attrs = {fill: n.style("background-color"), stroke: n.style("border-color"),
+                   "stroke-width": parseFloat(n.style("border-width"))};
+      var shape = n.style("shape"), node;
+      if (POLYS[shape]) { attrs.points = polygon(p.x, p.y, w, h, POLYS[shape]); node = svgEl("polygon", attrs); }
+      else if (shape === "round-rectangle") {
+        attrs.x = p.x - w / 2; attrs.y = p.y - h / 2; attrs.width = w; attrs.height = h; attrs.rx = 4;
+        node = svgEl("rect", attrs);
+      } else { attrs.cx = p.x; attrs.cy = p.y; attrs.rx = w / 2; attrs.ry = h / 2; node = svgEl("ellipse", attrs); }
+      node.appendChild(svgEl("title", {}, n.data("label") + " (" + n.data("kind") + ")"));
+      g.appendChild(node);
+      g.appendChild(svgEl("text", {x: p.x, y: p.y + h / 2 + 11, "font-size": 10, "text-anchor": "middle",
+        fill: "#1f2937"}, n.data("label")));
+      root.appendChild(g);
+    });
+    root.appendChild(svgEl("text", {x: x0 + 6, y: y0 + h - 8, "font-size": 10, fill: "#5a6272"},
+      "kg graph export, " + new Date().toISOString().slice(0, 10) + ": " + location.href));
+    var blob = new Blob(['<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(root)],
+                        {type: "image/svg+xml"});
+    download(blob, "kg-graph.svg");
+  }
+  function download(blob, name) {
     var a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = "kg-graph.png";
+    a.download = name;
     document.body.appendChild(a); a.click(); a.remove();
     setTimeout(function () { URL.revokeObjectURL(a.href); }, 5000);
-  });
+  }
+  $("kx-svg").addEventListener("click", exportSvg);
+
+  // Evidence pack: the claims behind the visible (undimmed) relations, as Turtle with a
+  // citation list, built by the server from the same store.
+  function exportEvidence() {
+    var ids = cy.edges().not(".more-edge, .dimmed").map(function (e) { return e.id(); });
+    if (!ids.length) { setStatus("No relation on the canvas to export."); return Promise.resolve(); }
+    setStatus("Preparing the evidence pack…");
+    return fetch(API + "/evidence", {method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({edges: ids, permalink: location.href})})
+      .then(function (r) {
+        if (!r.ok) { throw new Error("HTTP " + r.status); }
+        return r.blob();
+      })
+      .then(function (blob) {
+        download(blob, "kg-evidence.ttl");
+        setStatus("Evidence pack for " + ids.length + " relations downloaded.");
+      })
+      .catch(function (err) { setStatus("Could not export: " + err.message); });
+  }
+  $("kx-evidence").addEventListener("click", exportEvidence);
 
   function writeUrl() {
     var q = new URLSearchParams();
@@ -742,7 +856,7 @@
       all.forEach(function (iri) { chain = chain.then(function () { return expand(iri, {quiet: true}); }); });
       return chain.then(function () {
         if (all.length) {
-          relayout(true); applyFilters(); renderList(); writeUrl();
+          relayout(true); applyFilters(); renderList(); writeUrl(); connectShown();
           select(all[0]);
           setStatus(cy.nodes().not(".more").length + " nodes on the canvas.");
         }
@@ -753,6 +867,6 @@
     }).catch(function (err) { setStatus("Could not load the graph: " + err.message); });
   }
 
-  window.kgExplorer = {cy: cy, state: state, expand: expand, select: select, setEnd: setEnd, findPaths: findPaths};
+  window.kgExplorer = {exportSvg: exportSvg, exportEvidence: exportEvidence, cy: cy, state: state, expand: expand, select: select, setEnd: setEnd, findPaths: findPaths};
   init();
 }());
