@@ -76,9 +76,9 @@ def test_search_json_twin(client: FlaskClient) -> None:
 
 
 def test_search_type_filter(client: FlaskClient) -> None:
-    data = client.get("/search.json?q=evin&type=prison").get_json()
+    data = client.get("/search.json?q=evin&type=Prison").get_json()
     assert data["results"] and all(
-        any(t["label"] == "prison" for t in r["types"]) for r in data["results"])
+        any(t["label"] == "Prison" for t in r["types"]) for r in data["results"])
 
 
 def test_entity_page_shows_claim_quote_and_date(client: FlaskClient) -> None:
@@ -185,3 +185,13 @@ def test_persian_search_folds_arabic_letters(xss_client: FlaskClient) -> None:
     # The fixture writes its Persian name with Arabic kaf and yeh; a Persian keyboard does not.
     data = xss_client.get("/search.json?q=کریم").get_json()
     assert data["results"][0]["iri"] == "https://kg.example.org/id/test/xss-person"
+
+
+def test_linked_data_doors_meet_the_page(client: FlaskClient) -> None:
+    """/id/... sends browsers here, and the page's alternates exist (another blueprint)."""
+    response = client.get("/id/person/gholamreza-khosravi", headers={"Accept": "text/html"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/page/person/gholamreza-khosravi")
+    page = client.get("/page/person/gholamreza-khosravi")
+    for target in re.findall(r"<(/data/[^>]+)>", page.headers["Link"]):
+        assert client.get(target).status_code == 200, target

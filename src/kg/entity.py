@@ -38,10 +38,11 @@ DISPLAY_LABELS = (LABEL_PROPERTIES[0], LABEL_PROPERTIES[1], LABEL_PROPERTIES[2],
 #: Kinds of node that carry the model's structure (claims, evidence, roles), shown through
 #: the claims that hold them rather than as neighbours.
 STRUCTURAL = ("claim/", "annotation/", "participation/", "membership/", "concept/", "date/")
-MAX_CLAIMS = 50
+MAX_CLAIMS = 25
 MAX_LINKS_PER_PROPERTY = 25
 MAX_NEIGHBOURS = 14
 MAX_EVENTS = 30
+MAX_ASSERTED = 8
 
 
 @dataclass
@@ -204,6 +205,7 @@ class EntityReader:
         app passes one): finding dates through time claims is a join too slow per page."""
         self.store = store
         self.id_base = base + "id/"
+        self._asserted_sizes: dict[str, int] = {}
         self._event_dates = event_dates or (lambda evs: event_dates_of(store, evs))
 
     # naming ----------------------------------------------------------------------------
@@ -262,7 +264,7 @@ class EntityReader:
         outgoing = list(self.store.query(
             f"SELECT DISTINCT ?p ?o WHERE {{ {e} ?p ?o }} LIMIT 2000"))
         incoming = list(self.store.query(
-            f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {e} FILTER(isIRI(?s)) }} "
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p {e} FILTER(isIRI(?s)) }} "
             "GROUP BY ?p"))
         if not outgoing and not incoming:
             return None
@@ -317,7 +319,7 @@ class EntityReader:
         neighbours = self._neighbours(iri, fact_list, incoming_list, claims, events)
         return Entity(
             iri=iri, label=label, names=_dedupe_names(names),
-            types=sorted((self.node(t, labels) for t in type_iris), key=lambda n: n.label),
+            types=_type_nodes([self.node(t, labels) for t in type_iris]),
             descriptions=descriptions, facts=fact_list, incoming=incoming_list,
             claim_groups=_group(claims), claims_total=total, events=events,
             claims_offset=claims_offset, claims_made=made, claims_made_total=made_total,
@@ -380,18 +382,15 @@ class EntityReader:
         types: dict[str, set[str]] = defaultdict(set)
         for r in self.store.query(head + "?c a ?t }"):
             types[r["c"].value].add(r["t"].value)
+        # Flat OPTIONALs on the bound claim, and required joins in separate queries: nested
+        # OPTIONALs made Oxigraph scan every publication date and selector in the store.
         main = self.store.query(
             head + "OPTIONAL { ?c kg:statement ?statement FILTER(LANGMATCHES(LANG(?statement), "
             "'en') || LANG(?statement) = '') } "
             "OPTIONAL { ?c kg:claimStatus ?status } "
             "OPTIONAL { ?c kg:supersededBecause ?because } "
             "OPTIONAL { ?c prov:wasAttributedTo ?claimant } "
-            "OPTIONAL { ?c dcterms:source ?pub OPTIONAL { ?pub kg:published ?pd . "
-            "  ?pd kg:dateValue ?pdv OPTIONAL { ?pd kg:precision ?pdp } "
-            "  OPTIONAL { ?pd sem:hasEarliestBeginTimeStamp ?pdlo } "
-            "  OPTIONAL { ?pd sem:hasLatestEndTimeStamp ?pdhi } OPTIONAL { ?pd kg:inferred ?pdi }"
-            " } } "
-            "OPTIONAL { GRAPH ?g { ?c dcterms:source ?gpub } } }")
+            "OPTIONAL { ?c dcterms:source ?pub } }")
         for r in main:
             c = r["c"].value
             if c in claims:
@@ -403,10 +402,21 @@ class EntityReader:
             claim.superseded_because = _v(r, "because")
             claim.claimant = Node(r["claimant"].value, "") if r["claimant"] else None
             claim.publication = Node(r["pub"].value, "") if r["pub"] else None
-            if r["pdv"] is not None:
-                claim.published = _date(r, "pdv", "pdp", "pdlo", "pdhi", "pdi")
-            claim.graph = _v(r, "g")
             claims[c] = claim
+        for r in self.store.query(
+                head + "?c dcterms:source ?pub . ?pub kg:published ?pd . ?pd kg:dateValue ?pdv "
+                "OPTIONAL { ?pd kg:precision ?pdp } "
+                "OPTIONAL { ?pd sem:hasEarliestBeginTimeStamp ?pdlo } "
+                "OPTIONAL { ?pd sem:hasLatestEndTimeStamp ?pdhi } "
+                "OPTIONAL { ?pd kg:inferred ?pdi } }"):
+            if r["c"].value in claims:
+                claims[r["c"].value].published = _date(r, "pdv", "pdp", "pdlo", "pdhi", "pdi")
+        for r in self.store.query(head + "GRAPH ?g { ?c dcterms:source ?gpub } }"):
+            if r["c"].value in claims:
+                claims[r["c"].value].graph = r["g"].value
+        self._asserted_sizes = {r["c"].value: int(r["n"].value) for r in self.store.query(
+            head.replace("SELECT *", "SELECT ?c (COUNT(?a) AS ?n)")
+            + "?c kg:asserts ?a } GROUP BY ?c")}
         self._claim_counts(head, claims)
         self._claim_dates(head, claims)
         self._claim_assertions(head, e.value, claims)
@@ -467,8 +477,13 @@ class EntityReader:
                 "OPTIONAL { ?d sem:hasEarliestBeginTimeStamp ?lo } "
                 "OPTIONAL { ?d sem:hasLatestEndTimeStamp ?hi } OPTIONAL { ?d kg:inferred ?inf } "
                 "FILTER(?p IN (kg:date, kg:beginDate, kg:endDate)) }")
-        rows = [*self.store.query(head + "?c ?p ?d . " + tail),
-                *self.store.query(head + "?c kg:asserts ?a . ?a ?p ?d . " + tail)]
+        rows = list(self.store.query(head + "?c ?p ?d . " + tail))
+        small = [c for c in claims if 0 < self._asserted_sizes.get(c, 0) <= MAX_ASSERTED]
+        if small:  # dates inside what a claim asserts; not for lists of hundreds of victims
+            values = " ".join(str(ox.NamedNode(c)) for c in small)
+            rows += self.store.query(
+                PREFIXES + f"SELECT * WHERE {{ VALUES ?c {{ {values} }} ?c kg:asserts ?a . "
+                "?a ?p ?d . " + tail)
         names = {KG + "date": "date", KG + "beginDate": "began", KG + "endDate": "ended"}
         for r in rows:
             claim = claims.get(r["c"].value)
@@ -491,7 +506,21 @@ class EntityReader:
                 claim.related.append(Node(o, ""))
 
     def _claim_assertions(self, head: str, entity: str, claims: dict[str, Claim]) -> None:
-        """Participations and memberships a claim asserts, as 'victim in X', 'activist of Y'."""
+        """Participations and memberships a claim asserts, as 'victim in X', 'activist of Y'.
+
+        A list of named victims asserts hundreds of participations; those claims say how
+        many instead of naming each (counting first keeps hub pages fast).
+        """
+        sizes = self._asserted_sizes
+        small = [c for c in claims if 0 < sizes.get(c, 0) <= MAX_ASSERTED]
+        for c, n in sizes.items():
+            if n > MAX_ASSERTED and c in claims:
+                claims[c].asserts.append(("many", f"names {n:,} participations or memberships",
+                                          None))
+        if not small:
+            return
+        head = PREFIXES + "SELECT * WHERE { VALUES ?c { " + " ".join(
+            str(ox.NamedNode(c)) for c in small) + " } "
         parts = self.store.query(
             head + "?c kg:asserts ?a . ?a kg:participant ?who ; kg:inEvent ?what "
             "OPTIONAL { ?a sem:roleType ?role } OPTIONAL { ?a kg:involvement ?how } }")
@@ -523,27 +552,34 @@ class EntityReader:
                 claim.asserts.append(entry)
 
     def _claim_quotes(self, head: str, claims: dict[str, Claim]) -> None:
-        rows = self.store.query(
-            head + "?ann oa:hasBody ?c . OPTIONAL { ?ann oa:hasTarget ?t . "
-            "OPTIONAL { ?t oa:hasSelector ?qs . ?qs a oa:TextQuoteSelector ; oa:exact ?exact "
-            "  OPTIONAL { ?qs oa:prefix ?prefix } OPTIONAL { ?qs oa:suffix ?suffix } } "
-            "OPTIONAL { ?t oa:hasSelector ?ps . ?ps a oa:TextPositionSelector ; oa:start ?start ;"
-            "  oa:end ?end } OPTIONAL { ?t kg:locator ?tloc } } "
-            "OPTIONAL { ?ann kg:citedWording ?cited } OPTIONAL { ?ann kg:locator ?loc } }")
-        for r in rows:
-            claim = claims.get(r["c"].value)
-            if claim is None:
-                continue
+        """Each claim's evidence: quote selectors, position selectors and cited wording, read
+        by three flat queries joined here on the annotation target."""
+        found: dict[tuple[str, str], Quote] = {}
+        for r in self.store.query(
+                head + "?ann oa:hasBody ?c ; oa:hasTarget ?t . ?t oa:hasSelector ?qs . "
+                "?qs oa:exact ?exact OPTIONAL { ?qs oa:prefix ?prefix } "
+                "OPTIONAL { ?qs oa:suffix ?suffix } OPTIONAL { ?t kg:locator ?loc } }"):
             exact = r["exact"]
-            quote = Quote(
-                exact=exact.value if exact is not None else None,
-                prefix=_v(r, "prefix") or "", suffix=_v(r, "suffix") or "",
-                start=int(r["start"].value) if r["start"] is not None else None,
-                end=int(r["end"].value) if r["end"] is not None else None,
-                cited=_v(r, "cited"), locator=_v(r, "loc") or _v(r, "tloc"),
-                lang=(exact.language if exact is not None else None)
-                or (r["cited"].language if r["cited"] is not None else None))
-            if quote not in claim.quotes:
+            found[(r["c"].value, str(r["t"]))] = Quote(
+                exact=exact.value, prefix=_v(r, "prefix") or "", suffix=_v(r, "suffix") or "",
+                locator=_v(r, "loc"), lang=exact.language if isinstance(exact, ox.Literal)
+                else None)
+        for r in self.store.query(
+                head + "?ann oa:hasBody ?c ; oa:hasTarget ?t . ?t oa:hasSelector ?ps . "
+                "?ps oa:start ?start ; oa:end ?end }"):
+            quote = found.get((r["c"].value, str(r["t"])))
+            if quote is not None:
+                quote.start, quote.end = int(r["start"].value), int(r["end"].value)
+        for r in self.store.query(
+                head + "?ann oa:hasBody ?c ; kg:citedWording ?cited "
+                "OPTIONAL { ?ann kg:locator ?loc } }"):
+            cited = r["cited"]
+            found[(r["c"].value, str(r["ann"]))] = Quote(
+                cited=cited.value, locator=_v(r, "loc"),
+                lang=cited.language if isinstance(cited, ox.Literal) else None)
+        for (c, _), quote in found.items():
+            claim = claims.get(c)
+            if claim is not None and quote not in claim.quotes:
                 claim.quotes.append(quote)
         for claim in claims.values():
             claim.quotes.sort(key=lambda q: (q.start is None, q.start or 0))
@@ -563,8 +599,9 @@ class EntityReader:
         for query in (
                 PREFIXES + f"SELECT DISTINCT ?ev WHERE {{ {e} sem:subEventOf ?ev }} "
                 f"LIMIT {MAX_EVENTS}",
-                PREFIXES + f"SELECT DISTINCT ?ev WHERE {{ ?c kg:about {e} , ?ev . "
-                f"?ev a kg:Event FILTER(?ev != {e}) }} LIMIT {MAX_EVENTS}"):
+                PREFIXES + f"SELECT DISTINCT ?ev WHERE {{ {{ SELECT ?c WHERE {{ ?c kg:about {e} }}"
+                f" LIMIT {MAX_CLAIMS * 4} }} ?c kg:about ?ev . ?ev a kg:Event "
+                f"FILTER(?ev != {e}) }} LIMIT {MAX_EVENTS}"):
             rows += [(r["ev"].value, None) for r in self.store.query(query)]
         events: dict[str, str | None] = {}
         if any(t in EVENT_TYPES for t in types):
@@ -733,6 +770,17 @@ def _group(claims: list[Claim]) -> list[tuple[str, list[Claim]]]:
                 c.published.earliest if c.published else _FAR, c.iri)
 
     return [(g, sorted(groups[g], key=claim_key)) for g in sorted(groups, key=order)]
+
+
+def _type_nodes(nodes: list[Node]) -> list[Node]:
+    """Types with capitalised labels, one per label, prov:Agent dropped beside a better one."""
+    by_label: dict[str, Node] = {}
+    for n in nodes:
+        n.label = n.label[:1].upper() + n.label[1:]
+        by_label.setdefault(n.label, n)
+    if len(by_label) > 1:
+        by_label.pop("Agent", None)
+    return sorted(by_label.values(), key=lambda n: n.label)
 
 
 def _best_name(names: list[tuple[str, str, str]]) -> str | None:

@@ -330,7 +330,10 @@ def with_types(store: Store, hits: list[Hit]) -> list[Hit]:
         label = row["label"].value if row["label"] is not None else local_name(t)
         by_iri[row["s"].value].append((t, label))
     for hit in hits:
-        hit.types = sorted(by_iri.get(hit.iri, []), key=lambda x: x[1])
+        types = {label[:1].upper() + label[1:]: t for t, label in by_iri.get(hit.iri, [])}
+        if len(types) > 1:  # prov:Agent says nothing a Person or Organisation does not
+            types.pop("Agent", None)
+        hit.types = sorted(((t, label) for label, t in types.items()), key=lambda x: x[1])
     return hits
 
 

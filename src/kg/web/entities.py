@@ -7,6 +7,8 @@ only renders. All gathering is in `kg.entity`, so the HTML and the JSON say the 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -42,10 +44,32 @@ def _lookup(slug: str) -> tuple[EntityReader, Entity]:
     except ValueError:
         offset = 0
     r = reader()
-    entity = r.read(r.iri_of(slug), claims_offset=offset)
+    entity = _read_cached(r, r.iri_of(slug), offset)
     if entity is None:
         abort(404)
     return r, entity
+
+
+_RECENT: OrderedDict[tuple[str, str, int], Entity | None] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+RECENT_ENTITIES = 512
+
+
+def _read_cached(r: EntityReader, iri: str, offset: int) -> Entity | None:
+    """Read through a small per-process LRU keyed by store version: the data only changes
+    with the version, and hub pages (the main event, linked from home) are read again and
+    again while costing the most to gather."""
+    key = (r.store.version, iri, offset)
+    with _RECENT_LOCK:
+        if key in _RECENT:
+            _RECENT.move_to_end(key)
+            return _RECENT[key]
+    entity = r.read(iri, claims_offset=offset)
+    with _RECENT_LOCK:
+        _RECENT[key] = entity
+        while len(_RECENT) > RECENT_ENTITIES:
+            _RECENT.popitem(last=False)
+    return entity
 
 
 def _links(slug: str) -> str:
