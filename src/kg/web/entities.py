@@ -118,12 +118,12 @@ class Placed:
     ly: float
 
 
-def neighbourhood(entity: Entity, width: int = 460, height: int = 320) -> dict[str, object]:
+def neighbourhood(entity: Entity, width: int = 580, height: int = 340) -> dict[str, object]:
     """A radial layout of the entity's neighbours, drawn as SVG by the template (no JS)."""
     cx, cy = width / 2, height / 2
     n = len(entity.neighbours)
     placed = []
-    rx, ry = width / 2 - 120, height / 2 - 45
+    rx, ry = width / 2 - 170, height / 2 - 45  # room for labels beside the nodes
     for i, (node, relation) in enumerate(entity.neighbours):
         angle = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
         x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
@@ -131,7 +131,7 @@ def neighbourhood(entity: Entity, width: int = 460, height: int = 320) -> dict[s
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
         lx = x + (10 if anchor == "start" else -10 if anchor == "end" else 0)
         ly = y + (4 if anchor != "middle" else (-12 if y < cy else 20))
-        label = node.label if len(node.label) <= 22 else node.label[:21] + "…"
+        label = node.label if len(node.label) <= 21 else node.label[:20] + "…"
         placed.append(Placed(label, node.label, node.page, relation, round(x, 1), round(y, 1),
                              anchor, round(lx, 1), round(ly, 1)))
     center = entity.label if len(entity.label) <= 30 else entity.label[:29] + "…"
