@@ -68,7 +68,7 @@ OA = _ns("http://www.w3.org/ns/oa#", "Annotation", "TextQuoteSelector", "TextPos
 DCT = _ns("http://purl.org/dc/terms/", "source", "title", "language")
 KG = _ns(BASE + "ontology#", "Claim", "CountClaim", "Allegation", "TimeClaim", "IdentityClaim",
          "about", "statement", "claimStatus", "supersededBecause", "asserts", "count",
-         "countKind", "possiblySameAs", "DateValue", "dateValue", "precision",
+         "countKind", "countedItem", "possiblySameAs", "DateValue", "dateValue", "precision",
          "unitPartOfMonth", "unitSeason", "inferred", "inferenceNote", "date", "beginDate",
          "endDate", "published", "Source", "sourceType", "archivedText", "sha256",
          "authorUnknown", "evidencing", "Grading", "grading", "sourceReliability",
@@ -78,7 +78,7 @@ KG = _ns(BASE + "ontology#", "Claim", "CountClaim", "Allegation", "TimeClaim", "
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 T_DATE, T_GYEAR, T_GYM = f"^^<{XSD}date>", f"^^<{XSD}gYear>", f"^^<{XSD}gYearMonth>"
-T_INT, T_NNI, T_BOOL = f"^^<{XSD}integer>", f"^^<{XSD}nonNegativeInteger>", f"^^<{XSD}boolean>"
+T_INT, T_BOOL = f"^^<{XSD}integer>", f"^^<{XSD}boolean>"
 TRUE = f'"true"{T_BOOL}'
 
 
@@ -326,8 +326,10 @@ class _Generator:
         q(tqs, OA["suffix"], lit(" in the summer of that year"), g)
         start = rnd.randrange(0, 200000)
         q(tps, RDF["type"], OA["TextPositionSelector"], g)
-        q(tps, OA["start"], f'"{start}"{T_NNI}', g)
-        q(tps, OA["end"], f'"{start + len(quote)}"{T_NNI}', g)
+        # Plain integers, as data/ writes them (Oxigraph stores xsd:nonNegativeInteger as
+        # xsd:integer anyway, so the shapes check xsd:integer with sh:minInclusive 0).
+        q(tps, OA["start"], f'"{start}"{T_INT}', g)
+        q(tps, OA["end"], f'"{start + len(quote)}"{T_INT}', g)
 
     def source_iri(self, i: int) -> str:
         return iri(f"source/synth-source-{i:05d}")
@@ -528,6 +530,7 @@ class _Generator:
             kind, text, quote = "range", f"between {lo:,} and {hi:,}", \
                 f"between {lo:,} and {hi:,} prisoners"
         q(value, KG["countKind"], concept("count-kind", kind), g)
+        q(value, KG["countedItem"], concept("counted", "people-killed"), g)
         q(value, SCHEMA["unitText"], lit("executed political prisoners", "en"), g)
         q(claim, KG["count"], value, g)
         claimant = claimant if rnd.random() < 0.7 else rnd.choice(self.unidentified)
@@ -680,6 +683,7 @@ class _Generator:
             q(value, RDF["type"], SCHEMA["QuantitativeValue"], g)
             q(value, SCHEMA["value"], f'"{listed}"{T_INT}', g)
             q(value, KG["countKind"], concept("count-kind", "named-victim-tally"), g)
+            q(value, KG["countedItem"], concept("counted", "people-killed"), g)
             q(value, SCHEMA["unitText"], lit("named executed prisoners", "en"), g)
             self.claim(tally, ("CountClaim",), src, claimant,
                        f"The source names {listed} executed prisoners.",
