@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from kg.rdf_formats import by_name
+from kg.store import Store
 
 OA = PREFIXES["oa"]
 _TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p != "id"}
@@ -56,7 +57,7 @@ def iri_for(base_iri: str, path: str) -> str | None:
     return iri
 
 
-def exists(store, iri: str) -> bool:
+def exists(store: Store, iri: str) -> bool:
     """Whether the public view says anything about `iri` (as subject, object or graph)."""
     node = str(ox.NamedNode(iri))
     return bool(store.query(
@@ -64,7 +65,7 @@ def exists(store, iri: str) -> bool:
         f"UNION {{ GRAPH {node} {{ ?s ?p ?o }} }} }}"))
 
 
-def graph_exists(store, iri: str) -> bool:
+def graph_exists(store: Store, iri: str) -> bool:
     node = str(ox.NamedNode(iri))
     return bool(store.query(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"))
 
@@ -77,7 +78,7 @@ class Description:
     truncated: bool
 
 
-def describe(store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Description:
+def describe(store: Store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Description:
     """The entity, the claims about it and their evidence, and what points at it.
 
     A bounded walk: the entity's own triples; claims with `kg:about` the entity or asserting
@@ -127,7 +128,7 @@ def describe(store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Description:
     return Description(triples, False)
 
 
-def graph_triples(store, iri: str, limit: int) -> Description:
+def graph_triples(store: Store, iri: str, limit: int) -> Description:
     """The triples of one public named graph (for /graph/... and /ontology), capped."""
     node = str(ox.NamedNode(iri))
     result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} "
@@ -150,7 +151,7 @@ def serialize(triples: list[ox.Triple], ext: str) -> bytes:
 _dump_lock = threading.Lock()
 
 
-def cache_dir(store) -> Path:
+def cache_dir(store: Store) -> Path:
     """Per-store cache directory: inside a DiskStore, else under the system temp dir."""
     path = getattr(store, "path", None)
     if path is not None and os.access(path, os.W_OK):
@@ -164,7 +165,7 @@ def _version_key(version: str) -> str:
     return hashlib.sha256(version.encode()).hexdigest()[:16]
 
 
-def dump_file(store, name: str) -> Path:
+def dump_file(store: Store, name: str) -> Path:
     """The gzipped dump `name` of the current public view, written once per store version.
 
     Streamed from the store into gzip on disk (never held in memory), atomically renamed
@@ -204,7 +205,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _void_cache: dict[tuple[str, str, str], list[ox.Triple]] = {}
 
 
-def void_description(store, base_iri: str, root_url: str) -> list[ox.Triple]:
+def void_description(store: Store, base_iri: str, root_url: str) -> list[ox.Triple]:
     """VoID (https://www.w3.org/TR/void/) of the public dataset, computed once per version.
 
     Counts come from the public partition only, so restricted data adds nothing to them.
@@ -233,7 +234,7 @@ def void_description(store, base_iri: str, root_url: str) -> list[ox.Triple]:
     return out
 
 
-def _compute_void(store, base_iri: str, root_url: str) -> list[ox.Triple]:
+def _compute_void(store: Store, base_iri: str, root_url: str) -> list[ox.Triple]:
     """The VoID triples, from a few aggregate queries over the public view."""
     root = root_url.rstrip("/")
     doc = f"{root}/.well-known/void"

@@ -19,9 +19,12 @@ import threading
 import time
 import urllib.parse
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
+
+import pyoxigraph as ox
 
 from kg.query_runner import (
     Answer,
@@ -35,6 +38,7 @@ from kg.query_runner import (
     evaluate,
     inspect,
 )
+from kg.store import Store, StoreError
 
 # --- media types ---------------------------------------------------------------------------
 
@@ -189,7 +193,7 @@ class Engine(Protocol):
 class PoolEngine:
     """DiskStore: killable worker processes on the current public partition."""
 
-    def __init__(self, public_path, size: int) -> None:
+    def __init__(self, public_path: Callable[[], Path], size: int) -> None:
         self._public_path = public_path
         self._path = str(public_path())
         self._checked = time.monotonic()
@@ -220,7 +224,7 @@ class InProcessEngine:
     timeout (RemoteStore passes `query_timeout` + 5 s to its HTTP client).
     """
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def run(self, job: Job, timeout: float) -> Answer:
@@ -238,7 +242,7 @@ class InProcessEngine:
         pass
 
 
-def _public_ox_store(store):
+def _public_ox_store(store: Store) -> ox.Store | None:
     """The pyoxigraph store behind a MemoryStore's public view (None for other backends)."""
     parts = getattr(store, "_parts", None)
     return getattr(parts, "public", None) if parts is not None and not callable(parts) else None
@@ -248,7 +252,8 @@ class CachingEngine:
     """Answers repeated queries from memory: the data only changes with the store version,
     which is part of the key, so a cached answer is exactly what the engine would say."""
 
-    def __init__(self, inner: Engine, version, budget: int, entry_limit: int = 1 << 20) -> None:
+    def __init__(self, inner: Engine, version: Callable[[], str], budget: int,
+                 entry_limit: int = 1 << 20) -> None:
         self.inner = inner
         self._version = version
         self.budget = budget
@@ -289,7 +294,7 @@ class CachingEngine:
         self.inner.close()
 
 
-def make_engine(store, threads: int, cache_bytes: int = 0) -> Engine:
+def make_engine(store: Store, threads: int, cache_bytes: int = 0) -> Engine:
     """Worker processes for an on-disk store, in-process evaluation otherwise; optionally
     behind a result cache of `cache_bytes`."""
     engine: Engine
@@ -317,7 +322,6 @@ class Settings:
     write_token: str | None
     void_path: str = "/.well-known/void"
     query_page: str = "/query"
-    extra_sd: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -406,8 +410,6 @@ def parse_request(req: ProtocolRequest) -> _Parsed:
 
 
 def _check_iri(iri: str) -> None:
-    import pyoxigraph as ox
-
     try:
         ox.NamedNode(iri)
     except ValueError as exc:
@@ -441,8 +443,8 @@ def choose_format(form: str, accept: str | None, fmt: str | None) -> str:
 class SparqlEndpoint:
     """The /sparql resource: one per app, holding the engine and settings read once."""
 
-    def __init__(self, store, engine: Engine, settings: Settings,
-                 on_update=None) -> None:
+    def __init__(self, store: Store, engine: Engine, settings: Settings,
+                 on_update: Callable[[], None] | None = None) -> None:
         self.store = store
         self.engine = engine
         self.settings = settings
@@ -538,8 +540,6 @@ class SparqlEndpoint:
             raise ProtocolError(400, str(exc)) from None
         if not seen.is_update:
             raise ProtocolError(400, "the update request holds no SPARQL Update operation")
-        from kg.store import StoreError
-
         try:
             self.store.update(text)
         except StoreError as exc:
@@ -565,8 +565,6 @@ class SparqlEndpoint:
 
 def service_description(base_url: str, settings: Settings, fmt: str = "ttl") -> bytes:
     """The SPARQL 1.1 Service Description of this endpoint, linking the VoID description."""
-    import pyoxigraph as ox
-
     root = base_url.rstrip("/")
     results = "\n".join(
         f"    sd:resultFormat <http://www.w3.org/ns/formats/{name}> ;" for name in
