@@ -378,49 +378,59 @@ class EntityReader:
             return [], total
         values = " ".join(str(ox.NamedNode(c)) for c in claim_iris)
         head = PREFIXES + f"SELECT * WHERE {{ VALUES ?c {{ {values} }} "
+        # Few, flat queries: each costs a lookup per claim, and Oxigraph evaluates nested
+        # OPTIONALs and UNIONs over the whole store. One query reads every outgoing triple
+        # of the claims; one more the nodes they hold (counts, dates).
+        out: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = \
+            defaultdict(lambda: defaultdict(list))
+        for r in self.store.query(head + "?c ?p ?o }"):
+            out[r["c"].value][r["p"].value].append(r["o"])
         claims: dict[str, Claim] = {}
-        types: dict[str, set[str]] = defaultdict(set)
-        for r in self.store.query(head + "?c a ?t }"):
-            types[r["c"].value].add(r["t"].value)
-        # Flat OPTIONALs on the bound claim, and required joins in separate queries: nested
-        # OPTIONALs made Oxigraph scan every publication date and selector in the store.
-        main = self.store.query(
-            head + "OPTIONAL { ?c kg:statement ?statement FILTER(LANGMATCHES(LANG(?statement), "
-            "'en') || LANG(?statement) = '') } "
-            "OPTIONAL { ?c kg:claimStatus ?status } "
-            "OPTIONAL { ?c kg:supersededBecause ?because } "
-            "OPTIONAL { ?c prov:wasAttributedTo ?claimant } "
-            "OPTIONAL { ?c dcterms:source ?pub } }")
-        for r in main:
-            c = r["c"].value
-            if c in claims:
-                continue
-            kind = next((k for k in CLAIM_CLASSES if k in types[c]), KG + "Claim")
+        self._asserted_sizes = {}
+        for c in claim_iris:
+            props = out[c]
+            types = {t.value for t in props[RDF_TYPE]}
+            kind = next((k for k in CLAIM_CLASSES if k in types), KG + "Claim")
             claim = Claim(iri=c, kind=kind, kind_label=_CLAIM_LABELS[kind], group="")
-            claim.statement = _v(r, "statement")
-            claim.status_key = local_name(r["status"].value) if r["status"] else None
-            claim.superseded_because = _v(r, "because")
-            claim.claimant = Node(r["claimant"].value, "") if r["claimant"] else None
-            claim.publication = Node(r["pub"].value, "") if r["pub"] else None
+            statements = sorted((o for o in props[KG + "statement"] if isinstance(o, ox.Literal)),
+                                key=lambda lit: (lit.language not in ("en", None, ""),))
+            claim.statement = statements[0].value if statements else None
+            status = _first_iri(props[KG + "claimStatus"])
+            claim.status_key = local_name(status) if status else None
+            because = props[KG + "supersededBecause"]
+            claim.superseded_because = because[0].value if because else None
+            claimant = _first_iri(props[_PROV + "wasAttributedTo"])
+            claim.claimant = Node(claimant, "") if claimant else None
+            pub = _first_iri(props[_DCT + "source"])
+            claim.publication = Node(pub, "") if pub else None
+            self._asserted_sizes[c] = len(set(props[KG + "asserts"]))
             claims[c] = claim
-        for r in self.store.query(
-                head + "?c dcterms:source ?pub . ?pub kg:published ?pd . ?pd kg:dateValue ?pdv "
-                "OPTIONAL { ?pd kg:precision ?pdp } "
-                "OPTIONAL { ?pd sem:hasEarliestBeginTimeStamp ?pdlo } "
-                "OPTIONAL { ?pd sem:hasLatestEndTimeStamp ?pdhi } "
-                "OPTIONAL { ?pd kg:inferred ?pdi } }"):
-            if r["c"].value in claims:
-                claims[r["c"].value].published = _date(r, "pdv", "pdp", "pdlo", "pdhi", "pdi")
+        pubs = sorted({c.publication.iri for c in claims.values() if c.publication})
+        if pubs:  # a page's claims come from a handful of sources: ask once per source
+            published: dict[str, PreciseDate] = {}
+            for r in self.store.query(
+                    PREFIXES + "SELECT * WHERE { VALUES ?pub { "
+                    + " ".join(str(ox.NamedNode(p)) for p in pubs) + " } "
+                    "?pub kg:published ?pd . ?pd kg:dateValue ?pdv "
+                    "OPTIONAL { ?pd kg:precision ?pdp } "
+                    "OPTIONAL { ?pd sem:hasEarliestBeginTimeStamp ?pdlo } "
+                    "OPTIONAL { ?pd sem:hasLatestEndTimeStamp ?pdhi } "
+                    "OPTIONAL { ?pd kg:inferred ?pdi } }"):
+                published[r["pub"].value] = _date(r, "pdv", "pdp", "pdlo", "pdhi", "pdi")
+            for claim in claims.values():
+                if claim.publication:
+                    claim.published = published.get(claim.publication.iri)
         for r in self.store.query(head + "GRAPH ?g { ?c dcterms:source ?gpub } }"):
             if r["c"].value in claims:
                 claims[r["c"].value].graph = r["g"].value
-        self._asserted_sizes = {r["c"].value: int(r["n"].value) for r in self.store.query(
-            head.replace("SELECT *", "SELECT ?c (COUNT(?a) AS ?n)")
-            + "?c kg:asserts ?a } GROUP BY ?c")}
-        self._claim_counts(head, claims)
-        self._claim_dates(head, claims)
+        self._claim_values(head, claims)
         self._claim_assertions(head, e.value, claims)
-        self._claim_links(head, e.value, claims)
+        for c, claim in claims.items():
+            for o in out[c][KG + "about"] + out[c][KG + "possiblySameAs"]:
+                if (isinstance(o, ox.NamedNode) and o.value != e.value and self.page_of(o.value)
+                        and all(n.iri != o.value for n in claim.related)
+                        and all(n is None or n.iri != o.value for _, _, n in claim.asserts)):
+                    claim.related.append(Node(o.value, ""))
         self._claim_quotes(head, claims)
         labels = self.labels(
             [c.claimant.iri for c in claims.values() if c.claimant]
@@ -456,54 +466,51 @@ class EntityReader:
                  _v(r, "s") or "", self.node(r["p"].value, labels)) for r in rows]
         return made, total
 
-    def _claim_counts(self, head: str, claims: dict[str, Claim]) -> None:
-        rows = self.store.query(
-            head + "?c kg:count ?q . OPTIONAL { ?q schema:value ?v } "
-            "OPTIONAL { ?q schema:minValue ?min } OPTIONAL { ?q schema:maxValue ?max } "
-            "OPTIONAL { ?q kg:countKind ?k OPTIONAL { ?k skos:prefLabel ?kl "
-            "FILTER(LANGMATCHES(LANG(?kl), 'en')) } } OPTIONAL { ?q schema:unitText ?unit } }")
-        for r in rows:
-            claim = claims.get(r["c"].value)
+    def _claim_values(self, head: str, claims: dict[str, Claim]) -> None:
+        """Counts and dates the claims hold, read in one two-hop query."""
+        nodes: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
+        for r in self.store.query(
+                head + "?c ?p ?x . ?x ?q ?y FILTER(?p IN (kg:count, kg:date, kg:beginDate, "
+                "kg:endDate)) }"):
+            nodes[(r["c"].value, r["p"].value, str(r["x"]))][r["q"].value] = r["y"].value
+        kinds: list[tuple[Claim, str]] = []
+        names = {KG + "date": "date", KG + "beginDate": "began", KG + "endDate": "ended"}
+        for (c, p, _), props in nodes.items():
+            claim = claims.get(c)
             if claim is None:
                 continue
-            claim.value = _count_text(_v(r, "v"), _v(r, "min"), _v(r, "max"))
-            claim.count_kind = _v(r, "kl") or (local_name(r["k"].value) if r["k"] else None)
-            claim.unit = _v(r, "unit")
-
-    def _claim_dates(self, head: str, claims: dict[str, Claim]) -> None:
-        # Separate queries, not a UNION: Oxigraph evaluates UNION branches before joining
-        # them with the VALUES list of claims (17 s against a few ms at 1.3M triples).
-        tail = ("?d kg:dateValue ?v OPTIONAL { ?d kg:precision ?prec } "
-                "OPTIONAL { ?d sem:hasEarliestBeginTimeStamp ?lo } "
-                "OPTIONAL { ?d sem:hasLatestEndTimeStamp ?hi } OPTIONAL { ?d kg:inferred ?inf } "
-                "FILTER(?p IN (kg:date, kg:beginDate, kg:endDate)) }")
-        rows = list(self.store.query(head + "?c ?p ?d . " + tail))
+            if p == KG + "count":
+                claim.value = _count_text(props.get(_SCHEMA + "value"),
+                                          props.get(_SCHEMA + "minValue"),
+                                          props.get(_SCHEMA + "maxValue"))
+                claim.unit = props.get(_SCHEMA + "unitText")
+                if KG + "countKind" in props:
+                    kinds.append((claim, props[KG + "countKind"]))
+            elif KG + "dateValue" in props:
+                entry = (names[p], PreciseDate.from_values(
+                    props[KG + "dateValue"], props.get(KG + "precision"),
+                    props.get(_SEM + "hasEarliestBeginTimeStamp"),
+                    props.get(_SEM + "hasLatestEndTimeStamp"),
+                    inferred=props.get(KG + "inferred") in ("true", "1")))
+                if entry not in claim.dates:
+                    claim.dates.append(entry)
+        labels = self.labels(k for _, k in kinds)
+        for claim, k in kinds:
+            claim.count_kind = labels.get(k) or local_name(k)
         small = [c for c in claims if 0 < self._asserted_sizes.get(c, 0) <= MAX_ASSERTED]
         if small:  # dates inside what a claim asserts; not for lists of hundreds of victims
             values = " ".join(str(ox.NamedNode(c)) for c in small)
-            rows += self.store.query(
-                PREFIXES + f"SELECT * WHERE {{ VALUES ?c {{ {values} }} ?c kg:asserts ?a . "
-                "?a ?p ?d . " + tail)
-        names = {KG + "date": "date", KG + "beginDate": "began", KG + "endDate": "ended"}
-        for r in rows:
-            claim = claims.get(r["c"].value)
-            if claim is not None:
+            for r in self.store.query(
+                    PREFIXES + f"SELECT * WHERE {{ VALUES ?c {{ {values} }} ?c kg:asserts ?a . "
+                    "?a ?p ?d . ?d kg:dateValue ?v OPTIONAL { ?d kg:precision ?prec } "
+                    "OPTIONAL { ?d sem:hasEarliestBeginTimeStamp ?lo } "
+                    "OPTIONAL { ?d sem:hasLatestEndTimeStamp ?hi } "
+                    "OPTIONAL { ?d kg:inferred ?inf } "
+                    "FILTER(?p IN (kg:date, kg:beginDate, kg:endDate)) }"):
+                claim = claims[r["c"].value]
                 entry = (names[r["p"].value], _date(r, "v", "prec", "lo", "hi", "inf"))
                 if entry not in claim.dates:
                     claim.dates.append(entry)
-
-    def _claim_links(self, head: str, entity: str, claims: dict[str, Claim]) -> None:
-        """Other entities a claim touches: what it is about, and what its assertion names."""
-        rows = [*self.store.query(head + "?c kg:about ?o }"),
-                *self.store.query(head + "?c kg:possiblySameAs ?o }")]
-        for r in rows:
-            claim = claims.get(r["c"].value)
-            o = r["o"].value
-            if claim is None or o == entity or not self.page_of(o):
-                continue
-            if all(n.iri != o for n in claim.related) and all(
-                    n is None or n.iri != o for _, _, n in claim.asserts):
-                claim.related.append(Node(o, ""))
 
     def _claim_assertions(self, head: str, entity: str, claims: dict[str, Claim]) -> None:
         """Participations and memberships a claim asserts, as 'victim in X', 'activist of Y'.
@@ -552,24 +559,26 @@ class EntityReader:
                 claim.asserts.append(entry)
 
     def _claim_quotes(self, head: str, claims: dict[str, Claim]) -> None:
-        """Each claim's evidence: quote selectors, position selectors and cited wording, read
-        by three flat queries joined here on the annotation target."""
+        """Each claim's evidence: its selectors (quote and position, one generic query joined
+        here on the annotation target) and any cited wording."""
         found: dict[tuple[str, str], Quote] = {}
+        selectors: dict[tuple[str, str], dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]] = \
+            defaultdict(dict)
         for r in self.store.query(
-                head + "?ann oa:hasBody ?c ; oa:hasTarget ?t . ?t oa:hasSelector ?qs . "
-                "?qs oa:exact ?exact OPTIONAL { ?qs oa:prefix ?prefix } "
-                "OPTIONAL { ?qs oa:suffix ?suffix } OPTIONAL { ?t kg:locator ?loc } }"):
-            exact = r["exact"]
-            found[(r["c"].value, str(r["t"]))] = Quote(
-                exact=exact.value, prefix=_v(r, "prefix") or "", suffix=_v(r, "suffix") or "",
-                locator=_v(r, "loc"), lang=exact.language if isinstance(exact, ox.Literal)
-                else None)
-        for r in self.store.query(
-                head + "?ann oa:hasBody ?c ; oa:hasTarget ?t . ?t oa:hasSelector ?ps . "
-                "?ps oa:start ?start ; oa:end ?end }"):
-            quote = found.get((r["c"].value, str(r["t"])))
-            if quote is not None:
-                quote.start, quote.end = int(r["start"].value), int(r["end"].value)
+                head + "?ann oa:hasBody ?c ; oa:hasTarget ?t . ?t oa:hasSelector ?s . "
+                "?s ?p ?o FILTER(?p != rdf:type) }"):
+            selectors[(r["c"].value, str(r["t"]))][r["p"].value] = r["o"]
+        for key, props in selectors.items():
+            quote = found.setdefault(key, Quote())
+            exact = props.get(_OA + "exact")
+            if isinstance(exact, ox.Literal):
+                quote.exact, quote.lang = exact.value, exact.language
+                quote.prefix = props[_OA + "prefix"].value if _OA + "prefix" in props else ""
+                quote.suffix = props[_OA + "suffix"].value if _OA + "suffix" in props else ""
+            if _OA + "start" in props and _OA + "end" in props:
+                quote.start = int(props[_OA + "start"].value)
+                quote.end = int(props[_OA + "end"].value)
+        found = {k: q for k, q in found.items() if q.exact}
         for r in self.store.query(
                 head + "?ann oa:hasBody ?c ; kg:citedWording ?cited "
                 "OPTIONAL { ?ann kg:locator ?loc } }"):
@@ -650,6 +659,11 @@ class EntityReader:
 EVENT_TYPES = {KG + "Event", "http://semanticweb.cs.vu.nl/2009/11/sem/Event",
                "https://schema.org/Event"}
 _STATUS_BASE = ID + "concept/claim-status/"
+_PROV = "http://www.w3.org/ns/prov#"
+_DCT = "http://purl.org/dc/terms/"
+_SCHEMA = "https://schema.org/"
+_SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+_OA = "http://www.w3.org/ns/oa#"
 _FAR = PreciseDate.from_values("9999").earliest
 _CLAIM_LABELS = {KG + "CountClaim": "count", KG + "TimeClaim": "date",
                  KG + "IdentityClaim": "identity", KG + "Allegation": "allegation",
@@ -709,6 +723,11 @@ def _date(row: Any, v: str, prec: str, lo: str, hi: str, inf: str) -> PreciseDat
     return PreciseDate.from_values(
         row[v].value, _v(row, prec), _v(row, lo), _v(row, hi),
         inferred=(row[inf] is not None and row[inf].value in ("true", "1")))
+
+
+def _first_iri(terms: list[Any]) -> str | None:
+    iris = sorted(t.value for t in terms if isinstance(t, ox.NamedNode))
+    return iris[0] if iris else None
 
 
 def _v(row: Any, name: str) -> str | None:

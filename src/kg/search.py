@@ -289,8 +289,11 @@ def index_for(store: Store, base: str = ID, cache_dir: Path | None = None) -> Se
 def _load_or_build(store: Store, base: str, version: str, cache_dir: Path | None) -> SearchIndex:
     path = None
     if cache_dir is not None and not store.version.startswith("memory-"):
-        digest = hashlib.sha256(version.encode()).hexdigest()[:32]
-        path = cache_dir / f"search-{digest}.pickle"
+        # One file per store (several stores may share the directory), replaced when the
+        # store's version moves on.
+        store_key = hashlib.sha256(store.version.rsplit("@", 1)[0].encode()).hexdigest()[:16]
+        digest = hashlib.sha256(version.encode()).hexdigest()[:16]
+        path = cache_dir / f"search-{store_key}-{digest}.pickle"
         try:
             if path.stat().st_uid == os.getuid() and cache_dir.stat().st_mode & 0o022 == 0:
                 with path.open("rb") as handle:
@@ -303,7 +306,7 @@ def _load_or_build(store: Store, base: str, version: str, cache_dir: Path | None
     if path is not None:
         try:
             cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # type: ignore[union-attr]
-            for old in path.parent.glob("search-*.pickle"):
+            for old in path.parent.glob(f"search-{store_key}-*.pickle"):
                 old.unlink(missing_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with tmp.open("wb") as handle:

@@ -26,7 +26,9 @@ def _run() -> tuple[str, str, list[Hit], float, list[tuple[str, int]]]:
     store = get_store(current_app)
     base = get_config(current_app).base_iri
     index = index_for(store, base + "id/", cache_dir=default_cache_dir())
-    hits = with_types(store, index.search(q, limit=limit * 4)) if q else []
+    # With a type filter, look further down the ranking so the filter still fills a page.
+    hits = with_types(store, index.search(q, limit=limit * 4 if wanted else limit)) if q \
+        else []
     facets: dict[str, int] = {}
     for h in hits:
         for _, label in h.types:
