@@ -147,3 +147,19 @@ def test_allegation_edges_are_flagged(small: FlaskClient) -> None:
     data = get(small, "/api/graph/neighbourhood?iri=" + quote(JUDGE))
     flagged = [e for e in data["edges"] if e["alleged"]]
     assert flagged and all(e["kind"] in {"participation", "allegation"} for e in flagged)
+
+
+def test_every_claim_edge_finds_its_claims(built_store_dir: Path) -> None:
+    """The projection's aggregation and the per-edge claim query agree on the whole bundled
+    graph: each edge has claims, and one of them carries the edge's status."""
+    from kg.network import Projection
+    from kg.web.explore import claims_for
+
+    store = DiskStore(built_store_dir)
+    proj = Projection.build(store)
+    for e in proj.edges.values():
+        if e.kind == "link":
+            continue
+        claims = claims_for(store, e.kind, e.source, e.predicate, e.target)
+        assert len(claims) >= e.claims, (e.kind, e.source, e.predicate, e.target)
+        assert e.status.rsplit("/", 1)[-1] in {c["status"] for c in claims}

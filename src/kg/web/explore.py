@@ -279,7 +279,10 @@ _CLAIM_MATCH = {
     "identity": "?c a kg:IdentityClaim ; kg:about ?s, ?o .",
     "claim": """?c prov:wasAttributedTo ?s ; kg:about ?o .
                 FILTER NOT EXISTS { ?c kg:asserts ?anything }
-                FILTER NOT EXISTS { ?c a kg:Allegation }""",
+                FILTER NOT EXISTS { ?c a kg:Allegation }
+                FILTER NOT EXISTS { ?c a kg:IdentityClaim }
+                OPTIONAL { ?c a ?ct . VALUES ?ct { kg:CountClaim kg:TimeClaim } }
+                FILTER(COALESCE(?ct, kg:Claim) = ?p)""",
 }
 
 Q_CLAIMS = sparql_prefixes() + """

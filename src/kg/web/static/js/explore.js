@@ -94,6 +94,8 @@
         "text-background-color": "#ffffff", "text-background-opacity": 0.75,
         "text-background-padding": 1, "min-zoomed-font-size": 7
       }},
+      {selector: "node.plain", style: {"text-background-opacity": 0, "text-wrap": "none",
+                                        "border-width": 0}},
       {selector: "node.expanded", style: {"border-color": "#111827", "border-width": 2.5}},
       {selector: "node.more", style: {
         "shape": "round-rectangle", "background-color": "#f3f4f6", "border-color": "#9ca3af",
@@ -165,7 +167,7 @@
 
   function place(anchor, count, i) {
     var p = anchor ? anchor.position() : {x: 0, y: 0};
-    var r = 90 + 6 * Math.sqrt(count);
+    var r = 90 + 14 * Math.sqrt(anchor ? anchor.degree() : count);  // later pages ring further out
     var a = (2 * Math.PI * i) / Math.max(1, count);
     return {x: p.x + r * Math.cos(a), y: p.y + r * Math.sin(a)};
   }
@@ -200,22 +202,38 @@
     return fresh.length;
   }
 
+  // Large views: while panning and zooming, move a cached bitmap and leave out edges
+  // (Cytoscape's own options for big graphs), so 2,000 nodes stay fluid.
+  var BIG = 300;
+  function tuneRenderer() {
+    var r = cy.renderer && cy.renderer();
+    if (!r) { return; }
+    var big = cy.nodes().length > BIG;
+    r.textureOnViewport = big;
+    r.hideEdgesOnViewport = big;
+    cy.nodes().toggleClass("plain", big);
+  }
+
   var layoutRunning = null;
   function relayout(randomize) {
     if (layoutRunning) { layoutRunning.stop(); }
     var n = cy.nodes().length;
     if (n === 0) { return; }
+    // fcose's "draft" quality is its spectral phase alone, which stacks structurally
+    // identical nodes (the victims around one event) on one point: always refine with
+    // the force-directed phase, with fewer iterations on big views.
     layoutRunning = cy.layout({
       name: window.cytoscapeFcose ? "fcose" : "cose",
-      quality: n > 600 ? "draft" : "default",
+      quality: "default",
       randomize: !!randomize, animate: false, fit: true, padding: 30,
       nodeDimensionsIncludeLabels: false, nodeRepulsion: 12000, idealEdgeLength: 110,
       nodeSeparation: 90, edgeElasticity: 0.3,
-      numIter: n > 600 ? 800 : 2500
+      numIter: n > 600 ? 300 : 2500, tile: true
     });
     layoutRunning.run();
     layoutRunning = null;
     if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
+    tuneRenderer();
   }
 
   // ---------------------------------------------------------------------------------
@@ -233,7 +251,11 @@
         cy.getElementById(iri).addClass("expanded");
         if (!opts.predicate && !opts.offset && state.expanded.indexOf(iri) < 0) { state.expanded.push(iri); }
         if (!opts.quiet) {
-          relayout(cy.nodes().length <= 1 + added);
+          // Small views re-run the force layout; big ones keep every node where the reader
+          // left it and ring the newcomers round their anchor (a full fcose run on 2,000
+          // nodes takes seconds: "Re-arrange" does it on request).
+          if (cy.nodes().length <= BIG) { relayout(cy.nodes().length <= 1 + added); }
+          else { tuneRenderer(); }
           applyFilters(); renderList(); writeUrl();
           setStatus(describe(data, added));
           if (added) { connectShown(); }
@@ -867,6 +889,7 @@
     }).catch(function (err) { setStatus("Could not load the graph: " + err.message); });
   }
 
-  window.kgExplorer = {exportSvg: exportSvg, exportEvidence: exportEvidence, cy: cy, state: state, expand: expand, select: select, setEnd: setEnd, findPaths: findPaths};
+  window.kgExplorer = {exportSvg: exportSvg, exportEvidence: exportEvidence, relayout: relayout,
+                       applyFilters: applyFilters, renderList: renderListNow, cy: cy, state: state, expand: expand, select: select, setEnd: setEnd, findPaths: findPaths};
   init();
 }());
