@@ -116,3 +116,19 @@ def test_memory_store_runs_in_process():
     assert response.status_code == 400
     response = client.get("/sparql", query_string={"query": "ASK { ?s ?p "})
     assert response.status_code == 400 and b"syntax error" in response.data
+
+
+def test_json_rows_are_counted_exactly_with_braces_in_literals():
+    """The direct JSON route counts solutions in the bytes; literals must not fool it."""
+    tricky = ox.Store()
+    for i, text in enumerate(['x"},{"[{,{\\', "{}", "a{", "plain"]):
+        tricky.add(ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"),
+                           ox.Literal(text), ox.DefaultGraph()))
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o }"
+    outcome = evaluate(tricky.query, Job(query, "json", 4, 10**6, has_dataset=True))
+    assert outcome.rows == 4 and outcome.truncated == []
+    outcome = evaluate(tricky.query, Job(query, "json", 3, 10**6, has_dataset=True))
+    assert outcome.rows == 3 and outcome.truncated == ["rows"]
+    assert len(json.loads(outcome.body)["results"]["bindings"]) == 3
+    outcome = evaluate(tricky.query, Job(query, "xml", 3, 10**6, has_dataset=True))
+    assert outcome.rows == 3 and outcome.truncated == ["rows"]
