@@ -42,6 +42,8 @@ MAX_CLAIMS = 25
 MAX_LINKS_PER_PROPERTY = 25
 MAX_NEIGHBOURS = 14
 MAX_EVENTS = 30
+#: Incoming links scanned to count them per property: a hub has 100,000; counts stop here.
+MAX_INCOMING_SCAN = 3000
 MAX_ASSERTED = 8
 
 
@@ -164,6 +166,7 @@ class Entity:
     descriptions: list[tuple[str, str]]
     facts: list[tuple[Node, list[Value]]]
     incoming: list[tuple[Node, int, list[Node]]]  # (property, how many, first few subjects)
+    incoming_capped: bool  # counts stopped at MAX_INCOMING_SCAN links: they are lower bounds
     claim_groups: list[tuple[str, list[Claim]]]
     claims_total: int
     claims_offset: int
@@ -183,6 +186,7 @@ class Entity:
             "incoming": [{"property": p.as_json(), "count": n,
                           "subjects": [s.as_json() for s in subjects]}
                          for p, n, subjects in self.incoming],
+            "incomingCapped": self.incoming_capped,
             "claims": [{"group": g, "claims": [c.as_json() for c in cs]}
                        for g, cs in self.claim_groups],
             "claimsTotal": self.claims_total,
@@ -264,8 +268,8 @@ class EntityReader:
         outgoing = list(self.store.query(
             f"SELECT DISTINCT ?p ?o WHERE {{ {e} ?p ?o }} LIMIT 2000"))
         incoming = list(self.store.query(
-            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p {e} FILTER(isIRI(?s)) }} "
-            "GROUP BY ?p"))
+            f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?s ?p WHERE {{ ?s ?p {e} }} "
+            f"LIMIT {MAX_INCOMING_SCAN} }} FILTER(isIRI(?s)) }} GROUP BY ?p"))
         if not outgoing and not incoming:
             return None
         names: list[tuple[str, str, str]] = []
@@ -321,6 +325,7 @@ class EntityReader:
             iri=iri, label=label, names=_dedupe_names(names),
             types=_type_nodes([self.node(t, labels) for t in type_iris]),
             descriptions=descriptions, facts=fact_list, incoming=incoming_list,
+            incoming_capped=sum(int(r["n"].value) for r in incoming) >= MAX_INCOMING_SCAN,
             claim_groups=_group(claims), claims_total=total, events=events,
             claims_offset=claims_offset, claims_made=made, claims_made_total=made_total,
             neighbours=neighbours)
@@ -383,8 +388,12 @@ class EntityReader:
         # of the claims; one more the nodes they hold (counts, dates).
         out: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = \
             defaultdict(lambda: defaultdict(list))
-        for r in self.store.query(head + "?c ?p ?o }"):
+        for r in self.store.query(head + "?c ?p ?o FILTER(?p != kg:asserts) }"):
             out[r["c"].value][r["p"].value].append(r["o"])
+        # A list of named victims asserts hundreds of participations: count, do not fetch.
+        sizes = {r["c"].value: int(r["n"].value) for r in self.store.query(
+            head.replace("SELECT *", "SELECT ?c (COUNT(?a) AS ?n)")
+            + "?c kg:asserts ?a } GROUP BY ?c")}
         claims: dict[str, Claim] = {}
         self._asserted_sizes = {}
         for c in claim_iris:
@@ -403,20 +412,20 @@ class EntityReader:
             claim.claimant = Node(claimant, "") if claimant else None
             pub = _first_iri(props[_DCT + "source"])
             claim.publication = Node(pub, "") if pub else None
-            self._asserted_sizes[c] = len(set(props[KG + "asserts"]))
+            self._asserted_sizes[c] = sizes.get(c, 0)
             claims[c] = claim
         pubs = sorted({c.publication.iri for c in claims.values() if c.publication})
         if pubs:  # a page's claims come from a handful of sources: ask once per source
             published: dict[str, PreciseDate] = {}
+            found: dict[str, dict[str, str]] = defaultdict(dict)
             for r in self.store.query(
                     PREFIXES + "SELECT * WHERE { VALUES ?pub { "
                     + " ".join(str(ox.NamedNode(p)) for p in pubs) + " } "
-                    "?pub kg:published ?pd . ?pd kg:dateValue ?pdv "
-                    "OPTIONAL { ?pd kg:precision ?pdp } "
-                    "OPTIONAL { ?pd sem:hasEarliestBeginTimeStamp ?pdlo } "
-                    "OPTIONAL { ?pd sem:hasLatestEndTimeStamp ?pdhi } "
-                    "OPTIONAL { ?pd kg:inferred ?pdi } }"):
-                published[r["pub"].value] = _date(r, "pdv", "pdp", "pdlo", "pdhi", "pdi")
+                    "?pub kg:published ?pd . ?pd ?q ?y }"):
+                found[r["pub"].value][r["q"].value] = r["y"].value
+            for pub, props in found.items():
+                if KG + "dateValue" in props:
+                    published[pub] = _date_from(props)
             for claim in claims.values():
                 if claim.publication:
                     claim.published = published.get(claim.publication.iri)
@@ -487,11 +496,7 @@ class EntityReader:
                 if KG + "countKind" in props:
                     kinds.append((claim, props[KG + "countKind"]))
             elif KG + "dateValue" in props:
-                entry = (names[p], PreciseDate.from_values(
-                    props[KG + "dateValue"], props.get(KG + "precision"),
-                    props.get(_SEM + "hasEarliestBeginTimeStamp"),
-                    props.get(_SEM + "hasLatestEndTimeStamp"),
-                    inferred=props.get(KG + "inferred") in ("true", "1")))
+                entry = (names[p], _date_from(props))
                 if entry not in claim.dates:
                     claim.dates.append(entry)
         labels = self.labels(k for _, k in kinds)
@@ -723,6 +728,14 @@ def _date(row: Any, v: str, prec: str, lo: str, hi: str, inf: str) -> PreciseDat
     return PreciseDate.from_values(
         row[v].value, _v(row, prec), _v(row, lo), _v(row, hi),
         inferred=(row[inf] is not None and row[inf].value in ("true", "1")))
+
+
+def _date_from(props: dict[str, str]) -> PreciseDate:
+    """A kg:DateValue from its properties as read by a generic (?node ?q ?y) query."""
+    return PreciseDate.from_values(
+        props[KG + "dateValue"], props.get(KG + "precision"),
+        props.get(_SEM + "hasEarliestBeginTimeStamp"), props.get(_SEM + "hasLatestEndTimeStamp"),
+        inferred=props.get(KG + "inferred") in ("true", "1"))
 
 
 def _first_iri(terms: list[Any]) -> str | None:
