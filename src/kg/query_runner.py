@@ -9,11 +9,13 @@ until the deadline; past it the worker is killed (SIGKILL: the CPU stops at once
 replaced, and the client gets 503. Serialisation happens in the worker with pyoxigraph's
 serialisers, so the web thread only relays bytes.
 
-Caps: the worker serialises SELECT results to TSV first (Rust), cuts them at `max_rows`
-rows by counting newlines (TSV escapes newlines in terms), then converts to the requested
-format (Rust again); CONSTRUCT triples are cut while streaming into the serialiser. If the
-output is still larger than `max_response_bytes`, fewer rows are serialised so the document
-stays valid. Either cut is announced in the response headers (`X-KG-Truncated`).
+Caps: JSON and XML results are serialised straight from the engine and their solutions
+counted in the bytes. Past `max_rows` (or `max_response_bytes`), and for CSV/TSV, the query
+takes the TSV route: the engine writes TSV (Rust), which is cut after `max_rows` rows by
+counting newlines (TSV escapes newlines in terms; the engine stops there), then converted to
+the requested format (Rust again). CONSTRUCT triples are cut while streaming into the
+serialiser. If the output is still larger than `max_response_bytes`, fewer rows are
+serialised so the document stays valid. A cut is announced in `X-KG-Truncated`.
 """
 
 from __future__ import annotations

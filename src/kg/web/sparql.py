@@ -118,7 +118,8 @@ class SparqlFastPath:
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
 def sparql() -> Response:
-    """Hand the request to the protocol handler and relay its answer (streamed)."""
+    """The same handler as a Flask view: reached only when SparqlFastPath is bypassed
+    (e.g. a test calling the view), and it keeps `url_for("sparql.sparql")` working."""
     endpoint = endpoint_for(current_app)
     req = ProtocolRequest(
         method=request.method,
