@@ -391,10 +391,11 @@ def test_sparqlwrapper_every_method_and_format(server):
 
 
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-def test_rdflib_sparqlstore(server):
+@pytest.mark.parametrize("method", ["GET", "POST", "POST_FORM"])
+def test_rdflib_sparqlstore(server, method):
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-    store = SPARQLStore(server.sparql)
+    store = SPARQLStore(server.sparql, method=method)
     graph = rdflib.Graph(store=store)
     rows = list(graph.query(LABEL_QUERY))
     assert {str(r[1]) for r in rows} >= {"Fixture massacre", "Fixture prison"}
