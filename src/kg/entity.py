@@ -461,15 +461,16 @@ class EntityReader:
     def _claims_made(self, e: ox.NamedNode) -> tuple[list[tuple[Node, str, Node | None]], int]:
         """Claims this entity is the claimant of (capped): what it says, and where."""
         total = int(next(iter(self.store.query(
-            PREFIXES + f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c prov:wasAttributedTo {e} "
-            "; dcterms:source ?pub }")))["n"].value)
+            PREFIXES + f"SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c prov:wasAttributedTo {e} ; "
+            "dcterms:source ?pub }")))
+            ["n"].value)
         if not total:
             return [], 0
         rows = list(self.store.query(
             PREFIXES + "SELECT ?c (SAMPLE(?st) AS ?s) (SAMPLE(?pub) AS ?p) WHERE { "
-            f"?c prov:wasAttributedTo {e} ; dcterms:source ?pub . "
-            "OPTIONAL { ?c kg:statement ?st } } GROUP BY ?c ORDER BY ?c "
-            f"LIMIT {MAX_CLAIMS}"))
+            f"{{ SELECT DISTINCT ?c WHERE {{ ?c prov:wasAttributedTo {e} ; dcterms:source ?x }} "
+            f"LIMIT {MAX_CLAIMS} }} "
+            "?c dcterms:source ?pub . OPTIONAL { ?c kg:statement ?st } } GROUP BY ?c"))
         labels = self.labels(r["p"].value for r in rows)
         made = [(Node(r["c"].value, local_name(r["c"].value), self.page_of(r["c"].value)),
                  _v(r, "s") or "", self.node(r["p"].value, labels)) for r in rows]
