@@ -80,6 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Most result rows (or triples) a query may return; more is cut and signalled."),
     Setting("max_response_bytes", 100_000_000, _positive_int,
             "Most bytes a query response may hold; more is cut and signalled."),
+    Setting("result_cache_bytes", 64 * 1024 * 1024, _positive_int,
+            "Bytes of SPARQL results each web worker caches per store version (0: no cache)."),
     Setting("write_enabled", False, _bool,
             "Accept SPARQL Update on /sparql (also needs `write_token`)."),
     Setting("write_token", None, _optional,
@@ -112,6 +114,7 @@ class Config:
     query_timeout: float = 30.0
     max_rows: int = 100_000
     max_response_bytes: int = 100_000_000
+    result_cache_bytes: int = 64 * 1024 * 1024
     write_enabled: bool = False
     write_token: str | None = None
     remote_query_url: str | None = None

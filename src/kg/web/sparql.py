@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import os
 import urllib.parse
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
@@ -17,23 +16,13 @@ from kg.web import get_config, get_store
 bp = Blueprint("sparql", __name__)
 
 
-#: Default result cache per web worker process (0 turns it off).
-RESULT_CACHE_BYTES = 64 * 1024 * 1024
-
-
-def result_cache_bytes() -> int:
-    """KG_RESULT_CACHE_BYTES (to move into kg.config's settings table), else the default."""
-    raw = os.environ.get("KG_RESULT_CACHE_BYTES", "").strip()
-    return int(raw) if raw.isdigit() else RESULT_CACHE_BYTES
-
-
 def endpoint_for(app: Flask) -> SparqlEndpoint:
     """The app's endpoint, created once: settings copied, worker processes started."""
     endpoint = app.extensions.get("kg.sparql")
     if endpoint is None:
         config = get_config(app)
         store = get_store(app)
-        engine = make_engine(store, config.threads, result_cache_bytes())
+        engine = make_engine(store, config.threads, config.result_cache_bytes)
         settings = Settings(config.query_timeout, config.max_rows, config.max_response_bytes,
                             config.write_enabled, config.write_token)
         refresh = getattr(engine, "refresh", None)
