@@ -43,7 +43,7 @@ MAX_LINKS_PER_PROPERTY = 25
 MAX_NEIGHBOURS = 14
 MAX_EVENTS = 30
 #: Incoming links scanned to count them per property: a hub has 100,000; counts stop here.
-MAX_INCOMING_SCAN = 3000
+MAX_INCOMING_SCAN = 1000
 MAX_ASSERTED = 8
 
 
@@ -203,14 +203,16 @@ class EntityReader:
     """Reads entities from a store whose entity IRIs sit under `base` + 'id/'."""
 
     def __init__(self, store: Store, base: str = "https://kg.example.org/",
-                 event_dates: Callable[[list[str]], dict[str, PreciseDate]] | None = None
+                 event_dates: Callable[[list[str]], dict[str, PreciseDate]] | None = None,
+                 published: Callable[[list[str]], dict[str, PreciseDate]] | None = None
                  ) -> None:
-        """`event_dates` may answer from a per-version cache of every event's date (the web
-        app passes one): finding dates through time claims is a join too slow per page."""
+        """`event_dates` and `published` (sources' publication dates) may answer from
+        per-version caches (the web app passes them): per page, those joins cost too much."""
         self.store = store
         self.id_base = base + "id/"
         self._asserted_sizes: dict[str, int] = {}
         self._event_dates = event_dates or (lambda evs: event_dates_of(store, evs))
+        self._published = published or (lambda srcs: published_dates_of(store, srcs))
 
     # naming ----------------------------------------------------------------------------
     def page_of(self, iri: str) -> str | None:
@@ -416,16 +418,7 @@ class EntityReader:
             claims[c] = claim
         pubs = sorted({c.publication.iri for c in claims.values() if c.publication})
         if pubs:  # a page's claims come from a handful of sources: ask once per source
-            published: dict[str, PreciseDate] = {}
-            found: dict[str, dict[str, str]] = defaultdict(dict)
-            for r in self.store.query(
-                    PREFIXES + "SELECT * WHERE { VALUES ?pub { "
-                    + " ".join(str(ox.NamedNode(p)) for p in pubs) + " } "
-                    "?pub kg:published ?pd . ?pd ?q ?y }"):
-                found[r["pub"].value][r["q"].value] = r["y"].value
-            for pub, props in found.items():
-                if KG + "dateValue" in props:
-                    published[pub] = _date_from(props)
+            published = self._published(pubs)
             for claim in claims.values():
                 if claim.publication:
                     claim.published = published.get(claim.publication.iri)
@@ -674,6 +667,21 @@ _FAR = PreciseDate.from_values("9999").earliest
 _CLAIM_LABELS = {KG + "CountClaim": "count", KG + "TimeClaim": "date",
                  KG + "IdentityClaim": "identity", KG + "Allegation": "allegation",
                  KG + "Claim": "claim"}
+
+
+def published_dates_of(store: Store, sources: list[str] | None) -> dict[str, PreciseDate]:
+    """Publication date of each source (every kg:Source when `sources` is None)."""
+    if sources is None:
+        head = "?pub a kg:Source . "
+    elif not sources:
+        return {}
+    else:
+        head = "VALUES ?pub { " + " ".join(str(ox.NamedNode(p)) for p in sources) + " } "
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in store.query(PREFIXES + "SELECT ?pub ?q ?y WHERE { " + head
+                         + "?pub kg:published ?pd . ?pd ?q ?y }"):
+        found[r["pub"].value][r["q"].value] = r["y"].value
+    return {pub: _date_from(props) for pub, props in found.items() if KG + "dateValue" in props}
 
 
 def event_dates_of(store: Store, events: list[str] | None) -> dict[str, PreciseDate]:

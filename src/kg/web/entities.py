@@ -15,7 +15,14 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from kg.dates import PreciseDate
-from kg.entity import MAX_CLAIMS, Entity, EntityReader, event_dates_of, valid_slug
+from kg.entity import (
+    MAX_CLAIMS,
+    Entity,
+    EntityReader,
+    event_dates_of,
+    published_dates_of,
+    valid_slug,
+)
 from kg.web import get_config, get_store
 from kg.web.pagecache import cached
 
@@ -31,9 +38,12 @@ def all_event_dates() -> dict[str, PreciseDate]:
 
 
 def reader() -> EntityReader:
+    store = get_store(current_app)
     dates = all_event_dates()
-    return EntityReader(get_store(current_app), get_config(current_app).base_iri,
-                        event_dates=lambda evs: {e: dates[e] for e in evs if e in dates})
+    published = cached(current_app, "published", lambda: published_dates_of(store, None))
+    return EntityReader(store, get_config(current_app).base_iri,
+                        event_dates=lambda evs: {e: dates[e] for e in evs if e in dates},
+                        published=lambda srcs: {s: published[s] for s in srcs if s in published})
 
 
 def _lookup(slug: str) -> tuple[EntityReader, Entity]:
