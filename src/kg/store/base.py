@@ -32,11 +32,11 @@ class StoreLockedError(StoreError):
 
 @dataclass
 class LoadReport:
-    """What a load put where: quads per graph, and how many went to the restricted partition."""
+    """What the store holds after a load: public quads and graphs, and restricted quads moved."""
 
     files: int = 0
     quads: int = 0
-    graphs: dict[str, int] = field(default_factory=dict)
+    graphs: list[str] = field(default_factory=list)
     restricted_quads: int = 0
 
 
