@@ -61,19 +61,20 @@ def memory_store() -> Store:
 
 
 class LiveServer:
-    """A `kg serve` subprocess on a free port of 127.0.0.1."""
+    """A `python -m kg serve` subprocess on a free port of 127.0.0.1, polled until it answers."""
 
     def __init__(self, store: Path, env: dict[str, str] | None = None,
-                 args: list[str] | None = None) -> None:
+                 args: list[str] | None = None, threads: int = 8, ready: str = "/") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.sparql = self.url + "/sparql"
         cmd = [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port",
-               str(self.port), "--workers", "1", "--threads", "8", *(args or [])]
+               str(self.port), "--workers", "1", "--threads", str(threads), *(args or [])]
         self.process = subprocess.Popen(
             cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE)
+            stderr=subprocess.DEVNULL)
         try:
-            wait_for(self.url + "/", self.process)
+            wait_for(self.url + ready, self.process)
         except RuntimeError:
             self.stop()
             raise
@@ -86,8 +87,6 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
 
 
 @pytest.fixture(scope="session")

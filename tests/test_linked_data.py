@@ -12,6 +12,7 @@ import pytest
 import rdflib
 
 from tests.fixtures.sparql.server import FixtureServer, load_fixture_store
+from tests.http_client import fetch, parse_rdf
 
 EX = "https://kg.example.org/"
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
@@ -27,39 +28,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     srv = FixtureServer(store, threads=2)
     yield srv
     srv.stop()
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def fetch(url: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    """GET without following redirects: status, headers, body."""
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    try:
-        with _opener.open(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, dict(exc.headers), exc.read()
-
-
-def parse(body: bytes, fmt: str) -> rdflib.Graph:
-    """rdflib's JSON-LD and dataset parsers warn about rdflib's own deprecated internals."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        if fmt in ("json-ld", "trig", "nquads"):
-            dataset = rdflib.Dataset()
-            dataset.parse(data=body, format=fmt)
-            graph = rdflib.Graph()
-            for s, p, o, _ in dataset.quads():
-                graph.add((s, p, o))
-            return graph
-        return rdflib.Graph().parse(data=body, format=fmt)
 
 
 @pytest.mark.parametrize("accept,target", [
@@ -95,7 +63,7 @@ def test_description_has_claims_and_evidence(server, ext):
     assert headers["Content-Type"].split(";")[0] in (
         "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml")
     assert f'<{EX}id/event/fixture-massacre>; rel="describes"' in headers["Link"]
-    graph = parse(body, FORMATS[ext])
+    graph = parse_rdf(body, FORMATS[ext])
     event = rdflib.URIRef(EX + "id/event/fixture-massacre")
     claim = rdflib.URIRef(EX + "id/claim/fixture-toll")
     annotation = rdflib.URIRef(EX + "id/annotation/fixture-toll")
@@ -117,7 +85,7 @@ def test_description_has_claims_and_evidence(server, ext):
 def test_person_description_follows_participations(server):
     status, _, body = fetch(server.url + "/data/person/fixture-victim.ttl")
     assert status == 200
-    graph = parse(body, "turtle")
+    graph = parse_rdf(body, "turtle")
     participation = rdflib.URIRef(EX + "id/participation/fixture-victim-massacre")
     claim = rdflib.URIRef(EX + "id/claim/fixture-victim-part")
     assert (claim, KG.asserts, participation) in graph
@@ -158,7 +126,7 @@ def test_void_counts_public_data_and_links_everything(server):
     assert status == 200 and headers["Content-Type"].startswith("text/turtle")
     for secret in SECRETS:
         assert secret not in body
-    graph = parse(body, "turtle")
+    graph = parse_rdf(body, "turtle")
     dataset = rdflib.URIRef(server.url + "/.well-known/void#dataset")
     assert graph.value(dataset, VOID.triples).toPython() == 41
     assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(server.sparql)
@@ -176,7 +144,7 @@ def test_void_counts_public_data_and_links_everything(server):
     assert graph.value(dataset, VOID.entities).toPython() > 5
     status, headers, body = fetch(server.url + "/.well-known/void", "application/ld+json")
     assert headers["Content-Type"] == "application/ld+json"
-    assert len(parse(body, "json-ld")) == len(graph)
+    assert len(parse_rdf(body, "json-ld")) == len(graph)
 
 
 def test_bundled_entities_dereference(live_server):

@@ -11,7 +11,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import warnings
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from tests.fixtures.sparql.server import (
     descendants,
     load_fixture_store,
 )
+from tests.http_client import http, parse_rdf
 
 EX = "https://kg.example.org/"
 MASSACRE = EX + "id/event/fixture-massacre"
@@ -43,32 +43,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
                                     "KG_WRITE_ENABLED": "false"})
     yield srv
     srv.stop()
-
-
-def http(url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
-         method: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    """Plain HTTP: status, headers, body (errors too), with the socket closed after."""
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, dict(exc.headers), exc.read()
-
-
-def parse_rdf(body: bytes, fmt: str) -> rdflib.Graph:
-    """Parse with rdflib; its own dataset code warns about its deprecated internals."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        if fmt in ("trig", "nquads", "json-ld"):
-            dataset = rdflib.Dataset(default_union=True)
-            dataset.parse(data=body, format=fmt)
-            graph = rdflib.Graph()
-            for s, p, o, _ in dataset.quads():
-                graph.add((s, p, o))
-            return graph
-        return rdflib.Graph().parse(data=body, format=fmt)
 
 
 def get(server: FixtureServer, params: dict[str, str] | list[tuple[str, str]],

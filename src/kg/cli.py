@@ -310,6 +310,10 @@ def _port_free(host: str, port: int) -> None:
 @click.option("--workers", type=int, help="Worker processes (default: one per CPU).")
 @click.option("--threads", type=int, help="Threads per worker (default 4).")
 @click.option("--query-timeout", type=float, help="Seconds a SPARQL query may run.")
+@click.option("--max-rows", type=int, help="Most result rows a query may return.")
+@click.option("--max-response-bytes", type=int, help="Most bytes a query response may hold.")
+@click.option("--base-iri", metavar="IRI",
+              help="Base of the minted IRIs the server answers /id/... for.")
 @click.option("--write-enabled/--read-only", default=None,
               help="Accept SPARQL Update on /sparql (also needs --write-token).")
 @click.option("--write-token", metavar="TOKEN",
@@ -317,14 +321,16 @@ def _port_free(host: str, port: int) -> None:
 @click.pass_context
 def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None,
           workers: int | None, threads: int | None, query_timeout: float | None,
+          max_rows: int | None, max_response_bytes: int | None, base_iri: str | None,
           write_enabled: bool | None, write_token: str | None) -> None:
     """Serve the web app and SPARQL endpoint under gunicorn (never the Flask dev server).
 
     If the store does not exist yet it is built from the bundled data first.
     """
     config = _config(ctx, store=store, host=host, port=port, workers=workers, threads=threads,
-                     query_timeout=query_timeout, write_enabled=write_enabled,
-                     write_token=write_token)
+                     query_timeout=query_timeout, max_rows=max_rows,
+                     max_response_bytes=max_response_bytes, base_iri=base_iri,
+                     write_enabled=write_enabled, write_token=write_token)
     if config.write_enabled and not config.write_token:
         raise click.UsageError("--write-enabled needs --write-token (or $KG_WRITE_TOKEN)")
     _port_free(config.host, config.port)
