@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 from kg.cli import main
 from kg.config import PROJECT_DIR, settings_table
@@ -34,7 +36,8 @@ def test_quick_start_is_two_lines() -> None:
 
 
 def test_code_is_ruff_clean() -> None:
-    ruff = shutil.which("ruff") or str(PROJECT_DIR / ".venv" / "bin" / "ruff")
+    beside = Path(sys.executable).parent / "ruff"  # the venv's, even when not on PATH
+    ruff = str(beside) if beside.exists() else shutil.which("ruff") or "ruff"
     result = subprocess.run([ruff, "check", "src", "tests", "bench"], cwd=PROJECT_DIR,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]

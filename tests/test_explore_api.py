@@ -165,16 +165,16 @@ def test_every_claim_edge_finds_its_claims(built_store_dir: Path) -> None:
         assert e.status.rsplit("/", 1)[-1] in {c["status"] for c in claims}
 
 
-def test_api_answers_503_with_retry_after_while_the_projection_builds() -> None:
-    """A cold start on a big store must not hold the request: 503 + Retry-After, and the
+def test_api_answers_202_with_retry_after_while_the_projection_builds() -> None:
+    """A cold start on a big store must not hold the request: 202 + Retry-After, and the
     page's fetch helper retries."""
     from tests.test_network import _SlowStore
 
     config = Config.load({"store": "memory"}, environ={})
     app = create_app(config, store=_SlowStore(), test_config={"KG_GRAPH_WAIT": 0.01})
     response = app.test_client().get("/api/graph/status")
-    assert response.status_code == 503
+    assert response.status_code == 202
     assert response.headers["Retry-After"] == "2" and response.get_json()["retry"] is True
     app.extensions["kg.network"].join(60)
     js = (Path(__file__).resolve().parents[1] / "src/kg/web/static/js/explore.js").read_text()
-    assert "r.status === 503" in js
+    assert "r.status === 202" in js

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +33,8 @@ ex:alice ex:testifiedWith ex:witness .
 
 
 def _oxigraph_binary() -> str:
-    binary = shutil.which("oxigraph")
+    beside = Path(sys.executable).parent / "oxigraph"  # the venv's, even when not on PATH
+    binary = str(beside) if beside.exists() else shutil.which("oxigraph")
     if binary is None:
         pytest.fail("the `oxigraph` server binary (PyPI oxigraph, test extra) is not installed")
     return binary

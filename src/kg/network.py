@@ -667,7 +667,7 @@ class ProjectionCache:
     """Holds the projection of the latest store version it has seen.
 
     The first caller starts a background build; callers wait up to `wait` seconds for it
-    and otherwise get NotReady (the web API answers 503 with Retry-After). When the store
+    and otherwise get NotReady (the web API answers 202 with Retry-After). When the store
     version changes, the old projection keeps serving until the new one is ready, so a
     reload never makes the graph view go blank.
     """

@@ -38,15 +38,16 @@ def projection_cache() -> ProjectionCache:
 
 
 def projection() -> Projection:
-    """The cached projection; a request waits a few seconds for a first build, then gets 503
+    """The cached projection; a request waits a few seconds for a first build, then gets 202
     (the page retries), so a cold start at 1.3M triples never ties up every worker thread."""
     return projection_cache().get(wait=float(current_app.config.get("KG_GRAPH_WAIT", 5.0)))
 
 
 @bp.errorhandler(NotReady)
 def _not_ready(exc: NotReady) -> Response:
+    # 202, not 503: the work is under way and the page polls; browsers log 5xx as errors.
     response = jsonify(error=str(exc), retry=True)
-    response.status_code = 503
+    response.status_code = 202
     response.headers["Retry-After"] = "2"
     return response
 

@@ -43,7 +43,7 @@ class Count:
     n: int
 
 
-def _overview() -> dict[str, Any]:
+def overview() -> dict[str, Any]:
     """Everything the home page shows, computed once per store version."""
     store = get_store(current_app)
     reader = EntityReader(store, get_config(current_app).base_iri)
@@ -112,4 +112,4 @@ def _v(row: Any, name: str) -> str | None:
 
 @bp.get("/")
 def index() -> str:
-    return render_template("home/index.html", **cached(current_app, "home", _overview))
+    return render_template("home/index.html", **cached(current_app, "home", overview))

@@ -14,6 +14,12 @@ bp = Blueprint("search", __name__)
 MAX_QUERY = 200
 
 
+def warm() -> None:
+    """Build (or load) the label index of the current store version ahead of the first search."""
+    index_for(get_store(current_app), get_config(current_app).base_iri + "id/",
+              cache_dir=default_cache_dir())
+
+
 def _run() -> tuple[str, str, list[Hit], float, list[tuple[str, int]]]:
     """Search, fill types, and apply the optional `type` filter (a type's label)."""
     q = (request.args.get("q") or "").strip()[:MAX_QUERY]

@@ -34,9 +34,11 @@ class KgServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from kg.web import create_app
+        from kg.web import create_app, warmup
 
-        return create_app(self.kg_config)
+        app = create_app(self.kg_config)
+        warmup.start(app)
+        return app
 
 
 def run(config: Config) -> None:

@@ -54,7 +54,7 @@
     var attempt = 0;
     function go() {
       return fetch(url, options || {headers: {Accept: "application/json"}}).then(function (r) {
-        if (r.status === 503 && attempt < 60) {
+        if (r.status === 202 && attempt < 120) {
           attempt += 1;
           setStatus("The server is preparing the graph projection…");
           return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(go);
