@@ -161,3 +161,11 @@ def test_bundled_entities_dereference(live_server):
         assert status == 303, iri
         status, _, doc = fetch(headers["Location"])
         assert status == 200 and iri.encode() in doc, iri
+
+
+def test_graph_iri_sends_browsers_to_its_source_page(live_server):
+    status, headers, _ = fetch(live_server.url + "/graph/seed-article-1988-massacre",
+                               "text/html")
+    assert status == 303 and headers["Location"].endswith("/page/source/seed-article")
+    status, _, _ = fetch(headers["Location"], "text/html")
+    assert status == 200

@@ -70,6 +70,19 @@ def graph_exists(store: Store, iri: str) -> bool:
     return bool(store.query(f"ASK {{ GRAPH {node} {{ ?s ?p ?o }} }}"))
 
 
+DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+
+
+def source_of_graph(store: Store, iri: str) -> str | None:
+    """The source document a per-source graph records: the publication most of its claims
+    cite (a graph may also describe the sources its document quotes)."""
+    node = str(ox.NamedNode(iri))
+    rows = list(store.query(
+        f"SELECT ?s (COUNT(?c) AS ?n) WHERE {{ GRAPH {node} {{ ?c <{DCTERMS_SOURCE}> ?s . "
+        f"?s a <{KG}Source> }} }} GROUP BY ?s ORDER BY DESC(?n) ?s LIMIT 1"))
+    return rows[0]["s"].value if rows else None
+
+
 @dataclass
 class Description:
     """The triples of a description and whether the limit cut it."""

@@ -13,24 +13,25 @@ bp = Blueprint("resources", __name__)
 _EXT_MEDIA = {ext: media for ext, (_, media) in ld.DOC_FORMATS.items()}
 
 
-def _links(path: str) -> str:
+def _links(path: str, page: str | None) -> str:
     """`Link` header naming every representation of the resource at `path`."""
-    items = [f'</page/{path}>; rel="alternate"; type="text/html"']
+    items = [f'</page/{page}>; rel="alternate"; type="text/html"'] if page else []
     items += [f'</data/{path}.{ext}>; rel="alternate"; type="{media.split(";")[0]}"'
               for ext, media in _EXT_MEDIA.items()]
     return ", ".join(items)
 
 
-def _see_other(path: str) -> Response:
-    """303 to the HTML page or the RDF document, by Accept (Cool URIs 4.3)."""
+def _see_other(path: str, page: str | None) -> Response:
+    """303 to the HTML page (`page`, if there is one) or the RDF document, by Accept (Cool
+    URIs 4.3)."""
     choice = negotiate(request.headers.get("Accept"), ld.DOC_OFFERS)
-    if choice is None:
+    if choice is None or (choice == "html" and page is None):
         choice = "ttl"
-    target = f"/page/{path}" if choice == "html" else f"/data/{path}.{choice}"
+    target = f"/page/{page}" if choice == "html" else f"/data/{path}.{choice}"
     response = Response(f"See {target}\n", status=303, mimetype="text/plain")
     response.headers["Location"] = request.host_url.rstrip("/") + target
     response.headers["Vary"] = "Accept"
-    response.headers["Link"] = _links(path)
+    response.headers["Link"] = _links(path, page)
     response.headers.extend(CORS_HEADERS)
     return response
 
@@ -42,17 +43,21 @@ def identifier(path: str) -> Response:
     iri = ld.iri_for(get_config(current_app).base_iri, "id/" + path)
     if iri is None or not ld.exists(store, iri):
         abort(404)
-    return _see_other(path)
+    return _see_other(path, path)
 
 
 @bp.get("/graph/<path:path>")
 def graph(path: str) -> Response:
-    """A named-graph IRI: 303 to its contents as RDF (and to /page/graph/... for browsers)."""
+    """A named-graph IRI: 303 to its contents as RDF, or for browsers to the page of the
+    source document the graph records (a graph has no HTML page of its own)."""
     store = get_store(current_app)
-    iri = ld.iri_for(get_config(current_app).base_iri, "graph/" + path)
+    base = get_config(current_app).base_iri
+    iri = ld.iri_for(base, "graph/" + path)
     if iri is None or not ld.graph_exists(store, iri):
         abort(404)
-    return _see_other("graph/" + path)
+    source = ld.source_of_graph(store, iri)
+    page = source[len(base) + 3:] if source and source.startswith(base + "id/") else None
+    return _see_other("graph/" + path, page)
 
 
 @bp.get("/data/<path:path>")
@@ -75,7 +80,8 @@ def document(path: str) -> Response:
         found = ld.describe(store, iri)
     response = Response(ld.serialize(found.triples, ext), mimetype=_EXT_MEDIA[ext])
     response.headers["Content-Type"] = _EXT_MEDIA[ext]
-    response.headers["Link"] = _links(stem) + f', <{iri}>; rel="describes"'
+    page = None if stem.startswith("graph/") else stem
+    response.headers["Link"] = _links(stem, page) + f', <{iri}>; rel="describes"'
     response.headers.extend(CORS_HEADERS)
     if found.truncated:
         response.headers["X-KG-Truncated"] = "rows"
