@@ -32,16 +32,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-BASE = "https://kg.example.org/"
-ID = BASE + "id/"
-GRAPH = BASE + "graph/"
+from kg.namespaces import BASE, GRAPH, ID, RESTRICTED_GRAPH_PREFIX  # noqa: F401 (re-exported)
 
 #: Graph of the shared entity descriptions (people, places, organisations, events).
 ENTITIES_GRAPH = GRAPH + "entities"
 #: Source graphs: one per source document, named after it (graph/<source slug>) as in data/.
 SOURCE_GRAPH_PREFIX = GRAPH + "synth-source-"
-#: Graphs under this prefix are routed to the restricted partition on load.
-RESTRICTED_GRAPH_PREFIX = GRAPH + "restricted/"
 
 
 def _ns(base: str, *names: str) -> dict[str, str]:

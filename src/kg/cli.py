@@ -16,6 +16,7 @@ import click
 import pyoxigraph as ox
 
 from kg.config import Config, SettingError
+from kg.query_runner import RESULT_FORMATS
 from kg.rdf_formats import FormatError, by_name, for_path, format_names
 from kg.store import (
     LoadSource,
@@ -149,13 +150,7 @@ def load(ctx: click.Context, files: tuple[Path, ...], store: str | None, graph: 
                "quads.", err=True)
 
 
-QUERY_FORMATS = {
-    "table": None,
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
+QUERY_FORMATS = {"table": None, **RESULT_FORMATS}
 
 
 @main.command()
