@@ -108,8 +108,9 @@ def test_paths_between_two_people(client: FlaskClient) -> None:
 
 
 def test_search(client: FlaskClient) -> None:
-    results = get(client, "/api/graph/search?q=khosravi")["results"]
-    assert KHOSRAVI in [r["id"] for r in results]
+    for q in ("khosravi", "Khosrowi", "غلامرضا خسروی", KHOSRAVI):
+        results = get(client, "/api/graph/search?q=" + quote(q))["results"]
+        assert KHOSRAVI in [r["id"] for r in results], q
 
 
 def test_between_returns_edges_among_shown_nodes(small: FlaskClient) -> None:

@@ -226,13 +226,6 @@ def test_pagerank_of_a_star() -> None:
     assert ranks[0] > ranks[1] == pytest.approx(ranks[4])
 
 
-def test_search_finds_labels(proj: Projection) -> None:
-    hits = proj.search("victim")
-    assert [h["id"] for h in hits][:2] == [V, TWIN] or {h["id"] for h in hits} == {V, TWIN}
-    assert proj.search(MASSACRE)[0]["id"] == MASSACRE
-    assert proj.search("  ") == []
-
-
 def test_cache_builds_once_per_version_and_follows_changes() -> None:
     store = fixture_store()
     cache = ProjectionCache(store)

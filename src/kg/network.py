@@ -547,23 +547,6 @@ class Projection:
                     out.append(self.edge_json(eid))
         return out
 
-    def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Entities whose label contains `text`, prefix matches and central ones first."""
-        needle = text.casefold().strip()
-        if not needle:
-            return []
-        if text.strip() in self.nodes:
-            return [self.node_json(text.strip())]
-        hits = []
-        for node in self.nodes.values():
-            label = node.label.casefold()
-            pos = label.find(needle)
-            if pos >= 0:
-                hits.append((pos != 0, -self.centrality.get(node.iri, 0.0), node.label,
-                             node.iri))
-        hits.sort()
-        return [self.node_json(h[3]) for h in hits[:limit]]
-
     def paths(self, a: str, b: str, *, k: int = 3, max_extra_hops: int = 2,
               budget_s: float = 2.0) -> list[dict[str, Any]]:
         """Up to `k` simple paths from the shortest ones, each hop with its edges and

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from kg.namespaces import PREFIXES, sparql_prefixes
 from kg.network import ASSERTED, NotReady, Projection, ProjectionCache
+from kg.search import default_cache_dir, index_for
 from kg.web import get_config, get_store
 
 bp = Blueprint("explore", __name__)
@@ -120,8 +121,18 @@ def sources() -> Response:
 
 @bp.get("/api/graph/search")
 def search() -> Response:
-    q = (request.args.get("q") or "")[:200]
-    return jsonify(results=projection().search(q, limit=_int_arg("limit", 20, 1, 50)))
+    """The site's label index (scripts, diacritics, transliterations), kept to graph nodes."""
+    q = (request.args.get("q") or "").strip()[:200]
+    limit = _int_arg("limit", 20, 1, 50)
+    proj = projection()
+    if q in proj.nodes:
+        return jsonify(results=[proj.node_json(q)])
+    if not q:
+        return jsonify(results=[])
+    index = index_for(get_store(current_app), get_config(current_app).base_iri + "id/",
+                      cache_dir=default_cache_dir())
+    hits = [h.iri for h in index.search(q, limit=limit * 5) if h.iri in proj.nodes]
+    return jsonify(results=[proj.node_json(iri) for iri in hits[:limit]])
 
 
 @bp.get("/api/graph/neighbourhood")
