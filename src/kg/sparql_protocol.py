@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hmac
 import threading
-import time
 import urllib.parse
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -195,20 +194,12 @@ class PoolEngine:
 
     def __init__(self, public_path: Callable[[], Path], size: int) -> None:
         self._public_path = public_path
-        self._path = str(public_path())
-        self._checked = time.monotonic()
         self.pool = QueryPool(self.path, size)
 
     def path(self) -> str:
-        """The public partition's directory, re-read at most every half second (cheap)."""
-        now = time.monotonic()
-        if now - self._checked > 0.5:
-            self._path = str(self._public_path())
-            self._checked = now
-        return self._path
-
-    def refresh(self) -> None:
-        self._checked = 0.0
+        """The public partition's directory, read from the store pointer on every query
+        (tens of microseconds), so a query sent after `kg load` returned sees its data."""
+        return str(self._public_path())
 
     def run(self, job: Job, timeout: float) -> Answer:
         return self.pool.run(job, timeout)
@@ -284,11 +275,6 @@ class CachingEngine:
                     _, (_, old) = self._entries.popitem(last=False)
                     self._size -= len(old)
         return Answer(meta, [body])
-
-    def refresh(self) -> None:
-        refresh = getattr(self.inner, "refresh", None)
-        if refresh:
-            refresh()
 
     def close(self) -> None:
         self.inner.close()
@@ -443,12 +429,10 @@ def choose_format(form: str, accept: str | None, fmt: str | None) -> str:
 class SparqlEndpoint:
     """The /sparql resource: one per app, holding the engine and settings read once."""
 
-    def __init__(self, store: Store, engine: Engine, settings: Settings,
-                 on_update: Callable[[], None] | None = None) -> None:
+    def __init__(self, store: Store, engine: Engine, settings: Settings) -> None:
         self.store = store
         self.engine = engine
         self.settings = settings
-        self.on_update = on_update
 
     def handle(self, req: ProtocolRequest) -> ProtocolResponse:
         """Answer one protocol request; every failure is a 4xx/5xx with a readable message."""
@@ -544,8 +528,6 @@ class SparqlEndpoint:
             self.store.update(text)
         except StoreError as exc:
             raise ProtocolError(400, str(exc)) from None
-        if self.on_update:
-            self.on_update()
         return ProtocolResponse(204, list(CORS_HEADERS))
 
     def description(self, req: ProtocolRequest) -> ProtocolResponse:

@@ -25,8 +25,7 @@ def endpoint_for(app: Flask) -> SparqlEndpoint:
         engine = make_engine(store, config.threads, config.result_cache_bytes)
         settings = Settings(config.query_timeout, config.max_rows, config.max_response_bytes,
                             config.write_enabled, config.write_token)
-        refresh = getattr(engine, "refresh", None)
-        endpoint = SparqlEndpoint(store, engine, settings, on_update=refresh)
+        endpoint = SparqlEndpoint(store, engine, settings)
         app.extensions["kg.sparql"] = endpoint
         atexit.register(engine.close)
     return endpoint
