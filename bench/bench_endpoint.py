@@ -90,6 +90,40 @@ def oxigraph_bin() -> str:
     return str(local) if local.exists() else (shutil.which("oxigraph") or "oxigraph")
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and everything below it (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def wait_until_idle(pids: list[int], timeout: float = 600) -> None:
+    """kg workers warm their caches (graph projection, search index, home page) at start-up;
+    measure only once that work is done and the servers sit idle."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = sum(tree_cpu(p) for p in pids)
+        time.sleep(2)
+        if sum(tree_cpu(p) for p in pids) - before < 0.2:
+            return
+    raise SystemExit("kg servers still busy warming up after 10 minutes")
+
+
 def wrk(url: str, connections: int, seconds: float) -> float:
     """Requests/s from one wrk run (non-2xx answers make the run invalid)."""
     out = subprocess.run(
@@ -130,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for side, process in servers.items():
             wait_for(f"http://127.0.0.1:{ports[side]}{paths[side]}?query=ASK%7B%7D", process)
-        time.sleep(2)  # query workers finish starting
+        wait_until_idle([servers["kg"].pid, servers["kg+cache"].pid])
         print(f"graph: {args.victims} victims; kg serve {args.workers} workers x "
               f"{args.threads} threads; wrk {args.seconds:g} s x {args.rounds} rounds "
               f"(median); {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")

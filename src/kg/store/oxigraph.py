@@ -152,16 +152,25 @@ class DiskStore(Store):
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path}: not a directory (expected a kg store)")
         self._opened: tuple[str, _Partitions] | None = None
+        self._pointer: tuple[tuple[int, int], str] | None = None
+        self._resolved = str(self.path.resolve())
 
     # reading -------------------------------------------------------------------------
     def exists(self) -> bool:
         return (self.path / POINTER).is_file()
 
     def _current_name(self) -> str:
+        """The current version, re-read only when the pointer file was replaced (a stat per
+        call: every request asks, and os.replace gives the pointer a new inode)."""
         pointer = self.path / POINTER
         try:
-            meta = json.loads(pointer.read_text())
-            return str(meta["current"])
+            st = os.stat(pointer)
+            key = (st.st_ino, st.st_mtime_ns)
+            if self._pointer is not None and self._pointer[0] == key:
+                return self._pointer[1]
+            name = str(json.loads(pointer.read_text())["current"])
+            self._pointer = (key, name)
+            return name
         except FileNotFoundError:
             raise StoreError(
                 f"{self.path}: no kg store here yet; run `kg build` (or `kg load`) first"
@@ -202,7 +211,7 @@ class DiskStore(Store):
 
     @property
     def version(self) -> str:
-        return f"{self.path.resolve()}@{self._current_name()}"
+        return f"{self._resolved}@{self._current_name()}"
 
     # writing -------------------------------------------------------------------------
     @contextlib.contextmanager
