@@ -347,12 +347,9 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
 def _dataset(config: Config, files: bool) -> ox.Store:
     """The store's full view, or with --files the project's files staged in memory."""
     if files:
-        from kg.build import bundled_sources
-        from kg.store import MemoryStore
+        from kg.validate import load_project
 
-        staged = MemoryStore()
-        staged.load(bundled_sources(Path(config.project_dir)))
-        return staged.dataset()
+        return load_project(Path(config.project_dir))
     return open_store(config).dataset()
 
 

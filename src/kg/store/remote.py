@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
 
+from kg.rdf_formats import FORMATS
 from kg.store.base import (
     Check,
     LoadReport,
@@ -32,18 +33,11 @@ from kg.store.base import (
 )
 from kg.store.partition import bulk_load_files, fill_report, route_restricted
 
-_RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    "text/csv": ox.QueryResultsFormat.CSV,
-}
-_GRAPH_TYPES = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+#: Media type (parameters dropped) -> parser, from pyoxigraph's own format tables.
+_RESULT_TYPES = {f.media_type.split(";")[0]: f for f in (
+    ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV,
+    ox.QueryResultsFormat.CSV)}
+_GRAPH_TYPES = {f.ox.media_type: f.ox for f in FORMATS if not f.has_graphs or f.name == "nq"}
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
            "text/turtle;q=0.5")
 
