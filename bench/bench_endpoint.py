@@ -8,7 +8,7 @@ Not a timed test: run it by hand and read the ratios.
 Both servers read the same synthetic graph (bench/synth.py) with the union default graph,
 and `wrk` (Debian package `wrk`) drives them with the same GET request, alternating rounds
 so machine noise hits all alike. kg runs twice: without its result cache (every request
-evaluated by a query worker: the engine-vs-engine comparison) and with it (repeated
+evaluated by the engine: the engine-vs-engine comparison) and with it (repeated
 queries answered from memory, as in production). Goals (issue 5): >= 0.8x Oxigraph's requests/s on
 the selective join at 8 connections, >= 0.9x on the GROUP BY at 4 connections.
 """
@@ -27,6 +27,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from kg.query_server import oxigraph_binary
 
 HERE = Path(__file__).resolve().parent
 PREFIXES = ("PREFIX kg: <https://kg.example.org/ontology#> "
@@ -79,15 +81,10 @@ def prepare(work: Path, victims: int) -> tuple[Path, Path]:
                         str(kg_store), "-q"], check=True)
     ox_store = work / f"ox-{victims}"
     if not ox_store.exists():
-        subprocess.run([oxigraph_bin(), "load", "--location", str(ox_store), "--file",
+        subprocess.run([oxigraph_binary(), "load", "--location", str(ox_store), "--file",
                         str(data)], check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
     return kg_store, ox_store
-
-
-def oxigraph_bin() -> str:
-    local = Path(sys.executable).parent / "oxigraph"
-    return str(local) if local.exists() else (shutil.which("oxigraph") or "oxigraph")
 
 
 def tree_cpu(pid: int) -> float:
@@ -151,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ports = {"ox": free_port(), "kg": free_port(), "kg+cache": free_port()}
     servers = {"ox": subprocess.Popen(
-        [oxigraph_bin(), "serve-read-only", "--location", str(ox_store), "--bind",
+        [oxigraph_binary(), "serve-read-only", "--location", str(ox_store), "--bind",
          f"127.0.0.1:{ports['ox']}", "--union-default-graph"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)}
     for side, cache in (("kg", "0"), ("kg+cache", str(64 << 20))):

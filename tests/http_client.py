@@ -5,6 +5,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 import warnings
+from email.message import Message
 
 import rdflib
 
@@ -19,18 +20,19 @@ _STAY = urllib.request.build_opener(_NoRedirect)
 
 
 def http(url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
-         method: str | None = None, *, follow: bool = True) -> tuple[int, dict[str, str], bytes]:
-    """Status, headers and body (errors and, with follow=False, redirects too), socket closed."""
+         method: str | None = None, *, follow: bool = True) -> tuple[int, Message, bytes]:
+    """Status, headers and body (errors and, with follow=False, redirects too), socket closed.
+    Headers stay a case-insensitive Message: HTTP/1.1 names are (Granian sends lower case)."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with (_FOLLOW if follow else _STAY).open(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
         with exc:
-            return exc.code, dict(exc.headers), exc.read()
+            return exc.code, exc.headers, exc.read()
 
 
-def fetch(url: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
+def fetch(url: str, accept: str | None = None) -> tuple[int, Message, bytes]:
     """GET without following redirects, to see a 303 as the client gets it."""
     return http(url, headers={"Accept": accept} if accept else {}, follow=False)
 

@@ -318,7 +318,7 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
           workers: int | None, threads: int | None, query_timeout: float | None,
           max_rows: int | None, max_response_bytes: int | None, base_iri: str | None,
           write_enabled: bool | None, write_token: str | None) -> None:
-    """Serve the web app and SPARQL endpoint under gunicorn (never the Flask dev server).
+    """Serve the web app and SPARQL endpoint under Granian (never the Flask dev server).
 
     If the store does not exist yet it is built from the bundled data first.
     """

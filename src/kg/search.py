@@ -269,7 +269,7 @@ def default_cache_dir() -> Path:
 def index_for(store: Store, base: str = ID, cache_dir: Path | None = None) -> SearchIndex:
     """The index of the store's current version: in memory, else from a cache file, else built.
 
-    The file (keyed by store version) lets every gunicorn worker and a restarted server skip
+    The file (keyed by store version) lets every web server worker and a restarted server skip
     the build; the directory is created private (0700) because pickles are only safe to load
     from a place no one else can write.
     """

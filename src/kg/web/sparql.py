@@ -17,12 +17,12 @@ bp = Blueprint("sparql", __name__)
 
 
 def endpoint_for(app: Flask) -> SparqlEndpoint:
-    """The app's endpoint, created once: settings copied, worker processes started."""
+    """The app's endpoint, created once: settings copied, the query engine made."""
     endpoint = app.extensions.get("kg.sparql")
     if endpoint is None:
         config = get_config(app)
         store = get_store(app)
-        engine = make_engine(store, config.threads, config.result_cache_bytes)
+        engine = make_engine(store, config.result_cache_bytes)
         settings = Settings(config.query_timeout, config.max_rows, config.max_response_bytes,
                             config.write_enabled, config.write_token)
         endpoint = SparqlEndpoint(store, engine, settings)
@@ -33,7 +33,7 @@ def endpoint_for(app: Flask) -> SparqlEndpoint:
 
 @bp.record_once
 def _start(state) -> None:
-    """Start the query workers with the app, and answer /sparql before Flask's machinery."""
+    """Start the query engine with the app, and answer /sparql before Flask's machinery."""
     state.app.wsgi_app = SparqlFastPath(state.app.wsgi_app, state.app)
     if state.app.config.get("KG_SPARQL_LAZY"):
         return
@@ -82,18 +82,10 @@ class SparqlFastPath:
             base_url=f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
                      f"{environ.get('SCRIPT_NAME', '')}/")
         answer = endpoint.handle(req)
-        headers = [*answer.headers, ("X-Content-Type-Options", "nosniff")]
-        if isinstance(answer.body, bytes):
-            headers.append(("Content-Length", str(len(answer.body))))
+        headers = [*answer.headers, ("X-Content-Type-Options", "nosniff"),
+                   ("Content-Length", str(len(answer.body)))]
         start_response(_REASONS.get(answer.status, str(answer.status)), headers)
-        if isinstance(answer.body, bytes):
-            return [] if head else [answer.body]
-        if head:
-            close = getattr(answer.body, "close", None)
-            if close:
-                close()
-            return []
-        return answer.body
+        return [] if head else [answer.body]
 
     @staticmethod
     def _plain(start_response: Callable[..., Any], status: int, message: str
@@ -119,5 +111,4 @@ def sparql() -> Response:
         base_url=request.host_url,
     )
     answer = endpoint.handle(req)
-    return Response(answer.body, status=answer.status, headers=answer.headers,
-                    direct_passthrough=not isinstance(answer.body, bytes))
+    return Response(answer.body, status=answer.status, headers=answer.headers)
