@@ -10,6 +10,7 @@ every date is also given in it (via jdatetime), again no finer than the precisio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -130,8 +131,7 @@ class PreciseDate:
 
     def solar_hijri(self, persian: bool = False) -> str:
         """The same date in the Solar Hijri calendar, no finer than the stated precision."""
-        low = jdatetime.date.fromgregorian(date=self.earliest)
-        high = jdatetime.date.fromgregorian(date=self.latest)
+        low, high = _jalali(self.earliest), _jalali(self.latest)
         months = JALALI_MONTHS_FA if persian else JALALI_MONTHS
 
         def fmt(*parts: object) -> str:
@@ -152,6 +152,12 @@ class PreciseDate:
         return {"value": self.lexical, "precision": self.precision, "label": self.label(),
                 "earliest": self.earliest.isoformat(), "latest": self.latest.isoformat(),
                 "solarHijri": self.solar_hijri(), "inferred": self.inferred}
+
+
+@functools.lru_cache(maxsize=8192)
+def _jalali(day: dt.date) -> jdatetime.date:
+    """Cached: a hub page converts the same few days dozens of times (jdatetime is slow)."""
+    return jdatetime.date.fromgregorian(date=day)
 
 
 def day_label(day: dt.date) -> str:

@@ -142,6 +142,22 @@ def _load_into(parts: _Partitions, sources: Sequence[LoadSource], check: Check |
     return report
 
 
+#: A bulk load leaves many small RocksDB files behind (41 at 1.3M quads); every point
+#: lookup seeks in each. Compacting them (`Store.optimize`, 4.8 s at 1.3M quads) made entity
+#: page lookups 1.5-2x faster. Full builds are compacted; incremental loads (a few files
+#: each) only once this many files have piled up, so a small load stays about a second.
+COMPACT_AFTER_FILES = 40
+
+
+def _sst_files(directory: Path) -> int:
+    return sum(1 for _ in directory.glob("*.sst"))
+
+
+def _compact(parts: _Partitions) -> None:
+    parts.public.optimize()
+    parts.restricted.optimize()
+
+
 class DiskStore(Store):
     """Oxigraph on disk, versioned so that every write is all or nothing."""
 
@@ -247,6 +263,7 @@ class DiskStore(Store):
     def _write(self, sparql: str | None, sources: Sequence[LoadSource], replace: bool,
                check: Check | None, progress: Progress | None) -> LoadReport:
         with self._write_lock():
+            fresh = replace or not self.exists()
             name, target = self._new_version(replace)
             parts = None
             try:
@@ -258,6 +275,8 @@ class DiskStore(Store):
                         check(parts.view("full"))
                 else:
                     report = _load_into(parts, sources, check, progress)
+                    if fresh or _sst_files(target / "public") > COMPACT_AFTER_FILES:
+                        _compact(parts)
                 parts.public.flush()
                 parts.restricted.flush()
             except BaseException:
