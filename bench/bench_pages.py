@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         store.load(bundled_sources(PROJECT_DIR)
                    + [LoadSource(args.data, for_path(args.data),
-                                 "https://kg.example.org/graph/loaded/bench")], replace=True)
+                                 "https://kg.example.org/graph/loaded/bench")], replace=True,
+                   compact=True)
         print(f"loaded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     print(f"store: {store.count():,} quads (public view)")
     app = create_app(Config.load({"store": str(args.store)}, environ={}), store=store)

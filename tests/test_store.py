@@ -105,6 +105,13 @@ def test_load_puts_triples_in_a_public_graph_per_file(store: Store, files) -> No
     assert LOADED_GRAPH_PREFIX + "people2.nt" in graphs
 
 
+def test_compacted_load_holds_the_same_data(store: Store, files) -> None:
+    """`compact` only reorganises the files (stores without files ignore it)."""
+    store.load(sources_for(files["ttl"]), compact=True)
+    store.load(sources_for(files["gz"]), compact=True)
+    assert names(store) == {"Alice", "Bob", "Carol"}
+
+
 def test_default_graph_is_the_union_of_named_graphs(store: Store, files) -> None:
     store.load(sources_for(files["trig"]))
     rows = list(store.query(f"SELECT ?d ?p WHERE {{ <{EX}event1> <{EX}date> ?d ; "

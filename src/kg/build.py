@@ -66,4 +66,4 @@ def build(store: Store, project_dir: Path, *, validate: bool = True,
     """Build a fresh dataset from the project's files; the old one stays on any failure."""
     sources = bundled_sources(project_dir) + list(extra)
     return store.load(sources, replace=True, check=shacl_gate if validate else None,
-                      progress=progress)
+                      progress=progress, compact=True)

@@ -106,8 +106,11 @@ class Store(ABC):
 
     @abstractmethod
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
-             check: Check | None = None, progress: Progress | None = None) -> LoadReport:
-        """Load files all or nothing; `replace` starts from an empty dataset (kg build)."""
+             check: Check | None = None, progress: Progress | None = None,
+             compact: bool = False) -> LoadReport:
+        """Load files all or nothing; `replace` starts from an empty dataset (kg build);
+        `compact` reorganises an on-disk store for reading afterwards (other stores ignore
+        it)."""
 
     @abstractmethod
     def named_graphs(self, view: View = "public") -> list[str]:

@@ -97,7 +97,8 @@ class RemoteStore(Store):
         self._writes += 1
 
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
-             check: Check | None = None, progress: Progress | None = None) -> LoadReport:
+             check: Check | None = None, progress: Progress | None = None,
+             compact: bool = False) -> LoadReport:
         staged = ox.Store()
         report = LoadReport(files=len(sources))
         bulk_load_files(staged, sources, progress)
