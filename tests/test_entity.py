@@ -117,3 +117,20 @@ def test_claims_made_by_a_claimant(reader: EntityReader) -> None:
 ])
 def test_valid_slug(slug: str, ok: bool) -> None:
     assert valid_slug(slug) is ok
+
+
+def test_claim_index_reads_the_same_claims(store: Store, monkeypatch) -> None:
+    """Pages read claims from the per-version index once it is built, by query before:
+    both give the same entity, for every entity that has claims."""
+    from kg import entity as module
+
+    about = sorted({r["e"].value for r in store.query(
+        "SELECT DISTINCT ?e WHERE { ?c <https://kg.example.org/ontology#about> ?e }")})
+    assert len(about) > 20
+    index = module.CLAIM_INDEX.build_now(store)
+    assert index.version == store.version
+    with_index = {iri: EntityReader(store).read(iri).as_json() for iri in about}
+    monkeypatch.setattr(module.CLAIM_INDEX, "get", lambda _store: None)
+    by_query = {iri: EntityReader(store).read(iri).as_json() for iri in about}
+    for iri in about:
+        assert with_index[iri] == by_query[iri], iri

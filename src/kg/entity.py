@@ -7,6 +7,7 @@ indexes) and capped, so a page stays fast when the entity is the hub of 50,000 v
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import OrderedDict, defaultdict
@@ -22,6 +23,7 @@ from kg.namespaces import ID, sparql_prefixes
 from kg.search import LABEL_PROPERTIES, local_name
 from kg.store import Store
 
+log = logging.getLogger(__name__)
 PREFIXES = sparql_prefixes()
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 KG = "https://kg.example.org/ontology#"
@@ -434,6 +436,23 @@ class EntityReader:
             "page": PREFIXES + f"SELECT DISTINCT ?c WHERE {{ ?c kg:about {e} FILTER(isIRI(?c)) }} "
                     f"LIMIT {MAX_CLAIMS} OFFSET {max(offset, 0)}"}
 
+    def _claim_rows(self, claim_iris: list[str]) -> dict[str, list[Any]]:
+        """The claim queries' rows for these claims: from the per-version index once it is
+        built, else by querying for just these claims, side by side."""
+        index = CLAIM_INDEX.get(self.store)
+        if index is not None:
+            return index.rows(claim_iris)
+        values = " ".join(str(ox.NamedNode(c)) for c in claim_iris)
+        futures = self._fan(claim_row_queries(f"VALUES ?c {{ {values} }}"))
+        return {key: future.result() for key, future in futures.items()}
+
+    def _asserted_rows(self, small: list[str]) -> dict[str, list[Any]]:
+        index = CLAIM_INDEX.get(self.store)
+        if index is not None:
+            return index.asserted(small)
+        futures = self._fan(_asserted_queries(small))
+        return {key: future.result() for key, future in futures.items()}
+
     def _claims(self, e: ox.NamedNode, page: dict[str, Future[list[Any]]]
                 ) -> tuple[list[Claim], int]:
         """Claims about the entity (capped), with their value, status, sources and quotes;
@@ -442,29 +461,12 @@ class EntityReader:
         claim_iris = [r["c"].value for r in page["page"].result()]
         if not total or not claim_iris:
             return [], total
-        values = " ".join(str(ox.NamedNode(c)) for c in claim_iris)
-        head = PREFIXES + f"SELECT * WHERE {{ VALUES ?c {{ {values} }} "
-        # Few, flat queries, run side by side: each costs a lookup per claim, and Oxigraph
-        # evaluates nested OPTIONALs and UNIONs over the whole store. One query reads every
-        # outgoing triple of the claims; others the nodes they hold (counts, dates), their
-        # graphs and their evidence.
-        rows = self._fan({
-            "props": head + "?c ?p ?o FILTER(?p != kg:asserts) }",
-            # A list of named victims asserts hundreds of participations: count, not fetch.
-            "sizes": head.replace("SELECT *", "SELECT ?c (COUNT(?a) AS ?n)")
-            + "?c kg:asserts ?a } GROUP BY ?c",
-            "graphs": head + "GRAPH ?g { ?c dcterms:source ?gpub } }",
-            "values": head + "?c ?p ?x . ?x ?q ?y FILTER(?p IN (kg:count, kg:date, "
-            "kg:beginDate, kg:endDate)) }",
-            "selectors": head + "?ann oa:hasBody ?c ; oa:hasTarget ?t . ?t oa:hasSelector ?s . "
-            "?s ?p ?o FILTER(?p != rdf:type) }",
-            "cited": head + "?ann oa:hasBody ?c ; kg:citedWording ?cited "
-            "OPTIONAL { ?ann kg:locator ?loc } }"})
+        rows = self._claim_rows(claim_iris)
         out: dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]] = \
             defaultdict(lambda: defaultdict(list))
-        for r in rows["props"].result():
+        for r in rows["props"]:
             out[r["c"].value][r["p"].value].append(r["o"])
-        sizes = {r["c"].value: int(r["n"].value) for r in rows["sizes"].result()}
+        sizes = {r["c"].value: int(r["n"].value) for r in rows["sizes"]}
         claims: dict[str, Claim] = {}
         self._asserted_sizes = {}
         for c in claim_iris:
@@ -486,17 +488,17 @@ class EntityReader:
             self._asserted_sizes[c] = sizes.get(c, 0)
             claims[c] = claim
         small = [c for c in claim_iris if 0 < sizes.get(c, 0) <= MAX_ASSERTED]
-        asserted = self._fan(_asserted_queries(small)) if small else {}
+        asserted = self._asserted_rows(small) if small else {}
         pubs = sorted({c.publication.iri for c in claims.values() if c.publication})
         if pubs:  # a page's claims come from a handful of sources: ask once per source
             published = self._published(pubs)
             for claim in claims.values():
                 if claim.publication:
                     claim.published = published.get(claim.publication.iri)
-        for r in rows["graphs"].result():
+        for r in rows["graphs"]:
             if r["c"].value in claims:
                 claims[r["c"].value].graph = r["g"].value
-        self._claim_values(rows["values"].result(), asserted, claims)
+        self._claim_values(rows["values"], asserted, claims)
         self._claim_assertions(e.value, asserted, claims)
         for c, claim in claims.items():
             for o in out[c][KG + "about"] + out[c][KG + "possiblySameAs"]:
@@ -504,7 +506,7 @@ class EntityReader:
                         and all(n.iri != o.value for n in claim.related)
                         and all(n is None or n.iri != o.value for _, _, n in claim.asserts)):
                     claim.related.append(Node(o.value, ""))
-        self._claim_quotes(rows["selectors"].result(), rows["cited"].result(), claims)
+        self._claim_quotes(rows["selectors"], rows["cited"], claims)
         labels = self.labels(
             [c.claimant.iri for c in claims.values() if c.claimant]
             + [c.publication.iri for c in claims.values() if c.publication]
@@ -540,7 +542,7 @@ class EntityReader:
                  _v(r, "s") or "", self.node(r["p"].value, labels)) for r in rows]
         return made, total
 
-    def _claim_values(self, rows: list[Any], asserted: dict[str, Future[list[Any]]],
+    def _claim_values(self, rows: list[Any], asserted: dict[str, list[Any]],
                       claims: dict[str, Claim]) -> None:
         """Counts and dates the claims hold (rows of one two-hop query), and the dates inside
         what small claims assert."""
@@ -568,13 +570,13 @@ class EntityReader:
         for claim, k in kinds:
             claim.count_kind = labels.get(k) or local_name(k)
         if asserted:  # dates inside what a claim asserts; not for lists of hundreds of victims
-            for r in asserted["dates"].result():
+            for r in asserted["dates"]:
                 claim = claims[r["c"].value]
                 entry = (names[r["p"].value], _date(r, "v", "prec", "lo", "hi", "inf"))
                 if entry not in claim.dates:
                     claim.dates.append(entry)
 
-    def _claim_assertions(self, entity: str, asserted: dict[str, Future[list[Any]]],
+    def _claim_assertions(self, entity: str, asserted: dict[str, list[Any]],
                           claims: dict[str, Claim]) -> None:
         """Participations and memberships a claim asserts, as 'victim in X', 'activist of Y'.
 
@@ -588,9 +590,9 @@ class EntityReader:
         if not asserted:
             return
         found = [(r["c"].value, "participation", r["who"].value, r["what"].value,
-                  _v(r, "role"), _v(r, "how")) for r in asserted["parts"].result()]
+                  _v(r, "role"), _v(r, "how")) for r in asserted["parts"]]
         found += [(r["c"].value, "membership", r["who"].value, r["what"].value,
-                   _v(r, "role"), None) for r in asserted["members"].result()]
+                   _v(r, "role"), None) for r in asserted["members"]]
         labels = self.labels({x for f in found for x in f[2:] if x})
         for c, kind, who, what, role, how in found:
             claim = claims.get(c)
@@ -709,6 +711,113 @@ class EntityReader:
             for s in subjects[:3]:
                 add(s, prop.label + " (inverse)")
         return list(seen.values())
+
+
+def claim_row_queries(scope: str) -> dict[str, str]:
+    """What a claim card is read from, for the claims `scope` binds to ?c. Few, flat queries:
+    each costs a lookup per claim, and Oxigraph evaluates nested OPTIONALs and UNIONs over the
+    whole store. One reads every outgoing triple of the claims; others the nodes they hold
+    (counts, dates), their graphs and their evidence."""
+    head = PREFIXES + f"SELECT * WHERE {{ {scope} "
+    return {
+        "props": head + "?c ?p ?o FILTER(?p != kg:asserts) }",
+        # A list of named victims asserts hundreds of participations: count, not fetch.
+        "sizes": head.replace("SELECT *", "SELECT ?c (COUNT(?a) AS ?n)", 1)
+        + "?c kg:asserts ?a } GROUP BY ?c",
+        "graphs": head + "GRAPH ?g { ?c dcterms:source ?gpub } }",
+        "values": head + "?c ?p ?x . ?x ?q ?y FILTER(?p IN (kg:count, kg:date, "
+        "kg:beginDate, kg:endDate)) }",
+        "selectors": head + "?ann oa:hasBody ?c ; oa:hasTarget ?t . ?t oa:hasSelector ?s . "
+        "?s ?p ?o FILTER(?p != rdf:type) }",
+        "cited": head + "?ann oa:hasBody ?c ; kg:citedWording ?cited "
+        "OPTIONAL { ?ann kg:locator ?loc } }",
+    }
+
+
+class ClaimIndex:
+    """Every claim's rows of `claim_row_queries`, grouped by claim, for one store version.
+
+    A hub page reads 25 claims with about 2,500 index lookups (~20 us each at 1.3M quads);
+    the whole store has few claims (8,537 among 1.3M quads), so reading them all once per
+    version (a few seconds, in the background) and slicing per page is cheaper. Until the
+    index is ready, pages query for their own claims.
+    """
+
+    def __init__(self, version: str, rows: dict[str, dict[str, list[Any]]],
+                 asserted_rows: dict[str, dict[str, list[Any]]]) -> None:
+        self.version = version
+        self._rows = rows
+        self._asserted = asserted_rows
+
+    @classmethod
+    def build(cls, store: Store) -> ClaimIndex:
+        version = store.version
+        grouped: dict[str, dict[str, list[Any]]] = {}
+        for key, query in claim_row_queries(
+                "{ SELECT DISTINCT ?c WHERE { ?c kg:about ?about } }").items():
+            by_claim: dict[str, list[Any]] = defaultdict(list)
+            for row in store.query(query):
+                by_claim[row["c"].value].append(row)
+            grouped[key] = dict(by_claim)
+        small = sorted(c for c, rows in grouped["sizes"].items()
+                       if 0 < int(rows[0]["n"].value) <= MAX_ASSERTED)
+        asserted: dict[str, dict[str, list[Any]]] = {}
+        for start in range(0, len(small), 2000):
+            for key, query in _asserted_queries(small[start:start + 2000]).items():
+                by_claim = asserted.setdefault(key, defaultdict(list))
+                for row in store.query(query):
+                    by_claim[row["c"].value].append(row)
+        return cls(version, grouped, asserted)
+
+    def rows(self, claims: list[str]) -> dict[str, list[Any]]:
+        return {key: [r for c in claims for r in by_claim.get(c, ())]
+                for key, by_claim in self._rows.items()}
+
+    def asserted(self, claims: list[str]) -> dict[str, list[Any]]:
+        return {key: [r for c in claims for r in by_claim.get(c, ())]
+                for key, by_claim in self._asserted.items()} if self._asserted else {}
+
+
+class _ClaimIndexCache:
+    """The current version's ClaimIndex, built once per version in a background thread."""
+
+    def __init__(self) -> None:
+        self._index: ClaimIndex | None = None
+        self._building: str | None = None
+        self._lock = threading.Lock()
+
+    def get(self, store: Store) -> ClaimIndex | None:
+        version = store.version
+        index = self._index
+        if index is not None and index.version == version:
+            return index
+        with self._lock:
+            if self._building != version:
+                self._building = version
+                threading.Thread(target=self._build, args=(store, version), daemon=True,
+                                 name="kg-claim-index").start()
+        return None
+
+    def build_now(self, store: Store) -> ClaimIndex:
+        """Build (or return) the index for the store's current version, in this thread."""
+        index = self._index
+        if index is not None and index.version == store.version:
+            return index
+        index = ClaimIndex.build(store)
+        self._index = index
+        return index
+
+    def _build(self, store: Store, version: str) -> None:
+        try:
+            index = ClaimIndex.build(store)
+        except Exception:  # noqa: BLE001 - pages keep querying per claim
+            log.exception("building the claim index failed; pages query per claim")
+            return
+        if index.version == version:
+            self._index = index
+
+
+CLAIM_INDEX = _ClaimIndexCache()
 
 
 def _asserted_queries(small: list[str]) -> dict[str, str]:
