@@ -19,6 +19,7 @@ import fcntl
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -90,6 +91,7 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         self._parts = _Partitions(ox.Store(), ox.Store())
         self._version = 0
+        self._id = uuid.uuid4().hex  # not id(self): a later store may reuse the address
 
     def query(self, sparql: str, *, view: View = "public", substitutions=None) -> QueryResult:
         return _query(self._parts.view(view), sparql, substitutions)
@@ -125,7 +127,7 @@ class MemoryStore(Store):
 
     @property
     def version(self) -> str:
-        return f"memory-{id(self)}-{self._version}"
+        return f"memory-{self._id}-{self._version}"
 
     def _bump(self) -> None:
         self._version += 1
@@ -152,7 +154,7 @@ class DiskStore(Store):
         self.path = Path(path)
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path}: not a directory (expected a kg store)")
-        self._opened: tuple[str, _Partitions] | None = None
+        self._opened: tuple[tuple[int, int], _Partitions] | None = None
         self._pointer: tuple[tuple[int, int], str] | None = None
         self._resolved = str(self.path.resolve())
 
@@ -161,17 +163,22 @@ class DiskStore(Store):
         return (self.path / POINTER).is_file()
 
     def _current_name(self) -> str:
-        """The current version, re-read only when the pointer file was replaced (a stat per
-        call: every request asks, and os.replace gives the pointer a new inode)."""
+        return self._current()[1]
+
+    def _current(self) -> tuple[tuple[int, int], str]:
+        """The pointer's identity and the current version's name, re-read only when the
+        pointer file was replaced (a stat per call: every request asks, and os.replace gives
+        the pointer a new inode). The identity also tells a store rebuilt from scratch at the
+        same path (whose first version has the same name) from the one it replaced."""
         pointer = self.path / POINTER
         try:
             st = os.stat(pointer)
             key = (st.st_ino, st.st_mtime_ns)
             if self._pointer is not None and self._pointer[0] == key:
-                return self._pointer[1]
+                return self._pointer
             name = str(json.loads(pointer.read_text())["current"])
             self._pointer = (key, name)
-            return name
+            return self._pointer
         except FileNotFoundError:
             raise StoreError(
                 f"{self.path}: no kg store here yet; run `kg build` (or `kg load`) first"
@@ -180,15 +187,15 @@ class DiskStore(Store):
             raise StoreError(f"{pointer}: unreadable store pointer ({exc})") from None
 
     def _parts(self) -> _Partitions:
-        name = self._current_name()
-        if self._opened is None or self._opened[0] != name:
+        key, name = self._current()
+        if self._opened is None or self._opened[0] != key:
             base = self.path / name
             try:
                 parts = _Partitions(ox.Store.read_only(str(base / "public")),
                                     ox.Store.read_only(str(base / "restricted")))
             except OSError as exc:
                 raise StoreError(f"{base}: cannot open the store ({exc})") from None
-            self._opened = (name, parts)
+            self._opened = (key, parts)
         return self._opened[1]
 
     def public_path(self) -> Path:
@@ -212,7 +219,8 @@ class DiskStore(Store):
 
     @property
     def version(self) -> str:
-        return f"{self._resolved}@{self._current_name()}"
+        key, name = self._current()
+        return f"{self._resolved}@{name}.{key[1]}"
 
     # writing -------------------------------------------------------------------------
     @contextlib.contextmanager
