@@ -176,6 +176,8 @@ class QueryServer:
                     time.sleep(0.005)
             child.kill()
             problem = b"".join(child.stderr).decode("utf-8", "replace").strip()
+            if time.monotonic() >= deadline and not problem:
+                raise QueryTimeout  # still starting when the query's time ran out
             if time.monotonic() >= deadline:
                 break
         raise QueryServerError(f"oxigraph serve-read-only did not start on {path}"
@@ -241,6 +243,8 @@ class QueryServer:
               deadline: float) -> Fetched:
         """Evaluate on the child; QueryTimeout (child killed) past `deadline`."""
         for attempt in range(3):
+            if time.monotonic() >= deadline:  # spent before reaching the child: kill nothing
+                raise QueryTimeout
             child = self._acquire(deadline)
             try:
                 return self._ask(child, job, wire, max_lines, max_bytes, deadline, attempt == 0)
