@@ -443,14 +443,17 @@ class EntityReader:
         if index is not None:
             return index.rows(claim_iris)
         values = " ".join(str(ox.NamedNode(c)) for c in claim_iris)
-        futures = self._fan(claim_row_queries(f"VALUES ?c {{ {values} }}"))
-        return {key: future.result() for key, future in futures.items()}
+        return self._wait(self._fan(claim_row_queries(f"VALUES ?c {{ {values} }}")))
 
     def _asserted_rows(self, small: list[str]) -> dict[str, list[Any]]:
+        """What these claims (each asserting a few nodes) assert, from the index or by query."""
         index = CLAIM_INDEX.get(self.store)
         if index is not None:
             return index.asserted(small)
-        futures = self._fan(_asserted_queries(small))
+        return self._wait(self._fan(_asserted_queries(small)))
+
+    @staticmethod
+    def _wait(futures: dict[str, Future[list[Any]]]) -> dict[str, list[Any]]:
         return {key: future.result() for key, future in futures.items()}
 
     def _claims(self, e: ox.NamedNode, page: dict[str, Future[list[Any]]]
@@ -767,12 +770,16 @@ class ClaimIndex:
         return cls(version, grouped, asserted)
 
     def rows(self, claims: list[str]) -> dict[str, list[Any]]:
-        return {key: [r for c in claims for r in by_claim.get(c, ())]
-                for key, by_claim in self._rows.items()}
+        return _slice(self._rows, claims)
 
     def asserted(self, claims: list[str]) -> dict[str, list[Any]]:
-        return {key: [r for c in claims for r in by_claim.get(c, ())]
-                for key, by_claim in self._asserted.items()} if self._asserted else {}
+        return _slice(self._asserted, claims) if self._asserted else {}
+
+
+def _slice(groups: dict[str, dict[str, list[Any]]], claims: list[str]) -> dict[str, list[Any]]:
+    """Per query, the rows of these claims, in their order."""
+    return {key: [r for c in claims for r in by_claim.get(c, ())]
+            for key, by_claim in groups.items()}
 
 
 class _Row:

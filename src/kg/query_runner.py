@@ -282,7 +282,7 @@ _COUNTABLE = {"json": _count_json_rows, "xml": _count_xml_rows}
 
 # --- the in-process engine (memory and remote stores) -------------------------------------
 
-def dataset_args(job: Job) -> dict[str, Any]:
+def _dataset_args(job: Job) -> dict[str, Any]:
     """The protocol's dataset wins over FROM; else the union default graph (the cheap one)."""
     if job.default_graphs is not None or job.named_graphs is not None:
         return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs or []],
@@ -329,7 +329,7 @@ def in_process(run: Callable[..., Any]) -> Fetch:
 
     def fetch(job: Job, wire: str, max_lines: int, max_bytes: int) -> Fetched:
         try:
-            result = run(job.query, **dataset_args(job))
+            result = run(job.query, **_dataset_args(job))
         except SyntaxError as exc:
             return Fetched(400, b"", message=f"SPARQL syntax error: {exc}")
         except ValueError as exc:
