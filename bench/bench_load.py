@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kg.query_server import oxigraph_binary  # noqa: E402
 from synth import write_file  # noqa: E402  (bench/ is a directory of scripts, not a package)
 
 BENCH = Path(__file__).resolve().parent
@@ -111,7 +112,7 @@ def tools(include_rdflib: bool) -> dict[str, Callable[[Path, Path], list[str]]]:
     """Command line of each tool, given the data file and a fresh target directory."""
     found = {
         "kg load": lambda f, d: [str(BIN / "kg"), "load", str(f), "--store", str(d), "-q"],
-        "oxigraph load": lambda f, d: [str(BIN / "oxigraph"), "load", "--location", str(d),
+        "oxigraph load": lambda f, d: [oxigraph_binary(), "load", "--location", str(d),
                                        "--file", str(f)],
         "pyoxigraph bulk_load": lambda f, d: [sys.executable, "-c", PYOX_SCRIPT, str(f),
                                               str(d)],

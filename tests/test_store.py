@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import gzip
-import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.namespaces import ACCESS_LEVEL, LOADED_GRAPH_PREFIX, RESTRICTED, RESTRICTED_GRAPH_PREFIX
+from kg.query_server import oxigraph_binary
 from kg.store import DiskStore, MemoryStore, RemoteStore, Store, StoreError
 from tests.conftest import free_port, sources_for, wait_for
 
@@ -32,21 +31,13 @@ ex:alice ex:testifiedWith ex:witness .
 """
 
 
-def _oxigraph_binary() -> str:
-    beside = Path(sys.executable).parent / "oxigraph"  # the venv's, even when not on PATH
-    binary = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the `oxigraph` server binary (PyPI oxigraph, test extra) is not installed")
-    return binary
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server on 127.0.0.1, union default graph on, as the README asks."""
     port = free_port()
     location = tmp_path_factory.mktemp("oxigraph-server")
     process = subprocess.Popen(
-        [_oxigraph_binary(), "serve", "--location", str(location), "--bind",
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind",
          f"127.0.0.1:{port}", "--union-default-graph"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -809,42 +809,47 @@ def _by_claim(result: Any, terms: dict[Any, Any]) -> dict[str, list[Any]]:
 
 
 class _ClaimIndexCache:
-    """The current version's ClaimIndex, built once per version in a background thread."""
+    """The current version's ClaimIndex, built once per version in a background thread
+    (pages asking meanwhile get None and query per claim; the warm-up waits for it)."""
 
     def __init__(self) -> None:
         self._index: ClaimIndex | None = None
         self._building: str | None = None
+        self._done = threading.Event()
         self._lock = threading.Lock()
 
-    def get(self, store: Store) -> ClaimIndex | None:
+    def get(self, store: Store, wait: bool = False) -> ClaimIndex | None:
         version = store.version
         index = self._index
         if index is not None and index.version == version:
             return index
         with self._lock:
-            if self._building != version:
+            if self._building != version:  # one build per version, whoever asks first
                 self._building = version
-                threading.Thread(target=self._build, args=(store, version), daemon=True,
-                                 name="kg-claim-index").start()
-        return None
+                self._done = threading.Event()
+                threading.Thread(target=self._build, args=(store, version, self._done),
+                                 daemon=True, name="kg-claim-index").start()
+            done = self._done
+        if not wait:
+            return None
+        done.wait()
+        index = self._index
+        return index if index is not None and index.version == version else None
 
     def build_now(self, store: Store) -> ClaimIndex:
-        """Build (or return) the index for the store's current version, in this thread."""
-        index = self._index
-        if index is not None and index.version == store.version:
-            return index
-        index = ClaimIndex.build(store)
-        self._index = index
+        """The index of the store's current version, waiting for its build."""
+        index = self.get(store, wait=True)
+        if index is None:
+            raise RuntimeError("building the claim index failed (see the log)")
         return index
 
-    def _build(self, store: Store, version: str) -> None:
+    def _build(self, store: Store, version: str, done: threading.Event) -> None:
         try:
-            index = ClaimIndex.build(store)
+            self._index = ClaimIndex.build(store)
         except Exception:  # noqa: BLE001 - pages keep querying per claim
             log.exception("building the claim index failed; pages query per claim")
-            return
-        if index.version == version:
-            self._index = index
+        finally:
+            done.set()
 
 
 CLAIM_INDEX = _ClaimIndexCache()
