@@ -10,9 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.cache import NotReady
+from kg.formats import for_path
 from kg.namespaces import ONTOLOGY_GRAPH
-from kg.network import ASSERTED, NotReady, Projection, ProjectionCache, edge_id, pagerank
-from kg.rdf_formats import for_path
+from kg.network import ASSERTED, PROJECTION, Projection, edge_id, pagerank
 from kg.store import DiskStore, LoadSource, MemoryStore, Store
 
 ID = "https://kg.example.org/id/"
@@ -117,9 +118,14 @@ def fixture_store() -> MemoryStore:
     ontology = Path(__file__).resolve().parents[1] / "ontology"
     sources = [LoadSource(p, for_path(p), ONTOLOGY_GRAPH) for p in sorted(ontology.glob("*.ttl"))]
     store.load(sources, replace=True)
-    store._parts.public.load(io.BytesIO(TRIG.encode()), ox.RdfFormat.TRIG)
-    store._bump()
+    store.update(f"INSERT DATA {{ {_as_update(TRIG)} }}")
     return store
+
+
+def _as_update(trig: str) -> str:
+    """TriG as the body of an INSERT DATA (the same quads, in SPARQL syntax)."""
+    quads = ox.parse(io.BytesIO(trig.encode()), ox.RdfFormat.TRIG)
+    return " ".join(f"GRAPH {q.graph_name} {{ {q.triple} }}" for q in quads)
 
 
 @pytest.fixture(scope="module")
@@ -228,21 +234,20 @@ def test_pagerank_of_a_star() -> None:
 
 def test_cache_builds_once_per_version_and_follows_changes() -> None:
     store = fixture_store()
-    cache = ProjectionCache(store)
-    first = cache.get(wait=30)
-    assert cache.get(wait=30) is first
+    first = PROJECTION.get(store, wait=30)
+    assert PROJECTION.get(store, wait=30) is first
     store.update('INSERT DATA { GRAPH <https://kg.example.org/graph/source/c> { '
                  '<https://kg.example.org/id/person/new> a <https://schema.org/Person> } }')
-    stale = cache.get(wait=30)  # the old one serves while the new one builds
+    stale = PROJECTION.get(store, wait=30)  # the old one serves while the new one builds
     assert stale is first
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        current = cache.get(wait=30)
+        current = PROJECTION.get(store, wait=30)
         if current is not first:
             break
         time.sleep(0.05)
     assert ID + "person/new" in current.nodes
-    cache.join(30)
+    assert current.analysed_event.wait(30)
 
 
 class _SlowStore(MemoryStore):
@@ -254,11 +259,10 @@ class _SlowStore(MemoryStore):
 
 
 def test_cache_says_not_ready_while_building() -> None:
-    cache = ProjectionCache(_SlowStore(), analyse=False)
+    store = _SlowStore()
     with pytest.raises(NotReady):
-        cache.get(wait=0.01)
-    cache.join(60)
-    assert cache.get(wait=1).nodes == {}
+        PROJECTION.get(store, wait=0.01)
+    assert PROJECTION.get(store, wait=60).nodes == {}
 
 
 def test_projection_of_the_bundled_graph(built_store_dir: Path) -> None:

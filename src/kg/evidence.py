@@ -265,3 +265,10 @@ def verify_quotes(sources_dir: Path, dataset: ox.Store) -> list[QuoteFailure]:
         if suffix is not None and not text[end:].startswith(suffix):
             fail(f"oa:suffix does not start at {end}", suffix, text[end:end + len(suffix)])
     return failures
+
+
+def quote_count(dataset: ox.Store) -> int:
+    """How many text quote selectors the dataset holds (what verify_quotes checks)."""
+    rows = dataset.query("SELECT (COUNT(?q) AS ?n) WHERE { ?q a <http://www.w3.org/ns/oa#"
+                         "TextQuoteSelector> }", use_default_graph_as_union=True)
+    return int(next(iter(rows))["n"].value)

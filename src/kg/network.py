@@ -47,13 +47,14 @@ import logging
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.cache import Cached
 from kg.namespaces import ID, KG, sparql_prefixes
 from kg.store import Store
 
@@ -88,10 +89,6 @@ SKIPPED_LINKS = (
     KG + "accessLevel",
 )
 PALETTE_SIZE = 12
-
-
-class NotReady(Exception):
-    """The projection for the current store version is still being built; retry shortly."""
 
 
 @dataclass(slots=True)
@@ -304,6 +301,7 @@ class Projection:
     centrality: dict[str, float] = field(default_factory=dict)
     community: dict[str, int] = field(default_factory=dict)
     analysed: bool = False
+    analysed_event: threading.Event = field(default_factory=threading.Event)
     timings: dict[str, float] = field(default_factory=dict)
     _neighbour_cache: OrderedDict[tuple[str, str | None, str | None], tuple[Any, ...]] = field(
         default_factory=OrderedDict)
@@ -453,6 +451,7 @@ class Projection:
             if len(self.adjacency[hub]) > 500:
                 self._neighbours(hub, None, None)
         self.analysed = True
+        self.analysed_event.set()
 
     # queries ---------------------------------------------------------------------------
     def node_json(self, iri: str) -> dict[str, Any]:
@@ -642,81 +641,14 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[i:i + size]
 
 
-# ---------------------------------------------------------------------------------------
-# The per-process cache: one projection per store version, built in the background
-# ---------------------------------------------------------------------------------------
+def _project(store: Store) -> Projection:
+    """The projection, handed out as soon as it is built; its analyses (centrality,
+    communities) follow in their own thread."""
+    proj = Projection.build(store)
+    threading.Thread(target=proj.analyse, name="kg-network-analyse", daemon=True).start()
+    return proj
 
-class ProjectionCache:
-    """Holds the projection of the latest store version it has seen.
 
-    The first caller starts a background build; callers wait up to `wait` seconds for it
-    and otherwise get NotReady (the web API answers 202 with Retry-After). When the store
-    version changes, the old projection keeps serving until the new one is ready, so a
-    reload never makes the graph view go blank.
-    """
-
-    def __init__(self, store: Store, *, analyse: bool = True,
-                 on_error: Callable[[BaseException], None] | None = None) -> None:
-        self.store = store
-        self.analyse = analyse
-        self.on_error = on_error
-        self._lock = threading.Lock()
-        self._current: Projection | None = None
-        self._building: str | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
-
-    def get(self, wait: float = 10.0) -> Projection:
-        version = self.store.version
-        with self._lock:
-            current = self._current
-            if current is not None and current.version == version:
-                return current
-            if self._building != version:
-                self._start(version)
-            event = self._ready
-        if current is not None:
-            return current  # stale but whole; the new version is on its way
-        if not event.wait(wait):
-            raise NotReady("the graph projection is being built")
-        with self._lock:
-            if self._error is not None:
-                error, self._error = self._error, None
-                self._building = None
-                raise error
-            if self._current is None:
-                raise NotReady("the graph projection is being built")
-            return self._current
-
-    def _start(self, version: str) -> None:
-        self._building = version
-        self._ready = threading.Event()
-        self._error = None
-        ready = self._ready
-
-        def run() -> None:
-            try:
-                proj = Projection.build(self.store, version)
-                with self._lock:
-                    self._current = proj
-                ready.set()
-                if self.analyse:
-                    proj.analyse()
-            except BaseException as exc:  # reported to the waiting request
-                log.exception("building the graph projection failed")
-                with self._lock:
-                    self._error = exc
-                ready.set()
-                if self.on_error:
-                    self.on_error(exc)
-
-        self._thread = threading.Thread(target=run, name="kg-network", daemon=True)
-        self._thread.start()
-
-    def join(self, timeout: float | None = None) -> None:
-        """Wait for the running build and analyses (tests, benchmarks)."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-
+#: One projection per store version, built in the background; while a new version's builds,
+#: the old one keeps serving, so a reload never makes the graph view go blank.
+PROJECTION = Cached[Projection]("graph-projection", _project, background=True, stale_ok=True)

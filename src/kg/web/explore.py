@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
+from kg.cache import NotReady
 from kg.namespaces import PREFIXES, sparql_prefixes
-from kg.network import ASSERTED, NotReady, Projection, ProjectionCache
-from kg.search import default_cache_dir, index_for
-from kg.web import get_config, get_store
+from kg.network import ASSERTED, PROJECTION, Projection
+from kg.search import index_for
+from kg.web.context import get_config, get_store
 
 bp = Blueprint("explore", __name__)
 
@@ -29,19 +30,11 @@ MAX_LIMIT = 200
 MAX_CLAIMS = 200
 
 
-def projection_cache() -> ProjectionCache:
-    """One cache per app (per worker process), created on first use."""
-    cache = current_app.extensions.get("kg.network")
-    if cache is None:
-        cache = current_app.extensions.setdefault(
-            "kg.network", ProjectionCache(get_store(current_app)))
-    return cache
-
-
 def projection() -> Projection:
-    """The cached projection; a request waits a few seconds for a first build, then gets 202
-    (the page retries), so a cold start at 1.3M triples never ties up every worker thread."""
-    return projection_cache().get(wait=float(current_app.config.get("KG_GRAPH_WAIT", 5.0)))
+    """The current projection; a request waits `graph_wait` seconds for a first build, then
+    gets 202 (the page retries), so a cold start at 1.3M triples never ties up every worker
+    thread."""
+    return PROJECTION.get(get_store(), wait=get_config().graph_wait)
 
 
 @bp.errorhandler(NotReady)
@@ -89,7 +82,7 @@ def _security_headers(response: Response) -> Response:
 
 @bp.get("/explore")
 def page() -> str:
-    config = get_config(current_app)
+    config = get_config()
     boot = {
         "api": url_for("explore.status").rsplit("/", 1)[0],
         "idBase": config.base_iri + "id/",
@@ -129,8 +122,7 @@ def search() -> Response:
         return jsonify(results=[proj.node_json(q)])
     if not q:
         return jsonify(results=[])
-    index = index_for(get_store(current_app), get_config(current_app).base_iri + "id/",
-                      cache_dir=default_cache_dir())
+    index = index_for(get_store(), get_config().base_iri + "id/")
     hits = [h.iri for h in index.search(q, limit=limit * 5) if h.iri in proj.nodes]
     return jsonify(results=[proj.node_json(iri) for iri in hits[:limit]])
 
@@ -187,7 +179,7 @@ def edge(edge_id: str) -> Response:
     data = proj.edge_json(edge_id)
     data["sourceLabel"] = proj.nodes[e.source].label
     data["targetLabel"] = proj.nodes[e.target].label
-    store = get_store(current_app)
+    store = get_store()
     if e.kind == "link":
         data["claims"] = []
         data["graphs"] = [proj.sources.get(s, {"iri": s, "title": _graph_title(s)})
@@ -226,7 +218,7 @@ def evidence() -> Response:
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         return _bad('send {"edges": [edge id, ...], "permalink": URL}')
     proj = projection()
-    store = get_store(current_app)
+    store = get_store()
     claims: dict[str, None] = {}
     sources: dict[str, dict[str, Any]] = {}
     lines = []
