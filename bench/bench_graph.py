@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from kg.config import Config  # noqa: E402
 from kg.formats import for_path  # noqa: E402
 from kg.namespaces import ONTOLOGY_GRAPH, sparql_prefixes  # noqa: E402
-from kg.network import PROJECTION, Projection  # noqa: E402
+from kg.network import views  # noqa: E402
+from kg.network.projection import PROJECTION, Projection  # noqa: E402
 from kg.store import DiskStore, LoadSource, default_graph_for  # noqa: E402
 from kg.web import create_app  # noqa: E402
 
@@ -96,7 +97,7 @@ def main() -> None:
     t1 = time.perf_counter()
     proj.analyse()
     analyse_s = time.perf_counter() - t1
-    summary = proj.summary()
+    summary = views.summary(proj)
     print(f"projection: {summary['nodes']:,} nodes, {summary['edges']:,} edges "
           f"{summary['edgeKinds']}")
     method = "label propagation" if proj.timings.get("community_method") else "Louvain"

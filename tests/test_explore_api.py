@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from kg.network import PROJECTION
+from kg.network.projection import PROJECTION
 from kg.store import DiskStore
 from tests.conftest import make_app
 from tests.test_network import JUDGE, MASSACRE, TWIN, V, fixture_store
@@ -144,8 +144,8 @@ def test_allegation_edges_are_flagged(small: FlaskClient) -> None:
 def test_every_claim_edge_finds_its_claims(built_store_dir: Path) -> None:
     """The projection's aggregation and the per-edge claim query agree on the whole bundled
     graph: each edge has claims, and one of them carries the edge's status."""
-    from kg.network import Projection
-    from kg.web.explore import claims_for
+    from kg.network.claims import claims_for
+    from kg.network.projection import Projection
 
     store = DiskStore(built_store_dir)
     proj = Projection.build(store)

@@ -13,7 +13,10 @@ import pytest
 from kg.cache import NotReady
 from kg.formats import for_path
 from kg.namespaces import ONTOLOGY_GRAPH
-from kg.network import ASSERTED, PROJECTION, Projection, edge_id, pagerank
+from kg.network import views
+from kg.network.analysis import pagerank
+from kg.network.kinds import ASSERTED
+from kg.network.projection import PROJECTION, Projection, edge_id
 from kg.store import DiskStore, LoadSource, MemoryStore, Store
 
 ID = "https://kg.example.org/id/"
@@ -190,23 +193,23 @@ def test_identity_count_claims_and_direct_links(proj: Projection) -> None:
 
 
 def test_neighbourhood_counts_relations_and_pages(proj: Projection) -> None:
-    data = proj.neighbourhood(MASSACRE, limit=2)
+    data = views.neighbourhood(proj, MASSACRE, limit=2)
     assert data["total"] == 4 and len(data["nodes"]) == 2 and data["more"] == 2
     rels = {(r["label"], r["direction"]): r["count"] for r in data["relations"]}
     assert rels[("victim", "in")] == 1 and rels[("took place at", "out")] == 1
     assert {e["source"] for e in data["edges"]} | {e["target"] for e in data["edges"]} >= {
         n["id"] for n in data["nodes"]}
-    rest = proj.neighbourhood(MASSACRE, limit=2, offset=2)
+    rest = views.neighbourhood(proj, MASSACRE, limit=2, offset=2)
     assert rest["more"] == 0
     assert {n["id"] for n in data["nodes"]}.isdisjoint({n["id"] for n in rest["nodes"]})
-    only = proj.neighbourhood(MASSACRE, predicate=ROLE + "victim", direction="in")
+    only = views.neighbourhood(proj, MASSACRE, predicate=ROLE + "victim", direction="in")
     assert [n["id"] for n in only["nodes"]] == [V]
     with pytest.raises(KeyError):
-        proj.neighbourhood(ID + "person/nobody")
+        views.neighbourhood(proj, ID + "person/nobody")
 
 
 def test_paths_rank_by_weakest_hop(proj: Projection) -> None:
-    found = proj.paths(TWIN, COURT, k=3)
+    found = views.paths(proj, TWIN, COURT, k=3)
     assert found, "twin -> victim -> ... -> judge -> court"
     best = found[0]
     assert best["nodes"][0]["id"] == TWIN and best["nodes"][-1]["id"] == COURT
@@ -215,7 +218,7 @@ def test_paths_rank_by_weakest_hop(proj: Projection) -> None:
     assert keys == sorted(keys)
     for hop in best["hops"]:
         assert hop["edges"] and all(e["sources"] >= 1 for e in hop["edges"])
-    assert proj.paths(V, V) == []
+    assert views.paths(proj, V, V) == []
 
 
 def test_centrality_and_communities(proj: Projection) -> None:
@@ -270,7 +273,7 @@ def test_projection_of_the_bundled_graph(built_store_dir: Path) -> None:
     proj = Projection.build(store)
     khosravi = ID + "person/gholamreza-khosravi"
     assert proj.nodes[khosravi].kind == "person"
-    data = proj.neighbourhood(khosravi)
+    data = views.neighbourhood(proj, khosravi)
     labels = {r["label"] for r in data["relations"]}
     assert "victim" in labels
     kinds = {e.kind for e in proj.edges.values()}

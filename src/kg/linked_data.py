@@ -39,6 +39,16 @@ DESCRIPTION_LIMIT = 10_000
 DUMPS = {"kg.nq.gz": "nq", "kg.trig.gz": "trig"}
 
 
+def alternates(path: str, page: str | None) -> list[str]:
+    """`Link` header items naming every representation of the resource at `path`: its HTML
+    page and JSON twin (when it has a page) and its RDF documents."""
+    items = [f'</page/{page}>; rel="alternate"; type="text/html"',
+             f'</page/{page}.json>; rel="alternate"; type="application/json"'] if page else []
+    items += [f'</data/{path}.{ext}>; rel="alternate"; type="{f.bare_media_type}"'
+              for ext, f in DOC_FORMATS.items()]
+    return items
+
+
 def page_of(iri: str, base_iri: str) -> str | None:
     """The HTML page path of an entity IRI minted here (None for other vocabularies): the
     303 target of `/id/<slug>` for browsers. IRIs under the project's default base count

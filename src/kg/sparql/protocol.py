@@ -324,9 +324,8 @@ class SparqlEndpoint:
 
     def description(self, req: ProtocolRequest) -> ProtocolResponse:
         """Service Description 2 (Turtle for clients); browsers are sent to the query page."""
-        offers = (("text/turtle", "ttl"), ("text/html", "html"), ("application/n-triples", "nt"),
-                  ("application/rdf+xml", "rdfxml"), ("application/ld+json", "jsonld"))
-        name = formats.negotiate(req.accept, offers)
+        rdf = formats.offers("rdf", only=("ttl", "nt", "rdfxml", "jsonld"))
+        name = formats.negotiate(req.accept, (rdf[0], ("text/html", "html"), *rdf[1:]))
         if name == "html":
             return ProtocolResponse(303, [("Location", self.settings.query_page),
                                           ("Vary", "Accept"), *CORS_HEADERS])

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.formats import by_media_type
 from kg.query.engines import Engine, InProcessEngine
 from kg.store.base import (
@@ -38,8 +39,8 @@ from kg.store.base import (
 from kg.store.loading import bulk_load_files, fill_report
 from kg.store.restricted import route_restricted
 
-_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
-           "text/turtle;q=0.5")
+_ACCEPT = (f"{formats.lookup('json', 'results').bare_media_type}, "
+           f"{formats.rdf('nt').bare_media_type};q=0.9, {formats.rdf('ttl').bare_media_type};q=0.5")
 
 
 class RemoteStore(Store):
@@ -74,7 +75,7 @@ class RemoteStore(Store):
             detail = body[0] if body else exc.reason
             raise StoreError(f"{url}: HTTP {exc.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
+            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
             raise StoreError(f"{url}: cannot reach the SPARQL server ({reason})") from None
 
     def query(self, sparql: str, *, view: View = "public", substitutions=None) -> QueryResult:
@@ -161,7 +162,8 @@ class RemoteStore(Store):
 
     def quads(self, view: View = "public") -> Iterator[ox.Quad]:
         """The whole dataset through the Graph Store Protocol, parsed as it streams in."""
-        with self._request(self.store_url, None, None, "application/n-quads") as response:
+        nquads = formats.rdf("nq")
+        with self._request(self.store_url, None, None, nquads.bare_media_type) as response:
             yield from ox.parse(response, ox.RdfFormat.N_QUADS)
 
     def count(self, view: View = "public") -> int:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from kg.cache import Cached
 from kg.entity import MAX_CLAIMS, Entity, EntityReader, Node, valid_slug
+from kg.linked_data import alternates
 from kg.store import Store
 from kg.web.context import get_config, get_store
 
@@ -48,12 +49,7 @@ def _lookup(slug: str) -> Entity:
 
 def _links(slug: str) -> str:
     """`Link` header naming the data twins, so clients find the RDF and JSON versions."""
-    return ", ".join([
-        f'</data/{slug}.ttl>; rel="alternate"; type="text/turtle"',
-        f'</data/{slug}.jsonld>; rel="alternate"; type="application/ld+json"',
-        f'</page/{slug}.json>; rel="alternate"; type="application/json"',
-        f'</id/{slug}>; rel="canonical"',
-    ])
+    return ", ".join([*alternates(slug, slug), f'</id/{slug}>; rel="canonical"'])
 
 
 def node_link(node: Node) -> Markup:

@@ -16,10 +16,7 @@ _EXT_MEDIA = {ext: f.media_type for ext, f in ld.DOC_FORMATS.items()}
 
 def _links(path: str, page: str | None) -> str:
     """`Link` header naming every representation of the resource at `path`."""
-    items = [f'</page/{page}>; rel="alternate"; type="text/html"'] if page else []
-    items += [f'</data/{path}.{ext}>; rel="alternate"; type="{media.split(";")[0]}"'
-              for ext, media in _EXT_MEDIA.items()]
-    return ", ".join(items)
+    return ", ".join(ld.alternates(path, page))
 
 
 def _see_other(path: str, page: str | None) -> Response:
