@@ -86,6 +86,7 @@ class LiveServer:
 
     def __init__(self, store: Path, env: dict[str, str] | None = None,
                  args: list[str] | None = None, threads: int = 8, ready: str = "/") -> None:
+        self.store = store
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.sparql = self.url + "/sparql"

@@ -11,6 +11,7 @@ import warnings
 import pytest
 import rdflib
 
+from kg.store import DiskStore
 from tests.fixtures.sparql.server import FixtureServer, load_fixture_store
 from tests.http_client import fetch, parse_rdf
 
@@ -43,6 +44,16 @@ def test_id_redirects_by_accept(server, accept, target):
     assert headers["Vary"] == "Accept"
     assert 'rel="alternate"; type="text/turtle"' in headers["Link"]
     assert "/page/event/fixture-massacre" in headers["Link"]
+
+
+def test_the_secrets_are_there_to_leak(server):
+    """Positive control for the restricted probes: the fixture's restricted graph and node
+    are in the store's full view (and only there)."""
+    with DiskStore(server.store) as store:
+        full = "".join(map(str, store.quads("full"))).encode()
+        public = "".join(map(str, store.quads("public"))).encode()
+    for secret in SECRETS:
+        assert secret in full and secret not in public, secret
 
 
 @pytest.mark.parametrize("path", ["/id/person/nobody", "/id/person/secret-witness",

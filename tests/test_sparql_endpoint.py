@@ -17,6 +17,7 @@ import pytest
 import rdflib
 from rdflib.query import Result
 
+from kg.store import DiskStore
 from tests.fixtures.sparql.server import (
     FixtureServer,
     cpu_seconds,
@@ -326,6 +327,17 @@ RESTRICTED_PROBES = [
     {"query": "SELECT ?s WHERE { ?s <https://kg.example.org/ontology#accessLevel> ?l }"},
     {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"},
 ]
+
+
+def test_the_secrets_are_there_to_leak(server):
+    """Positive control for the probes below: the fixture's restricted graph and node are in
+    the store (its full view), so a probe that finds no secret means the endpoint kept them
+    in, not that there was nothing to find."""
+    with DiskStore(server.store) as store:
+        full = "".join(map(str, store.quads("full"))).encode()
+        public = "".join(map(str, store.quads("public"))).encode()
+    for secret in SECRETS:
+        assert secret.encode() in full and secret.encode() not in public, secret
 
 
 @pytest.mark.parametrize("params", RESTRICTED_PROBES)

@@ -159,7 +159,7 @@ class _ConfigBase:
                 continue
             if name not in BY_NAME:
                 raise SettingError(f"unknown setting {name!r} (known: {', '.join(BY_NAME)})")
-            if isinstance(value, str) and BY_NAME[name].type is not str:
+            if isinstance(value, str):
                 value = parse_setting(name, value)
             values[name] = value
         return cls(**values)  # type: ignore[return-value]

@@ -1,6 +1,6 @@
 """Name search over labels in every language and script, tolerant of transliteration.
 
-Why an index: a Python scan of every label per request does not hold at 1.3M triples, and
+Why an index: a Python scan of every label per request does not hold at scale, and
 SPARQL `REGEX` cannot fold Persian letter variants or "Khosravi"/"Khosrowi". So one SPARQL
 query over the label properties builds, once per store version and process, a sorted list of
 folded tokens (for prefix search by bisection) and a table of consonant skeletons (for
@@ -168,9 +168,8 @@ def _preference(label: tuple[str, str, int]) -> tuple[int, bool, bool, str]:
 def label_rows(store: Store, base: str = ID) -> Iterator[tuple[str, str, str, str]]:
     """(entity, property, text, lang) of every labelled entity minted under `base`.
 
-    One plain triple pattern per property: at 1.3M triples this costs a quarter of the CPU
-    of a single query with VALUES and a STRSTARTS filter (measured 2.7 s against 9.9 s), and
-    the prefix test is cheap in Python.
+    One plain triple pattern per property: a fraction of the CPU of one query with VALUES
+    and a STRSTARTS filter (bench/results/design.md), and the prefix test is cheap in Python.
     """
     for prop in LABEL_PROPERTIES:
         for row in store.query(f"SELECT ?s ?l WHERE {{ ?s {ox.NamedNode(prop)} ?l }}"):

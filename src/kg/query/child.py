@@ -1,15 +1,15 @@
 """The `oxigraph serve-read-only` child process that answers public queries, and its stopping.
 
 A public query must really stop at its deadline. pyoxigraph's `Store.query` cannot be
-cancelled, and `oxigraph serve --timeout-s` does not stop everything either (measured with
-0.5.13: `COUNT(*)` over a three-pattern cross join kept a core busy for minutes with
-`--timeout-s 2`). Ending the process is the only stop that always works. So each web worker
+cancelled, and `oxigraph serve --timeout-s` does not stop everything either (a cross join
+kept a core busy for minutes; bench/results/design.md). Ending the process is the only stop
+that always works. So each web worker
 runs one Oxigraph server child on the current public partition, on 127.0.0.1 and a free
 port, and relays queries to it over keep-alive HTTP:
 
 - Past its deadline, a query gets the child killed (SIGKILL: the CPU stops at once). The next
-  query starts a new child (about 30 ms). Queries that were running on the killed child are
-  sent once more to the new one, within their own deadlines, so a runaway query costs the
+  query starts a new child (in tens of milliseconds). Queries that were running on the killed
+  child are sent once more to the new one, within their own deadlines, so a runaway query costs the
   others a retry, not an error.
 - When `kg load` or an update makes a new store version, the first query that sees the new
   pointer starts a child on the new partition; the old child ends when its last query ends.
@@ -17,10 +17,8 @@ port, and relays queries to it over keep-alive HTTP:
   with its web worker even on SIGKILL.
 
 Why one shared child rather than a pool of single-query processes: Oxigraph's server answers
-concurrent queries on its own threads with one block cache and a Rust HTTP stack. Measured on
-the 650k-quad benchmark graph (2 CPUs, 8 connections, bench/bench_endpoint.py), a pool of
-Python query processes reached 0.36x of `oxigraph serve-read-only`, a pool of single-query
-Oxigraph children ~0.6x, and one shared child 0.8-0.95x.
+concurrent queries on its own threads with one block cache and a Rust HTTP stack, and came
+closest to `oxigraph serve-read-only` itself (bench/results/design.md).
 """
 
 from __future__ import annotations
@@ -311,8 +309,8 @@ def _request(job: Job, wire: str) -> bytes:
 
 class Connection:
     """A keep-alive HTTP/1.1 connection to the child, reading just what Oxigraph sends (a
-    status line, headers, a chunked or sized body). http.client cost 0.2 ms of CPU per query
-    more, a fifth of a selective join's whole cost."""
+    status line, headers, a chunked or sized body): http.client's generality costs a
+    noticeable share of a selective join (bench/results/design.md)."""
 
     def __init__(self, port: int, deadline: float) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port),

@@ -52,7 +52,7 @@ class Inspection:
 @functools.lru_cache(maxsize=1024)
 def inspect(text: str) -> Inspection:
     """Find the query form and refuse SERVICE/LOAD, ignoring strings, comments and IRIs.
-    Cached: clients repeat their queries, and the tokenizer costs ~60 us on a short one."""
+    Memoised (a pure function of the text): clients repeat their queries."""
     form = None
     has_dataset = False
     for match in _TOKENS.finditer(text):

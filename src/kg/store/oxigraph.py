@@ -335,11 +335,11 @@ class DiskStore(Store):
             if old.is_dir() and old.name not in {name, previous}:
                 shutil.rmtree(old, ignore_errors=True)
 
-    # A bulk load leaves many small RocksDB files behind (41 at 1.3M quads) and every point
-    # lookup seeks in each. `compact` merges them before the version is published
-    # (`Store.optimize`: 4.8 s at 1.3M quads, a quarter of the load) and made entity-page
-    # lookups 1.5-2x faster. `kg build` compacts; `kg load` only with --compact, so loads
-    # stay at par with `oxigraph load` and small additions stay about a second.
+    # A bulk load leaves many small RocksDB files behind and every point lookup seeks in
+    # each. `compact` merges them before the version is published (`Store.optimize`, a
+    # quarter of a load's time; pages read faster after it: bench/results/design.md).
+    # `kg build` compacts; `kg load` only with --compact, so loads stay at par with
+    # `oxigraph load` and small additions stay quick.
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
              check: Check | None = None, progress: Progress | None = None,
              compact: bool = False) -> LoadReport:

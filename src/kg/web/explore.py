@@ -31,7 +31,7 @@ MAX_LIMIT = 200
 
 def projection() -> Projection:
     """The current projection; a request waits `graph_wait` seconds for a first build, then
-    gets 202 (the page retries), so a cold start at 1.3M triples never ties up every worker
+    gets 202 (the page retries), so a cold start on a large store never ties up every worker
     thread."""
     return PROJECTION.get(get_store(), wait=get_config().graph_wait)
 

@@ -50,8 +50,8 @@ _REASONS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
 
 class SparqlFastPath:
     """WSGI middleware answering /sparql directly: Flask's request context, routing and
-    response objects cost more per request than the protocol handling itself (measured:
-    ~0.5 ms of a ~1 ms selective join), and /sparql needs none of them."""
+    response objects cost about as much per request as the protocol handling itself
+    (bench/results/design.md), and /sparql needs none of them."""
 
     def __init__(self, wsgi_app: Callable[..., Any], app: Flask) -> None:
         self.wsgi_app = wsgi_app

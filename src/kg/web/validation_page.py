@@ -1,6 +1,6 @@
 """The SHACL report of the served store (`/validation`), readable, once per store version.
 
-Validation takes seconds on the bundled graph and about a minute at 1.3M triples, so it runs
+Validation takes from seconds to minutes depending on the store's size, so it runs
 in the background; until it finishes the page says so and refreshes itself (a meta refresh:
 no script needed).
 """
