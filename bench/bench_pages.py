@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.build import bundled_sources
 from kg.config import PROJECT_DIR, Config
-from kg.entity import CLAIM_INDEX
+from kg.entity.claim_index import CLAIM_INDEX
 from kg.formats import for_path
 from kg.store import DiskStore, LoadSource
 from kg.web import create_app

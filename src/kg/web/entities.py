@@ -1,7 +1,9 @@
 """Entity pages (`/page/<kind>/<slug>`) and their JSON twins: names, claims, links, events.
 
 The linked-data blueprint answers `/id/...` and sends browsers here with a 303; this module
-only renders. All gathering is in `kg.entity`, so the HTML and the JSON say the same thing.
+only renders. The gathering is in `kg.entity` (`read_entity`), the wording in
+`kg.web.entity_view`, and both the HTML and the JSON are made from one `EntityPage`, so they
+say the same thing.
 """
 
 from __future__ import annotations
@@ -14,26 +16,31 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 from markupsafe import Markup
 
 from kg.cache import Cached
-from kg.entity import MAX_CLAIMS, Entity, EntityReader, Node, valid_slug
+from kg.entity.model import Ref
+from kg.entity.queries import MAX_CLAIMS
+from kg.entity.reader import read_entity
+from kg.entity.refs import valid_slug
 from kg.linked_data import alternates
 from kg.store import Store
 from kg.web.context import get_config, get_store
+from kg.web.entity_view import EntityPage, entity_page
 
 bp = Blueprint("entities", __name__)
 
 RTL_LANGUAGES = {"fa", "ar", "he", "ur", "ps", "ckb"}
 
 
-def _read(store: Store, base: str, iri: str, offset: int) -> Entity | None:
-    return EntityReader(store, base).read(iri, claims_offset=offset)
+def _read(store: Store, base: str, iri: str, offset: int) -> EntityPage | None:
+    entity = read_entity(store, iri, base=base, claims_offset=offset)
+    return entity_page(entity, base) if entity is not None else None
 
 
-#: Recently read entities: hub pages (the main event, linked from home) are read again and
-#: again while costing the most to gather.
-ENTITY_PAGES = Cached[Entity | None]("entity-page", _read, warm=False, max_entries=512)
+#: Recently read entity pages: hub pages (the main event, linked from home) are read again
+#: and again while costing the most to gather.
+ENTITY_PAGES = Cached[EntityPage | None]("entity-page", _read, warm=False, max_entries=512)
 
 
-def _lookup(slug: str) -> Entity:
+def _lookup(slug: str) -> EntityPage:
     if not valid_slug(slug):
         abort(404)
     try:
@@ -41,10 +48,10 @@ def _lookup(slug: str) -> Entity:
     except ValueError:
         offset = 0
     base = get_config().base_iri
-    entity = ENTITY_PAGES.get(get_store(), base, base + "id/" + slug, offset)
-    if entity is None:
+    found = ENTITY_PAGES.get(get_store(), base, base + "id/" + slug, offset)
+    if found is None:
         abort(404)
-    return entity
+    return found
 
 
 def _links(slug: str) -> str:
@@ -52,9 +59,10 @@ def _links(slug: str) -> str:
     return ", ".join([*alternates(slug, slug), f'</id/{slug}>; rel="canonical"'])
 
 
-def node_link(node: Node) -> Markup:
+def node_link(node: Ref) -> Markup:
     """A link to the node's page (or its label with the IRI as title). A function, not a
-    Jinja macro: a hub page draws ~120 links, and macro calls were a third of its render."""
+    Jinja macro: a hub page draws a hundred links or more, and macro calls cost much of its
+    render."""
     if node.page:
         return Markup('<a href="{}">{}</a>').format(node.page, node.label)
     return Markup('<span title="{}">{}</span>').format(node.iri, node.label)
@@ -64,11 +72,12 @@ def node_link(node: Node) -> Markup:
 def page(slug: str) -> Response | str:
     if slug.endswith(".json"):
         return twin(slug.removesuffix(".json"))
-    entity = _lookup(slug)
+    view = _lookup(slug)
+    e = view.entity
     html = render_template(
-        "entities/page.html", e=entity, slug=slug, rtl=RTL_LANGUAGES, page_size=MAX_CLAIMS,
-        link=node_link,
-        graph=neighbourhood(entity), explore=f"/explore?focus={quote(entity.iri, safe='')}")
+        "entities/page.html", e=e, view=view, slug=slug, rtl=RTL_LANGUAGES,
+        page_size=MAX_CLAIMS, link=node_link,
+        graph=neighbourhood(view), explore=f"/explore?focus={quote(e.iri, safe='')}")
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = _links(slug)
     return response
@@ -76,8 +85,7 @@ def page(slug: str) -> Response | str:
 
 def twin(slug: str) -> Response:
     """The page's data as JSON (what the HTML shows, for scripts and the graph explorer)."""
-    entity = _lookup(slug)
-    response = jsonify(entity.as_json())
+    response = jsonify(_lookup(slug).as_json())
     response.headers["Link"] = _links(slug)
     return response
 
@@ -97,13 +105,13 @@ class Placed:
     ly: float
 
 
-def neighbourhood(entity: Entity, width: int = 580, height: int = 340) -> dict[str, object]:
+def neighbourhood(view: EntityPage, width: int = 580, height: int = 340) -> dict[str, object]:
     """A radial layout of the entity's neighbours, drawn as SVG by the template (no JS)."""
     cx, cy = width / 2, height / 2
-    n = len(entity.neighbours)
+    n = len(view.neighbours)
     placed = []
     rx, ry = width / 2 - 170, height / 2 - 45  # room for labels beside the nodes
-    for i, (node, relation) in enumerate(entity.neighbours):
+    for i, (node, relation) in enumerate(view.neighbours):
         angle = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
         x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
         cos = math.cos(angle)
@@ -113,6 +121,7 @@ def neighbourhood(entity: Entity, width: int = 580, height: int = 340) -> dict[s
         label = node.label if len(node.label) <= 21 else node.label[:20] + "…"
         placed.append(Placed(label, node.label, node.page, relation, round(x, 1), round(y, 1),
                              anchor, round(lx, 1), round(ly, 1)))
-    center = entity.label if len(entity.label) <= 30 else entity.label[:29] + "…"
+    label = view.entity.label
+    center = label if len(label) <= 30 else label[:29] + "…"
     return {"width": width, "height": height, "cx": cx, "cy": cy, "nodes": placed,
             "center": center}
