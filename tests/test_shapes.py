@@ -27,7 +27,7 @@ EXPECTED = {
     "claim-evidence": (FX + "c", KS + "ClaimEvidence", "MinCount", "Violation"),
     "quote-length": (FX + "t-quote", KS + "QuoteExact", "Pattern", "Violation"),
     "quote-position": (FX + "t", KS + "QuotedTargetPosition", "QualifiedMinCount", "Violation"),
-    "quote-prefix": (FX + "t-quote", KS + "QuotePrefix", "MinCount", "Violation"),
+    "quote-prefix": (FX + "t-quote", KS + "QuotePrefix", "MaxLength", "Violation"),
     "quote-hash": (FX + "t", KS + "QuotedTargetSource", "Node", "Violation"),
     "count-negative": (FX + "c-count", KS + "CountValue", "MinInclusive", "Violation"),
     "count-min-above-value": (FX + "c-count", KS + "CountMin", "LessThanOrEquals", "Violation"),

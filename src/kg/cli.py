@@ -401,8 +401,10 @@ def verify_quotes(ctx: click.Context, store: str | None, sources: Path | None,
     """Check every quote sits at its offsets in the archived text whose SHA-256 matches.
 
     Reports each failure (source, annotation, what is wrong, expected and found) and exits
-    1 if there is any.
+    1 if there is any, or if the selectors together rebuild 15 or more consecutive words of
+    a source.
     """
+    from kg.evidence import copy_limit_failures
     from kg.evidence import verify_quotes as run_verify
 
     config = _config(ctx, store=store, sources=str(sources) if sources else None)
@@ -419,7 +421,10 @@ def verify_quotes(ctx: click.Context, store: str | None, sources: Path | None,
         use_default_graph_as_union=True)))
     click.echo(f"{quotes - len(failures)} of {quotes} quotes verified against {sources_dir}.",
                err=True)
-    ctx.exit(EXIT_FAILURE if failures else 0)
+    too_long = copy_limit_failures(sources_dir, dataset)  # the copy limit, graph-wide
+    for run in too_long:
+        click.echo(str(run))
+    ctx.exit(EXIT_FAILURE if failures or too_long else 0)
 
 
 @main.command()
