@@ -32,7 +32,7 @@ ANSWERS: dict[str, tuple[tuple[str, ...], int]] = {
     "disagreements": (("claim", "other"), 92),
     "events-in-date-range": (("claim", "event", "which"), 22),
     "figures-traced-to-the-ncri": (("claim",), 7),
-    "inferred-values": (("node",), 21),
+    "inferred-values": (("node",), 25),
     "khosravi": (("claim", "quote"), 8),
     "offices-held": (("membership", "claim"), 38),
     "offices-on-a-date": (("member", "role", "organisation"), 17),
