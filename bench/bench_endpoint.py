@@ -28,7 +28,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from kg.query_server import oxigraph_binary
+from kg.query.child import oxigraph_binary
 
 HERE = Path(__file__).resolve().parent
 PREFIXES = ("PREFIX kg: <https://kg.example.org/ontology#> "

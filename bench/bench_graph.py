@@ -31,9 +31,10 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from kg.config import Config  # noqa: E402
+from kg.formats import for_path  # noqa: E402
 from kg.namespaces import ONTOLOGY_GRAPH, sparql_prefixes  # noqa: E402
-from kg.network import Projection, ProjectionCache  # noqa: E402
-from kg.rdf_formats import for_path  # noqa: E402
+from kg.network import views  # noqa: E402
+from kg.network.projection import PROJECTION, Projection  # noqa: E402
 from kg.store import DiskStore, LoadSource, default_graph_for  # noqa: E402
 from kg.web import create_app  # noqa: E402
 
@@ -96,7 +97,7 @@ def main() -> None:
     t1 = time.perf_counter()
     proj.analyse()
     analyse_s = time.perf_counter() - t1
-    summary = proj.summary()
+    summary = views.summary(proj)
     print(f"projection: {summary['nodes']:,} nodes, {summary['edges']:,} edges "
           f"{summary['edgeKinds']}")
     method = "label propagation" if proj.timings.get("community_method") else "Louvain"
@@ -108,9 +109,7 @@ def main() -> None:
     # The API in-process, with the projection already cached (as after the first request).
     config = Config.load({"store": str(store.path)}, environ={})
     app = create_app(config, store=store)
-    cache = ProjectionCache(store)
-    cache._current = proj  # reuse the one just measured
-    app.extensions["kg.network"] = cache
+    PROJECTION.put(store, proj)  # reuse the one just measured
     client = app.test_client()
     targets = sample(proj, args.requests)
     for iri in targets[:50]:  # warm-up: first-touch neighbour orderings, Flask, allocator

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kg.query_server import oxigraph_binary  # noqa: E402
+from kg.query.child import oxigraph_binary  # noqa: E402
 from synth import write_file  # noqa: E402  (bench/ is a directory of scripts, not a package)
 
 BENCH = Path(__file__).resolve().parent

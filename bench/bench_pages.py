@@ -21,9 +21,10 @@ from pathlib import Path
 from kg.build import bundled_sources
 from kg.config import PROJECT_DIR, Config
 from kg.entity import CLAIM_INDEX
-from kg.rdf_formats import for_path
+from kg.formats import for_path
 from kg.store import DiskStore, LoadSource
-from kg.web import create_app, entities
+from kg.web import create_app
+from kg.web.entities import ENTITY_PAGES
 
 KG = "https://kg.example.org/ontology#"
 
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     client.get("/search?q=warmup")
     print(f", search index {time.perf_counter() - started:.2f} s (or from its cache file)", end="")
     started = time.perf_counter()
-    CLAIM_INDEX.build_now(store)  # what kg serve's warm-up builds for entity pages
+    CLAIM_INDEX.get(store, wait=None)  # what kg serve's warm-up builds for entity pages
     print(f", claim index {time.perf_counter() - started:.2f} s")
 
     base = "https://kg.example.org/id/"
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             assert client.get(url).status_code == 200, url  # warm-up
             for _ in range(args.repeat):
                 if not args.cached:
-                    entities._RECENT.clear()  # measure the render, not the LRU
+                    ENTITY_PAGES.clear(store)  # measure the render, not the cache
                 t0, c0 = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 times.append((time.perf_counter() - t0) * 1000)

@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     began, used = time.perf_counter(), cpu()
     import kg.cli  # noqa: F401  (what `kg load` imports, timed as such)
     import kg.store.oxigraph as disk
-    from kg.rdf_formats import for_path
+    from kg.formats import for_path
     from kg.store import DiskStore, LoadSource, default_graph_for
     times: dict[str, list[float]] = {"imports": [time.perf_counter() - began, cpu() - used]}
 

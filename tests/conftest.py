@@ -13,11 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from kg.build import build
 from kg.config import PROJECT_DIR, Config
-from kg.rdf_formats import for_path
+from kg.formats import for_path
 from kg.store import DiskStore, LoadSource, MemoryStore, Store, default_graph_for
+from kg.web import create_app
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 
@@ -58,6 +61,24 @@ def built_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def memory_store() -> Store:
     return MemoryStore()
+
+
+def make_app(store: Store, **settings: object) -> Flask:
+    """The app over `store`, with kg settings given as keywords (nothing from KG_*)."""
+    location = store.path if isinstance(store, DiskStore) else "memory"
+    return create_app(Config.load({"store": str(location), **settings}, environ={}),
+                      store=store)
+
+
+@pytest.fixture(scope="session")
+def app(built_store_dir: Path) -> Flask:
+    """The app over the bundled data as `kg build` makes it (SHACL-gated)."""
+    return make_app(DiskStore(built_store_dir), graph_wait=60.0)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
 
 
 class LiveServer:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.entity import EntityReader, event_dates_of, valid_slug
+from kg.datevalues import event_dates_of
+from kg.entity import EntityReader, valid_slug
 from kg.store import Store
 from tests.webdata import XSS_LABEL, XSS_QUOTE, memory_store
 
@@ -128,10 +129,10 @@ def test_claim_index_reads_the_same_claims(store: Store, monkeypatch) -> None:
     about = sorted({r["e"].value for r in store.query(
         "SELECT DISTINCT ?e WHERE { ?c <https://kg.example.org/ontology#about> ?e }")})
     assert len(about) > 20
-    index = module.CLAIM_INDEX.build_now(store)
+    index = module.CLAIM_INDEX.get(store, wait=None)
     assert index.version == store.version
     with_index = {iri: EntityReader(store).read(iri).as_json() for iri in about}
-    monkeypatch.setattr(module.CLAIM_INDEX, "get", lambda _store: None)
+    monkeypatch.setattr(module, "_claim_index", lambda _store: None)
     by_query = {iri: EntityReader(store).read(iri).as_json() for iri in about}
     for iri in about:
         assert with_index[iri] == by_query[iri], iri

@@ -12,6 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.build import load_project
+from kg.config import PROJECT_DIR as PROJECT_ROOT
 from kg.evidence import (
     MAX_RUN,
     AnchorError,
@@ -25,7 +27,6 @@ from kg.evidence import (
     sha256_file,
     verify_quotes,
 )
-from kg.validate import PROJECT_ROOT, load_project
 
 SEED = "seed-article-1988-massacre.txt"
 SEED_DATA = PROJECT_ROOT / "data" / "seed-article-1988-massacre.trig"

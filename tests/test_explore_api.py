@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from kg.config import Config
+from kg.network.projection import PROJECTION
 from kg.store import DiskStore
-from kg.web import create_app
+from tests.conftest import make_app
 from tests.test_network import JUDGE, MASSACRE, TWIN, V, fixture_store
 
 ID = "https://kg.example.org/id/"
@@ -19,18 +19,9 @@ KHOSRAVI = ID + "person/gholamreza-khosravi"
 
 
 @pytest.fixture(scope="module")
-def client(built_store_dir: Path) -> FlaskClient:
-    config = Config.load({"store": str(built_store_dir)}, environ={})
-    return create_app(config, store=DiskStore(built_store_dir),
-                      test_config={"KG_GRAPH_WAIT": 60.0}).test_client()
-
-
-@pytest.fixture(scope="module")
 def small() -> FlaskClient:
     """The hand-made miniature of tests/test_network.py (hostile label and quote included)."""
-    config = Config.load({"store": "memory"}, environ={})
-    return create_app(config, store=fixture_store(),
-                      test_config={"KG_GRAPH_WAIT": 60.0}).test_client()
+    return make_app(fixture_store(), graph_wait=60.0).test_client()
 
 
 def get(client: FlaskClient, url: str, status: int = 200) -> dict:
@@ -153,8 +144,8 @@ def test_allegation_edges_are_flagged(small: FlaskClient) -> None:
 def test_every_claim_edge_finds_its_claims(built_store_dir: Path) -> None:
     """The projection's aggregation and the per-edge claim query agree on the whole bundled
     graph: each edge has claims, and one of them carries the edge's status."""
-    from kg.network import Projection
-    from kg.web.explore import claims_for
+    from kg.network.claims import claims_for
+    from kg.network.projection import Projection
 
     store = DiskStore(built_store_dir)
     proj = Projection.build(store)
@@ -171,11 +162,11 @@ def test_api_answers_202_with_retry_after_while_the_projection_builds() -> None:
     page's fetch helper retries."""
     from tests.test_network import _SlowStore
 
-    config = Config.load({"store": "memory"}, environ={})
-    app = create_app(config, store=_SlowStore(), test_config={"KG_GRAPH_WAIT": 0.01})
+    store = _SlowStore()
+    app = make_app(store, graph_wait=0.01)
     response = app.test_client().get("/api/graph/status")
     assert response.status_code == 202
     assert response.headers["Retry-After"] == "2" and response.get_json()["retry"] is True
-    app.extensions["kg.network"].join(60)
+    PROJECTION.get(store, wait=60)
     js = (Path(__file__).resolve().parents[1] / "src/kg/web/static/js/explore.js").read_text()
     assert "r.status === 202" in js

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from kg.build import bundled_sources
+from kg.config import PROJECT_DIR as PROJECT_ROOT
+from kg.formats import for_path
 from kg.lineage import Lineage, lineage, lineages
-from kg.rdf_formats import for_path
 from kg.store import LoadSource, MemoryStore
-from kg.validate import PROJECT_ROOT
 
 CLAIM = "https://kg.example.org/id/claim/"
 ORG = "https://kg.example.org/id/org/"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kg.build import bundled_sources
-from kg.rdf_formats import for_path
+from kg.config import PROJECT_DIR as PROJECT_ROOT
+from kg.formats import for_path
 from kg.store import LoadSource, MemoryStore
-from kg.validate import PROJECT_ROOT
 
 QUERIES = PROJECT_ROOT / "queries"
 ID = "https://kg.example.org/id/"

@@ -10,9 +10,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.cache import NotReady
+from kg.formats import for_path
 from kg.namespaces import ONTOLOGY_GRAPH
-from kg.network import ASSERTED, NotReady, Projection, ProjectionCache, edge_id, pagerank
-from kg.rdf_formats import for_path
+from kg.network import views
+from kg.network.analysis import pagerank
+from kg.network.kinds import ASSERTED
+from kg.network.projection import PROJECTION, Projection, edge_id
 from kg.store import DiskStore, LoadSource, MemoryStore, Store
 
 ID = "https://kg.example.org/id/"
@@ -117,9 +121,14 @@ def fixture_store() -> MemoryStore:
     ontology = Path(__file__).resolve().parents[1] / "ontology"
     sources = [LoadSource(p, for_path(p), ONTOLOGY_GRAPH) for p in sorted(ontology.glob("*.ttl"))]
     store.load(sources, replace=True)
-    store._parts.public.load(io.BytesIO(TRIG.encode()), ox.RdfFormat.TRIG)
-    store._bump()
+    store.update(f"INSERT DATA {{ {_as_update(TRIG)} }}")
     return store
+
+
+def _as_update(trig: str) -> str:
+    """TriG as the body of an INSERT DATA (the same quads, in SPARQL syntax)."""
+    quads = ox.parse(io.BytesIO(trig.encode()), ox.RdfFormat.TRIG)
+    return " ".join(f"GRAPH {q.graph_name} {{ {q.triple} }}" for q in quads)
 
 
 @pytest.fixture(scope="module")
@@ -184,23 +193,23 @@ def test_identity_count_claims_and_direct_links(proj: Projection) -> None:
 
 
 def test_neighbourhood_counts_relations_and_pages(proj: Projection) -> None:
-    data = proj.neighbourhood(MASSACRE, limit=2)
+    data = views.neighbourhood(proj, MASSACRE, limit=2)
     assert data["total"] == 4 and len(data["nodes"]) == 2 and data["more"] == 2
     rels = {(r["label"], r["direction"]): r["count"] for r in data["relations"]}
     assert rels[("victim", "in")] == 1 and rels[("took place at", "out")] == 1
     assert {e["source"] for e in data["edges"]} | {e["target"] for e in data["edges"]} >= {
         n["id"] for n in data["nodes"]}
-    rest = proj.neighbourhood(MASSACRE, limit=2, offset=2)
+    rest = views.neighbourhood(proj, MASSACRE, limit=2, offset=2)
     assert rest["more"] == 0
     assert {n["id"] for n in data["nodes"]}.isdisjoint({n["id"] for n in rest["nodes"]})
-    only = proj.neighbourhood(MASSACRE, predicate=ROLE + "victim", direction="in")
+    only = views.neighbourhood(proj, MASSACRE, predicate=ROLE + "victim", direction="in")
     assert [n["id"] for n in only["nodes"]] == [V]
     with pytest.raises(KeyError):
-        proj.neighbourhood(ID + "person/nobody")
+        views.neighbourhood(proj, ID + "person/nobody")
 
 
 def test_paths_rank_by_weakest_hop(proj: Projection) -> None:
-    found = proj.paths(TWIN, COURT, k=3)
+    found = views.paths(proj, TWIN, COURT, k=3)
     assert found, "twin -> victim -> ... -> judge -> court"
     best = found[0]
     assert best["nodes"][0]["id"] == TWIN and best["nodes"][-1]["id"] == COURT
@@ -209,7 +218,7 @@ def test_paths_rank_by_weakest_hop(proj: Projection) -> None:
     assert keys == sorted(keys)
     for hop in best["hops"]:
         assert hop["edges"] and all(e["sources"] >= 1 for e in hop["edges"])
-    assert proj.paths(V, V) == []
+    assert views.paths(proj, V, V) == []
 
 
 def test_centrality_and_communities(proj: Projection) -> None:
@@ -228,21 +237,20 @@ def test_pagerank_of_a_star() -> None:
 
 def test_cache_builds_once_per_version_and_follows_changes() -> None:
     store = fixture_store()
-    cache = ProjectionCache(store)
-    first = cache.get(wait=30)
-    assert cache.get(wait=30) is first
+    first = PROJECTION.get(store, wait=30)
+    assert PROJECTION.get(store, wait=30) is first
     store.update('INSERT DATA { GRAPH <https://kg.example.org/graph/source/c> { '
                  '<https://kg.example.org/id/person/new> a <https://schema.org/Person> } }')
-    stale = cache.get(wait=30)  # the old one serves while the new one builds
+    stale = PROJECTION.get(store, wait=30)  # the old one serves while the new one builds
     assert stale is first
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        current = cache.get(wait=30)
+        current = PROJECTION.get(store, wait=30)
         if current is not first:
             break
         time.sleep(0.05)
     assert ID + "person/new" in current.nodes
-    cache.join(30)
+    assert current.analysed_event.wait(30)
 
 
 class _SlowStore(MemoryStore):
@@ -254,11 +262,10 @@ class _SlowStore(MemoryStore):
 
 
 def test_cache_says_not_ready_while_building() -> None:
-    cache = ProjectionCache(_SlowStore(), analyse=False)
+    store = _SlowStore()
     with pytest.raises(NotReady):
-        cache.get(wait=0.01)
-    cache.join(60)
-    assert cache.get(wait=1).nodes == {}
+        PROJECTION.get(store, wait=0.01)
+    assert PROJECTION.get(store, wait=60).nodes == {}
 
 
 def test_projection_of_the_bundled_graph(built_store_dir: Path) -> None:
@@ -266,7 +273,7 @@ def test_projection_of_the_bundled_graph(built_store_dir: Path) -> None:
     proj = Projection.build(store)
     khosravi = ID + "person/gholamreza-khosravi"
     assert proj.nodes[khosravi].kind == "person"
-    data = proj.neighbourhood(khosravi)
+    data = views.neighbourhood(proj, khosravi)
     labels = {r["label"] for r in data["relations"]}
     assert "victim" in labels
     kinds = {e.kind for e in proj.edges.values()}

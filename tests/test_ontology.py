@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.validate import PROJECT_ROOT
+from kg.config import PROJECT_DIR as PROJECT_ROOT
 
 KG = "https://kg.example.org/ontology#"
 

@@ -10,18 +10,11 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from kg.config import PROJECT_DIR, Config
+from kg.config import PROJECT_DIR
 from kg.store import DiskStore
-from kg.web import create_app
 from kg.web.query_page import load_examples
 
 EXAMPLES = load_examples(PROJECT_DIR / "queries")
-
-
-@pytest.fixture(scope="module")
-def client(built_store_dir: Path) -> FlaskClient:
-    config = Config.load({"store": str(built_store_dir)}, environ={})
-    return create_app(config, store=DiskStore(built_store_dir)).test_client()
 
 
 def test_there_are_at_least_ten_named_examples() -> None:

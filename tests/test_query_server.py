@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.query_runner import Job, evaluate, shape
-from kg.query_server import QueryServer, QueryTimeout
+from kg.query.caps import Job, cap, evaluate
+from kg.query.child import QueryServer, QueryTimeout
 from kg.store import DiskStore
 from tests.fixtures.sparql.server import load_fixture_store
 
@@ -36,7 +36,7 @@ def server(store_dir: Path):
 
 def run(server: QueryServer, job: Job, timeout: float):
     deadline = time.monotonic() + timeout
-    return shape(lambda j, w, lines, size: server.fetch(j, w, lines, size, deadline), job)
+    return cap(lambda j, w, lines, size: server.fetch(j, w, lines, size, deadline), job)
 
 
 def test_answers_like_the_in_process_engine(server, store_dir):

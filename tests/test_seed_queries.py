@@ -8,7 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.validate import PROJECT_ROOT, load_project
+from kg.build import load_project
+from kg.config import PROJECT_DIR as PROJECT_ROOT
 
 QUERIES = sorted((PROJECT_ROOT / "queries").glob("*.rq"))
 ID = "https://kg.example.org/id/"

@@ -12,8 +12,9 @@ import pytest
 import rdflib
 
 from kg.build import bundled_sources
+from kg.config import PROJECT_DIR as PROJECT_ROOT
 from kg.store import MemoryStore
-from kg.validate import PROJECT_ROOT, Report, validate
+from kg.validate import Report, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 KS = "https://kg.example.org/shapes#"

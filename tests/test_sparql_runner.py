@@ -10,12 +10,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib.query import Result
 
-from kg.config import Config
-from kg.query_runner import Job, QueryRefused, evaluate, inspect
-from kg.sparql_protocol import choose_format, negotiate, parse_accept
+from kg.formats import negotiate, parse_accept
+from kg.query.caps import Job, evaluate
+from kg.query.inspection import QueryRefused, inspect
+from kg.sparql.protocol import choose_format
 from kg.store import MemoryStore
-from kg.web import create_app
-from tests.conftest import sources_for
+from tests.conftest import make_app, sources_for
 from tests.fixtures.sparql.server import PUBLIC_TRIG
 
 
@@ -55,7 +55,7 @@ def test_load_is_refused():
 def store() -> ox.Store:
     memory = MemoryStore()
     memory.load(sources_for(PUBLIC_TRIG))
-    return memory._parts.public  # the pyoxigraph store the worker would open
+    return memory.dataset("public")  # the pyoxigraph store the engine evaluates on
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
@@ -105,7 +105,7 @@ def test_memory_store_runs_in_process():
     """Without worker processes (memory store) the protocol answers the same way."""
     memory = MemoryStore()
     memory.load(sources_for(PUBLIC_TRIG))
-    app = create_app(Config.load({"store": "memory", "max_rows": 5}, environ={}), store=memory)
+    app = make_app(memory, max_rows=5)
     client = app.test_client()
     response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
                           headers={"Accept": "text/csv"})

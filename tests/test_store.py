@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.namespaces import ACCESS_LEVEL, LOADED_GRAPH_PREFIX, RESTRICTED, RESTRICTED_GRAPH_PREFIX
-from kg.query_server import oxigraph_binary
-from kg.store import DiskStore, MemoryStore, RemoteStore, Store, StoreError
+from kg.query.child import oxigraph_binary
+from kg.store import DiskStore, MemoryStore, Partitions, RemoteStore, Store, StoreError
 from tests.conftest import free_port, sources_for, wait_for
 
 EX = "http://example.org/"
@@ -129,8 +129,8 @@ def test_failed_load_leaves_the_store_as_it_was(store: Store, files) -> None:
 def test_check_failure_aborts_the_load(store: Store, files) -> None:
     store.load(sources_for(files["ttl"]))
 
-    def refuse(dataset: ox.Store) -> None:
-        assert len(dataset) >= 2  # remote: the staged files; embedded: all
+    def refuse(staged: Partitions) -> None:
+        assert len(staged.full) >= 2  # remote: the staged files; embedded: all
         raise StoreError("refused by check")
 
     with pytest.raises(StoreError, match="refused"):
@@ -169,7 +169,7 @@ def test_substitutions_bind_values_safely(store: Store, files) -> None:
 
 
 def test_dump_streams_the_public_view(store: Store, files, tmp_path: Path) -> None:
-    from kg.rdf_formats import by_name
+    from kg.formats import rdf as by_name
 
     store.load(sources_for(files["ttl"], files["trig"]))
     out = tmp_path / "dump.nq"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.formats import for_path
 from kg.namespaces import PREFIXES, RESTRICTED_GRAPH_PREFIX
-from kg.rdf_formats import for_path
 from kg.store import LoadSource, MemoryStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))

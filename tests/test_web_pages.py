@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
-from kg.config import Config
-from kg.store import DiskStore
-from kg.web import create_app
+from tests.conftest import make_app
 from tests.webdata import XSS_LABEL, XSS_QUOTE, memory_store
-
-
-@pytest.fixture(scope="module")
-def client(built_store_dir: Path) -> FlaskClient:
-    """The app over the bundled data as `kg build` makes it (SHACL-gated)."""
-    config = Config.load({"store": str(built_store_dir)}, environ={})
-    return create_app(config, store=DiskStore(built_store_dir)).test_client()
 
 
 @pytest.fixture(scope="module")
 def xss_client() -> FlaskClient:
     """The app over the bundled data plus entities with hostile labels and quotes."""
-    config = Config.load({"store": "memory"}, environ={})
-    return create_app(config, store=memory_store()).test_client()
+    return make_app(memory_store()).test_client()
 
 
 def text(client: FlaskClient, url: str, status: int = 200) -> str:

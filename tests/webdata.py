@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kg.build import bundled_sources
 from kg.config import PROJECT_DIR
-from kg.rdf_formats import for_path
+from kg.formats import for_path
 from kg.store import DiskStore, LoadSource, MemoryStore, Store
 
 FIXTURE = Path(__file__).parent / "data" / "web_fixture.trig"

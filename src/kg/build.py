@@ -7,12 +7,23 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.config import PROJECT_DIR
+from kg.formats import FormatError, for_path, formats
 from kg.namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
-from kg.rdf_formats import FORMATS, FormatError, for_path
-from kg.store import LoadReport, LoadSource, Store, StoreError, default_graph_for
+from kg.store import (
+    LoadReport,
+    LoadSource,
+    MemoryStore,
+    Partitions,
+    Store,
+    StoreError,
+    default_graph_for,
+)
 from kg.store.base import Progress
+from kg.validate import validate
 
-DATA_EXTENSIONS = {ext for f in FORMATS for ext in f.extensions if ext not in {".json", ".xml"}}
+DATA_EXTENSIONS = {ext for f in formats("rdf") for ext in f.extensions
+                   if ext not in {".json", ".xml"}}
 
 
 class BuildError(StoreError):
@@ -47,11 +58,9 @@ def bundled_sources(project_dir: Path) -> list[LoadSource]:
     return sources
 
 
-def shacl_gate(dataset: ox.Store) -> None:
+def shacl_gate(dataset: Partitions) -> None:
     """Refuse a dataset with SHACL violations (warnings and infos pass)."""
-    from kg.validate import validate
-
-    report = validate(dataset)
+    report = validate(dataset.full)
     if not report.conforms:
         raise BuildError(
             f"SHACL validation failed with {len(report.violations)} violation(s); "
@@ -67,3 +76,10 @@ def build(store: Store, project_dir: Path, *, validate: bool = True,
     sources = bundled_sources(project_dir) + list(extra)
     return store.load(sources, replace=True, check=shacl_gate if validate else None,
                       progress=progress, compact=True)
+
+
+def load_project(root: Path = PROJECT_DIR) -> ox.Store:
+    """The project's ontology, shapes and data as `kg build` reads them, in a scratch store."""
+    staged = MemoryStore()
+    staged.load(bundled_sources(root))
+    return staged.dataset()

@@ -1,33 +1,47 @@
-"""One settings object for every entry point: defaults < KG_* environment < flags < tests."""
+"""One settings table for every entry point: defaults < KG_* environment < flags < tests.
+
+`SETTINGS` is the only place a setting is declared: the `Config` class, the CLI flags that
+set them (`kg.cli.options.setting_option`) and the README table are all made from it, so a
+default is written once and a bad value fails the same way wherever it comes from.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from kg.errors import KgError
 
 #: The checkout that holds ontology/, shapes/, data/ (src/kg/config.py -> three levels up).
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
-class SettingError(ValueError):
-    """A setting has a value that cannot be used; the message names the setting."""
+class SettingError(KgError, ValueError):
+    """A setting has a value that cannot be used; the message names the setting and the fix."""
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One documented setting: its name, default, parser and help (the README table is checked)."""
+    """One documented setting: its name, type, default, parser and help."""
 
     name: str
+    type: type
     default: Any
     parse: Callable[[str], Any]
     help: str
+    #: How the README shows the default, when the value depends on the machine.
+    shown_default: str | None = None
 
     @property
     def env(self) -> str:
         return "KG_" + self.name.upper()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
 
 
 def _bool(text: str) -> bool:
@@ -36,26 +50,37 @@ def _bool(text: str) -> bool:
         return True
     if value in {"0", "false", "no", "off", ""}:
         return False
-    raise ValueError(f"expected true/false, got {text!r}")
+    raise ValueError(f"expected true or false, got {text!r}")
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
+def _count(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError(f"expected a whole number (0 or more), got {text!r}") from None
     if value < 0:
-        raise ValueError(f"expected a non-negative integer, got {text!r}")
+        raise ValueError(f"expected a whole number (0 or more), got {text!r}")
     return value
 
 
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise ValueError(f"expected a positive number, got {text!r}")
+def _seconds(text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise ValueError(f"expected a positive number of seconds, got {text!r}")
     return value
 
 
-def _iri(text: str) -> str:
+def _base_iri(text: str) -> str:
     if not text.startswith(("http://", "https://")) or not text.endswith("/"):
-        raise ValueError(f"expected an http(s) IRI ending in '/', got {text!r}")
+        raise ValueError(f"expected an http(s) IRI ending in '/', such as "
+                         f"https://kg.example.org/, got {text!r}")
+    return text
+
+
+def _text(text: str) -> str:
     return text
 
 
@@ -64,112 +89,99 @@ def _optional(text: str) -> str | None:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", "var/store", str,
+    Setting("store", str, "var/store", _text,
             "Store location: a directory for the embedded Oxigraph store, `memory` for an "
             "in-memory store, or the URL of a SPARQL 1.1 server (e.g. `http://127.0.0.1:7878`)."),
-    Setting("base_iri", "https://kg.example.org/", _iri,
+    Setting("base_iri", str, "https://kg.example.org/", _base_iri,
             "Base under which entity IRIs are minted; the server answers `/id/...` for it."),
-    Setting("host", "127.0.0.1", str, "Interface `kg serve` listens on."),
-    Setting("port", 5000, _positive_int, "Port `kg serve` listens on."),
-    Setting("workers", 0, _positive_int,
+    Setting("host", str, "127.0.0.1", _text, "Interface `kg serve` listens on."),
+    Setting("port", int, 5000, _count, "Port `kg serve` listens on."),
+    Setting("workers", int, 0, _count,
             "Web server worker processes; 0 sizes them for the machine (CPU count)."),
-    Setting("threads", 4, _positive_int, "Threads per web server worker."),
-    Setting("query_timeout", 30.0, _positive_float,
+    Setting("threads", int, 4, _count, "Threads per web server worker."),
+    Setting("query_timeout", float, 30.0, _seconds,
             "Seconds a SPARQL query may run before its work is stopped and the client gets 503."),
-    Setting("max_rows", 100_000, _positive_int,
+    Setting("max_rows", int, 100_000, _count,
             "Most result rows (or triples) a query may return; more is cut and signalled."),
-    Setting("max_response_bytes", 100_000_000, _positive_int,
+    Setting("max_response_bytes", int, 100_000_000, _count,
             "Most bytes a query response may hold; more is cut and signalled."),
-    Setting("result_cache_bytes", 64 * 1024 * 1024, _positive_int,
+    Setting("result_cache_bytes", int, 64 * 1024 * 1024, _count,
             "Bytes of SPARQL results each web worker caches per store version (0: no cache)."),
-    Setting("write_enabled", False, _bool,
+    Setting("graph_wait", float, 5.0, _seconds,
+            "Seconds a graph-explorer request waits for the graph projection of a new store "
+            "version before answering 202 (the page retries)."),
+    Setting("write_enabled", bool, False, _bool,
             "Accept SPARQL Update on /sparql (also needs `write_token`)."),
-    Setting("write_token", None, _optional,
+    Setting("write_token", str | None, None, _optional,
             "Bearer token that SPARQL Update requests must present when writes are enabled."),
-    Setting("remote_query_url", None, _optional,
+    Setting("remote_query_url", str | None, None, _optional,
             "Query endpoint of a remote store (default: `<store URL>/query`, Oxigraph's layout)."),
-    Setting("remote_update_url", None, _optional,
+    Setting("remote_update_url", str | None, None, _optional,
             "Update endpoint of a remote store (default: `<store URL>/update`)."),
-    Setting("remote_store_url", None, _optional,
+    Setting("remote_store_url", str | None, None, _optional,
             "Graph Store Protocol endpoint of a remote store (default: `<store URL>/store`)."),
-    Setting("project_dir", str(PROJECT_DIR), str,
-            "Directory holding `ontology/`, `shapes/` and `data/` for `kg build`."),
-    Setting("sources", str(PROJECT_DIR.parent / "shared" / "sources"), str,
-            "Directory of archived source texts that quotes are verified against."),
+    Setting("project_dir", str, str(PROJECT_DIR), _text,
+            "Directory holding `ontology/`, `shapes/` and `data/` for `kg build`.",
+            shown_default="the checkout"),
+    Setting("sources", str, str(PROJECT_DIR.parent / "shared" / "sources"), _text,
+            "Directory of archived source texts that quotes are verified against.",
+            shown_default="`../shared/sources`"),
 )
 
-_BY_NAME = {s.name: s for s in SETTINGS}
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
-@dataclass(frozen=True)
-class Config:
-    """Resolved settings; build with `Config.load()`."""
+def parse_setting(name: str, raw: str, origin: str | None = None) -> Any:
+    """`raw` parsed by the setting's parser; a SettingError naming where it came from."""
+    setting = BY_NAME[name]
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        raise SettingError(f"{origin or setting.flag}: {exc}") from None
 
-    store: str = "var/store"
-    base_iri: str = "https://kg.example.org/"
-    host: str = "127.0.0.1"
-    port: int = 5000
-    workers: int = 0
-    threads: int = 4
-    query_timeout: float = 30.0
-    max_rows: int = 100_000
-    max_response_bytes: int = 100_000_000
-    result_cache_bytes: int = 64 * 1024 * 1024
-    write_enabled: bool = False
-    write_token: str | None = None
-    remote_query_url: str | None = None
-    remote_update_url: str | None = None
-    remote_store_url: str | None = None
-    project_dir: str = str(PROJECT_DIR)
-    sources: str = str(PROJECT_DIR.parent / "shared" / "sources")
-    extra: Mapping[str, Any] = field(default_factory=dict)
+
+class _ConfigBase:
+    """Behaviour of the generated Config class (its fields come from SETTINGS)."""
 
     @classmethod
-    def load(
-        cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
-    ) -> Config:
-        """Defaults, then KG_* variables, then explicit overrides (CLI flags, tests); None skips."""
+    def load(cls, overrides: Mapping[str, Any] | None = None,
+             environ: Mapping[str, str] | None = None) -> Config:
+        """Defaults, then KG_* variables, then explicit overrides (CLI flags, tests); None
+        skips an override. Text overrides go through the setting's parser."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for setting in SETTINGS:
             raw = environ.get(setting.env)
             if raw is not None:
-                try:
-                    values[setting.name] = setting.parse(raw)
-                except ValueError as exc:
-                    raise SettingError(f"{setting.env}: {exc}") from None
+                values[setting.name] = parse_setting(setting.name, raw, setting.env)
         for name, value in (overrides or {}).items():
             if value is None:
                 continue
-            if name not in _BY_NAME:
-                raise SettingError(f"unknown setting {name!r}")
-            if isinstance(value, str) and _BY_NAME[name].parse is not str:
-                try:
-                    value = _BY_NAME[name].parse(value)
-                except ValueError as exc:
-                    raise SettingError(f"--{name.replace('_', '-')}: {exc}") from None
+            if name not in BY_NAME:
+                raise SettingError(f"unknown setting {name!r} (known: {', '.join(BY_NAME)})")
+            if isinstance(value, str) and BY_NAME[name].type is not str:
+                value = parse_setting(name, value)
             values[name] = value
-        return cls(**values)
+        return cls(**values)  # type: ignore[return-value]
 
     def replace(self, **changes: Any) -> Config:
-        return replace(self, **changes)
+        return replace(self, **changes)  # type: ignore[type-var]
 
     @property
     def worker_count(self) -> int:
-        return self.workers or max(2, os.cpu_count() or 1)
+        return self.workers or max(2, os.cpu_count() or 1)  # type: ignore[attr-defined]
+
+
+#: Resolved settings, one field per row of SETTINGS; build with `Config.load()`.
+Config = make_dataclass(
+    "Config", [(s.name, s.type, field(default=s.default)) for s in SETTINGS],
+    bases=(_ConfigBase,), frozen=True, namespace={"__module__": __name__})
 
 
 def settings_table() -> str:
     """The Markdown table of settings that the README carries (a test keeps them in step)."""
     rows = ["| setting | environment | default | meaning |", "|---|---|---|---|"]
     for s in SETTINGS:
-        default = s.default
-        if s.name in {"project_dir", "sources"}:
-            default = "the checkout" if s.name == "project_dir" else "`../shared/sources`"
-        else:
-            default = f"`{default}`"
+        default = s.shown_default or f"`{s.default}`"
         rows.append(f"| {s.name} | `{s.env}` | {default} | {s.help} |")
     return "\n".join(rows)
-
-
-assert [f.name for f in fields(Config) if f.name != "extra"] == [s.name for s in SETTINGS]

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
+from kg.cache import Cached, NotReady
 from kg.dates import PreciseDate
-from kg.namespaces import ID, sparql_prefixes
-from kg.search import LABEL_PROPERTIES, local_name
+from kg.datevalues import EVENT_DATES, FAR, PUBLISHED, date_pattern, decode, decode_props
+from kg.labels import labels as label_lookup
+from kg.linked_data import page_of
+from kg.names import LABEL_PROPERTIES
+from kg.namespaces import ID, local_name, sparql_prefixes
 from kg.store import Store
 
 log = logging.getLogger(__name__)
@@ -36,9 +39,6 @@ DESCRIPTION_PROPERTIES = (
 #: Claim classes from the most to the least specific, for grouping and display.
 CLAIM_CLASSES = (KG + "CountClaim", KG + "TimeClaim", KG + "IdentityClaim", KG + "Allegation",
                  KG + "Claim")
-#: Properties that name a node in links (alternative labels excepted).
-DISPLAY_LABELS = (LABEL_PROPERTIES[0], LABEL_PROPERTIES[1], LABEL_PROPERTIES[2],
-                  LABEL_PROPERTIES[5])
 #: Kinds of node that carry the model's structure (claims, evidence, roles), shown through
 #: the claims that hold them rather than as neighbours.
 STRUCTURAL = ("claim/", "annotation/", "participation/", "membership/", "concept/", "date/")
@@ -54,33 +54,6 @@ MAX_ASSERTED = 8
 #: evaluates, so running them side by side cuts a hub page's render time (measured 1.7x for
 #: two queries on 2 CPUs). Only request threads submit here; tasks never wait on tasks.
 _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kg-entity")
-
-
-class _LabelCache:
-    """IRI -> display label for one store version (labels change only with the data)."""
-
-    def __init__(self, size: int = 50_000) -> None:
-        self.size = size
-        self.version: str | None = None
-        self.entries: OrderedDict[str, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, version: str, iris: list[str]) -> dict[str, str]:
-        with self.lock:
-            if version != self.version:
-                return {}
-            return {i: self.entries[i] for i in iris if i in self.entries}
-
-    def put(self, version: str, labels: dict[str, str]) -> None:
-        with self.lock:
-            if version != self.version:
-                self.version, self.entries = version, OrderedDict()
-            self.entries.update(labels)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-_LABELS = _LabelCache()
 
 
 @dataclass
@@ -238,26 +211,15 @@ class Entity:
 class EntityReader:
     """Reads entities from a store whose entity IRIs sit under `base` + 'id/'."""
 
-    def __init__(self, store: Store, base: str = "https://kg.example.org/",
-                 event_dates: Callable[[list[str]], dict[str, PreciseDate]] | None = None,
-                 published: Callable[[list[str]], dict[str, PreciseDate]] | None = None
-                 ) -> None:
-        """`event_dates` and `published` (sources' publication dates) may answer from
-        per-version caches (the web app passes them): per page, those joins cost too much."""
+    def __init__(self, store: Store, base: str = "https://kg.example.org/") -> None:
         self.store = store
         self.id_base = base + "id/"
         self._asserted_sizes: dict[str, int] = {}
-        self._event_dates = event_dates or (lambda evs: event_dates_of(store, evs))
-        self._published = published or (lambda srcs: published_dates_of(store, srcs))
 
     # naming ----------------------------------------------------------------------------
     def page_of(self, iri: str) -> str | None:
         """The HTML page path for an IRI minted here (None for outside vocabularies)."""
-        if iri.startswith(self.id_base):
-            return "/page/" + iri[len(self.id_base):]
-        if self.id_base != ID and iri.startswith(ID):
-            return "/page/" + iri[len(ID):]
-        return None
+        return page_of(iri, self.id_base[:-3])
 
     def structural(self, iri: str) -> bool:
         return iri.startswith(self.id_base) and iri[len(self.id_base):].startswith(STRUCTURAL)
@@ -266,35 +228,7 @@ class EntityReader:
         return self.id_base + slug
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        """Best English (else untagged, else any) label of each IRI: from the per-version
-        cache, the rest in one query. Pages name the same sources, statuses and events over
-        and over; a hub page asked for them in five queries."""
-        unique = sorted({i for i in iris if i})
-        if not unique:
-            return {}
-        known = _LABELS.get(self.store.version, unique)
-        missing = [i for i in unique if i not in known]
-        if not missing:
-            return known
-        found: dict[str, tuple[int, str]] = {}
-        values = " ".join(str(ox.NamedNode(i)) for i in missing)
-        props = ", ".join(str(ox.NamedNode(p)) for p in DISPLAY_LABELS)
-        # FILTER IN, not a second VALUES: with two VALUES blocks Oxigraph took 2.8 s for 200
-        # IRIs at 1.3M triples, with the filter 9 ms.
-        rows = self.store.query(
-            f"SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?l "
-            f"FILTER(?p IN ({props})) }}")
-        order = {p: i for i, p in enumerate(DISPLAY_LABELS)}
-        for row in rows:
-            lit = row["l"]
-            lang = lit.language or ""
-            rank = order[row["p"].value] + (0 if lang == "en" else 10 if lang == "" else 20)
-            key = row["s"].value
-            if key not in found or rank < found[key][0]:
-                found[key] = (rank, lit.value)
-        fresh = {i: found[i][1] if i in found else local_name(i) for i in missing}
-        _LABELS.put(self.store.version, fresh)
-        return {**known, **fresh}
+        return label_lookup(self.store, iris)
 
     def node(self, iri: str, labels: dict[str, str]) -> Node:
         return Node(iri, labels.get(iri) or local_name(iri), self.page_of(iri))
@@ -409,11 +343,8 @@ class EntityReader:
         """The entity's kg:DateValue objects (named or blank), keyed by (property, node)."""
         rows = self.store.query(
             PREFIXES + f"SELECT ?p ?d ?v ?prec ?lo ?hi ?inf WHERE {{ {e} ?p ?d . "
-            "?d kg:dateValue ?v . OPTIONAL { ?d kg:precision ?prec } "
-            "OPTIONAL { ?d sem:hasEarliestBeginTimeStamp ?lo } "
-            "OPTIONAL { ?d sem:hasLatestEndTimeStamp ?hi } OPTIONAL { ?d kg:inferred ?inf } }")
-        return {(r["p"].value, str(r["d"])): _date(r, "v", "prec", "lo", "hi", "inf")
-                for r in rows}
+            f"{date_pattern()} }}")
+        return {(r["p"].value, str(r["d"])): decode(r) for r in rows}
 
     def _blank_objects(self, e: ox.NamedNode) -> dict[tuple[str, str], list[tuple[str, str]]]:
         """Properties of the entity's blank-node objects; literals come back as '"text'."""
@@ -439,7 +370,7 @@ class EntityReader:
     def _claim_rows(self, claim_iris: list[str]) -> dict[str, list[Any]]:
         """The claim queries' rows for these claims: from the per-version index once it is
         built, else by querying for just these claims, side by side."""
-        index = CLAIM_INDEX.get(self.store)
+        index = _claim_index(self.store)
         if index is not None:
             return index.rows(claim_iris)
         values = " ".join(str(ox.NamedNode(c)) for c in claim_iris)
@@ -447,7 +378,7 @@ class EntityReader:
 
     def _asserted_rows(self, small: list[str]) -> dict[str, list[Any]]:
         """What these claims (each asserting a few nodes) assert, from the index or by query."""
-        index = CLAIM_INDEX.get(self.store)
+        index = _claim_index(self.store)
         if index is not None:
             return index.asserted(small)
         return self._wait(self._fan(_asserted_queries(small)))
@@ -494,7 +425,8 @@ class EntityReader:
         asserted = self._asserted_rows(small) if small else {}
         pubs = sorted({c.publication.iri for c in claims.values() if c.publication})
         if pubs:  # a page's claims come from a handful of sources: ask once per source
-            published = self._published(pubs)
+            every = PUBLISHED.get(self.store)
+            published = {p: every[p] for p in pubs if p in every}
             for claim in claims.values():
                 if claim.publication:
                     claim.published = published.get(claim.publication.iri)
@@ -566,7 +498,7 @@ class EntityReader:
                 if KG + "countKind" in props:
                     kinds.append((claim, props[KG + "countKind"]))
             elif KG + "dateValue" in props:
-                entry = (names[p], _date_from(props))
+                entry = (names[p], decode_props(props))
                 if entry not in claim.dates:
                     claim.dates.append(entry)
         labels = self.labels(k for _, k in kinds)
@@ -575,7 +507,7 @@ class EntityReader:
         if asserted:  # dates inside what a claim asserts; not for lists of hundreds of victims
             for r in asserted["dates"]:
                 claim = claims[r["c"].value]
-                entry = (names[r["p"].value], _date(r, "v", "prec", "lo", "hi", "inf"))
+                entry = (names[r["p"].value], decode(r))
                 if entry not in claim.dates:
                     claim.dates.append(entry)
 
@@ -680,11 +612,12 @@ class EntityReader:
                 events[ev] = role
         if not events:
             return []
-        dates = self._event_dates(list(events))
+        every = EVENT_DATES.get(self.store)
+        dates = {e: every[e] for e in events if e in every}
         labels = self.labels(events)
         out = [EventEntry(self.node(ev, labels), role, dates.get(ev))
                for ev, role in events.items()]
-        out.sort(key=lambda x: (x.date.earliest if x.date else _FAR, x.event.label))
+        out.sort(key=lambda x: (x.date.earliest if x.date else FAR, x.event.label))
         return out
 
     def _neighbours(self, iri: str, facts: list[tuple[Node, list[Value]]],
@@ -808,51 +741,16 @@ def _by_claim(result: Any, terms: dict[Any, Any]) -> dict[str, list[Any]]:
     return dict(grouped)
 
 
-class _ClaimIndexCache:
-    """The current version's ClaimIndex, built once per version in a background thread
-    (pages asking meanwhile get None and query per claim; the warm-up waits for it)."""
-
-    def __init__(self) -> None:
-        self._index: ClaimIndex | None = None
-        self._building: str | None = None
-        self._done = threading.Event()
-        self._lock = threading.Lock()
-
-    def get(self, store: Store, wait: bool = False) -> ClaimIndex | None:
-        version = store.version
-        index = self._index
-        if index is not None and index.version == version:
-            return index
-        with self._lock:
-            if self._building != version:  # one build per version, whoever asks first
-                self._building = version
-                self._done = threading.Event()
-                threading.Thread(target=self._build, args=(store, version, self._done),
-                                 daemon=True, name="kg-claim-index").start()
-            done = self._done
-        if not wait:
-            return None
-        done.wait()
-        index = self._index
-        return index if index is not None and index.version == version else None
-
-    def build_now(self, store: Store) -> ClaimIndex:
-        """The index of the store's current version, waiting for its build."""
-        index = self.get(store, wait=True)
-        if index is None:
-            raise RuntimeError("building the claim index failed (see the log)")
-        return index
-
-    def _build(self, store: Store, version: str, done: threading.Event) -> None:
-        try:
-            self._index = ClaimIndex.build(store)
-        except Exception:  # noqa: BLE001 - pages keep querying per claim
-            log.exception("building the claim index failed; pages query per claim")
-        finally:
-            done.set()
+#: Built once per store version in the background; pages asking meanwhile query per claim.
+CLAIM_INDEX = Cached[ClaimIndex]("claim-index", lambda store: ClaimIndex.build(store),
+                                 background=True)
 
 
-CLAIM_INDEX = _ClaimIndexCache()
+def _claim_index(store: Store) -> ClaimIndex | None:
+    try:
+        return CLAIM_INDEX.get(store, wait=0)
+    except NotReady:
+        return None
 
 
 def _asserted_queries(small: list[str]) -> dict[str, str]:
@@ -860,9 +758,7 @@ def _asserted_queries(small: list[str]) -> dict[str, str]:
     head = PREFIXES + "SELECT * WHERE { VALUES ?c { " + " ".join(
         str(ox.NamedNode(c)) for c in small) + " } ?c kg:asserts ?a . "
     return {
-        "dates": head + "?a ?p ?d . ?d kg:dateValue ?v OPTIONAL { ?d kg:precision ?prec } "
-        "OPTIONAL { ?d sem:hasEarliestBeginTimeStamp ?lo } "
-        "OPTIONAL { ?d sem:hasLatestEndTimeStamp ?hi } OPTIONAL { ?d kg:inferred ?inf } "
+        "dates": head + f"?a ?p ?d . {date_pattern()} "
         "FILTER(?p IN (kg:date, kg:beginDate, kg:endDate)) }",
         "parts": head + "?a kg:participant ?who ; kg:inEvent ?what "
         "OPTIONAL { ?a sem:roleType ?role } OPTIONAL { ?a kg:involvement ?how } }",
@@ -879,88 +775,9 @@ _DCT = "http://purl.org/dc/terms/"
 _SCHEMA = "https://schema.org/"
 _SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
 _OA = "http://www.w3.org/ns/oa#"
-_FAR = PreciseDate.from_values("9999").earliest
 _CLAIM_LABELS = {KG + "CountClaim": "count", KG + "TimeClaim": "date",
                  KG + "IdentityClaim": "identity", KG + "Allegation": "allegation",
                  KG + "Claim": "claim"}
-
-
-def published_dates_of(store: Store, sources: list[str] | None) -> dict[str, PreciseDate]:
-    """Publication date of each source (every kg:Source when `sources` is None)."""
-    if sources is None:
-        head = "?pub a kg:Source . "
-    elif not sources:
-        return {}
-    else:
-        head = "VALUES ?pub { " + " ".join(str(ox.NamedNode(p)) for p in sources) + " } "
-    found: dict[str, dict[str, str]] = defaultdict(dict)
-    for r in store.query(PREFIXES + "SELECT ?pub ?q ?y WHERE { " + head
-                         + "?pub kg:published ?pd . ?pd ?q ?y }"):
-        found[r["pub"].value][r["q"].value] = r["y"].value
-    return {pub: _date_from(props) for pub, props in found.items() if KG + "dateValue" in props}
-
-
-def event_dates_of(store: Store, events: list[str] | None) -> dict[str, PreciseDate]:
-    """One date per event (every kg:Event when `events` is None): its own kg:date/begin/end,
-    else what its time claims state (the earliest, when sources disagree).
-
-    A begin and an end become one span from the begin's earliest to the end's latest day.
-    """
-    if events is not None and not events:
-        return {}
-    if events is None:
-        values = "?ev a kg:Event ."
-    else:
-        values = "VALUES ?ev { " + " ".join(str(ox.NamedNode(e)) for e in events) + " }"
-    tail = ("?d kg:dateValue ?v OPTIONAL { ?d kg:precision ?prec } "
-            "OPTIONAL { ?d sem:hasEarliestBeginTimeStamp ?lo } "
-            "OPTIONAL { ?d sem:hasLatestEndTimeStamp ?hi } OPTIONAL { ?d kg:inferred ?inf } }")
-    head = (PREFIXES + f"SELECT ?ev ?p ?v ?prec ?lo ?hi ?inf WHERE {{ {values} "
-            "VALUES ?p { kg:date kg:beginDate kg:endDate } ")
-    found: dict[str, dict[str, PreciseDate]] = defaultdict(dict)
-    rows = [(r, "") for r in store.query(head + "?ev ?p ?d . " + tail)]
-    rows += [(r, "~") for r in store.query(head + "?c kg:about ?ev ; a kg:TimeClaim ; ?p ?d . "
-                                           + tail)]
-    for r, mark in rows:
-        ev, p = r["ev"].value, r["p"].value.rsplit("#", 1)[-1]
-        key = mark + p
-        date = _date(r, "v", "prec", "lo", "hi", "inf")
-        old = found[ev].get(key)
-        if old is None or date.earliest < old.earliest:
-            found[ev][key] = date
-    out: dict[str, PreciseDate] = {}
-    for ev, by in found.items():
-        for prefix in ("", "~"):
-            if prefix + "date" in by:
-                out[ev] = by[prefix + "date"]
-                break
-            begin, end = by.get(prefix + "beginDate"), by.get(prefix + "endDate")
-            if begin or end:
-                out[ev] = _span(begin, end)
-                break
-    return out
-
-
-def _span(begin: PreciseDate | None, end: PreciseDate | None) -> PreciseDate:
-    if begin and end:
-        return PreciseDate.span(begin, end)
-    one = begin or end
-    assert one is not None
-    return one
-
-
-def _date(row: Any, v: str, prec: str, lo: str, hi: str, inf: str) -> PreciseDate:
-    return PreciseDate.from_values(
-        row[v].value, _v(row, prec), _v(row, lo), _v(row, hi),
-        inferred=(row[inf] is not None and row[inf].value in ("true", "1")))
-
-
-def _date_from(props: dict[str, str]) -> PreciseDate:
-    """A kg:DateValue from its properties as read by a generic (?node ?q ?y) query."""
-    return PreciseDate.from_values(
-        props[KG + "dateValue"], props.get(KG + "precision"),
-        props.get(_SEM + "hasEarliestBeginTimeStamp"), props.get(_SEM + "hasLatestEndTimeStamp"),
-        inferred=props.get(KG + "inferred") in ("true", "1"))
 
 
 def _first_iri(terms: list[Any]) -> str | None:
@@ -1023,8 +840,8 @@ def _group(claims: list[Claim]) -> list[tuple[str, list[Claim]]]:
         return next((i for i, g in enumerate(_GROUP_ORDER) if name.startswith(g)), 99), name
 
     def claim_key(c: Claim) -> tuple[Any, ...]:
-        return (c.dates[0][1].earliest if c.dates else _FAR,
-                c.published.earliest if c.published else _FAR, c.iri)
+        return (c.dates[0][1].earliest if c.dates else FAR,
+                c.published.earliest if c.published else FAR, c.iri)
 
     return [(g, sorted(groups[g], key=claim_key)) for g in sorted(groups, key=order)]
 

@@ -309,6 +309,13 @@ def verify_quotes(sources_dir: Path, dataset: ox.Store) -> list[QuoteFailure]:
     return failures
 
 
+def quote_count(dataset: ox.Store) -> int:
+    """How many text quote selectors the dataset holds (what verify_quotes checks)."""
+    rows = dataset.query("SELECT (COUNT(?q) AS ?n) WHERE { ?q a <http://www.w3.org/ns/oa#"
+                         "TextQuoteSelector> }", use_default_graph_as_union=True)
+    return int(next(iter(rows))["n"].value)
+
+
 # --- the copy limit over the whole graph ------------------------------------------------
 
 @dataclass(frozen=True)

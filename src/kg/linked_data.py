@@ -9,42 +9,54 @@ graphs and nodes live in another partition and cannot appear.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import gzip
-import os
-import shutil
-import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
-from kg.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
-from kg.rdf_formats import by_name
+from kg import formats
+from kg.cache import Cached, Persist, version_file
+from kg.formats import Format
+from kg.namespaces import ID, KG, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from kg.overview import GRAPH_SIZES, TOTALS, TYPE_COUNTS
 from kg.store import Store
 
 OA = PREFIXES["oa"]
 _TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p != "id"}
-#: /data/... extensions: short name, pyoxigraph format, media type.
-DOC_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
-    "ttl": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-    "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "rdf": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
-}
-#: What /id/... offers, in server preference order (HTML first: browsers and `*/*`).
-DOC_OFFERS: tuple[tuple[str, str], ...] = (
-    ("text/html", "html"), ("application/xhtml+xml", "html"), ("text/turtle", "ttl"),
-    ("application/ld+json", "jsonld"), ("application/n-triples", "nt"),
-    ("application/rdf+xml", "rdf"), ("application/x-turtle", "ttl"), ("text/plain", "nt"),
-    ("application/json", "jsonld"), ("application/xml", "rdf"),
-)
+#: /data/... documents, by extension: Turtle, JSON-LD, N-Triples, RDF/XML.
+DOC_FORMATS: dict[str, Format] = {f.extension: f for f in (
+    formats.rdf("ttl"), formats.rdf("jsonld"), formats.rdf("nt"), formats.rdf("rdfxml"))}
+#: What /id/... offers, in server preference order (HTML first: browsers and `*/*`), as
+#: (media range, "html" or a /data extension).
+DOC_OFFERS: formats.Offers = (("text/html", "html"), ("application/xhtml+xml", "html")) + tuple(
+    (media, formats.rdf(name).extension)
+    for media, name in formats.offers("rdf", only=("ttl", "jsonld", "nt", "rdfxml")))
 #: Most triples one description holds; more is cut and announced.
 DESCRIPTION_LIMIT = 10_000
 #: Dumps served at /dumps/<name>.
 DUMPS = {"kg.nq.gz": "nq", "kg.trig.gz": "trig"}
+
+
+def alternates(path: str, page: str | None) -> list[str]:
+    """`Link` header items naming every representation of the resource at `path`: its HTML
+    page and JSON twin (when it has a page) and its RDF documents."""
+    items = [f'</page/{page}>; rel="alternate"; type="text/html"',
+             f'</page/{page}.json>; rel="alternate"; type="application/json"'] if page else []
+    items += [f'</data/{path}.{ext}>; rel="alternate"; type="{f.bare_media_type}"'
+              for ext, f in DOC_FORMATS.items()]
+    return items
+
+
+def page_of(iri: str, base_iri: str) -> str | None:
+    """The HTML page path of an entity IRI minted here (None for other vocabularies): the
+    303 target of `/id/<slug>` for browsers. IRIs under the project's default base count
+    too, so pages link when the server runs under another base."""
+    for id_base in (base_iri + "id/", ID):
+        if iri.startswith(id_base):
+            return "/page/" + iri[len(id_base):]
+    return None
 
 
 def iri_for(base_iri: str, path: str) -> str | None:
@@ -153,7 +165,7 @@ def graph_triples(store: Store, iri: str, limit: int) -> Description:
 def serialize(triples: list[ox.Triple], ext: str) -> bytes:
     """One document in a /data format; Turtle gets the vocabulary prefixes (entity IRIs stay
     whole: `id:claim\\/x` is valid Turtle but hard to read)."""
-    fmt = DOC_FORMATS[ext][0]
+    fmt = DOC_FORMATS[ext].ox
     if fmt == ox.RdfFormat.TURTLE:
         return ox.serialize(triples, format=fmt, prefixes=_TURTLE_PREFIXES)
     return ox.serialize(triples, format=fmt)
@@ -161,90 +173,30 @@ def serialize(triples: list[ox.Triple], ext: str) -> bytes:
 
 # --- dumps ---------------------------------------------------------------------------------
 
-_dump_lock = threading.Lock()
-
-
-def cache_dir(store: Store) -> Path:
-    """Per-store cache directory: inside a DiskStore, else under the system temp dir."""
-    path = getattr(store, "path", None)
-    if path is not None and os.access(path, os.W_OK):
-        return Path(path) / "cache"
-    return Path(tempfile.gettempdir()) / f"kg-cache-{os.getuid()}"
-
-
-def _version_key(version: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(version.encode()).hexdigest()[:16]
-
-
 def dump_file(store: Store, name: str) -> Path:
-    """The gzipped dump `name` of the current public view, written once per store version.
+    """The gzipped dump `name` of the current public view, written once per store version
+    (streamed from the store into gzip on disk, never held in memory)."""
+    fmt = formats.rdf(DUMPS[name])
 
-    Streamed from the store into gzip on disk (never held in memory), atomically renamed
-    into place; older versions' dumps are removed.
-    """
-    fmt = by_name(DUMPS[name])
-    root = cache_dir(store) / "dumps"
-    here = root / _version_key(store.version)
-    target = here / name
-    if target.is_file():
-        return target
-    here.mkdir(parents=True, exist_ok=True)
-    with _dump_lock, (here / ".lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one writer across web processes; others wait
-        if target.is_file():
-            return target
-        fd, tmp = tempfile.mkstemp(dir=here, prefix=f".{name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
-                                                          compresslevel=6) as out:
-                store.dump(out, fmt, "public")
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        for old in root.iterdir():
-            if old.is_dir() and old != here:
-                shutil.rmtree(old, ignore_errors=True)
-    return target
+    def write(raw: IO[bytes]) -> None:
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as out:
+            store.dump(out, fmt, "public")
+
+    return version_file(store, name, write)
 
 
 # --- VoID ----------------------------------------------------------------------------------
 
 VOID = PREFIXES["void"]
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_void_cache: dict[tuple[str, str, str], list[ox.Triple]] = {}
 
 
-def void_description(store: Store, base_iri: str, root_url: str) -> list[ox.Triple]:
-    """VoID (https://www.w3.org/TR/void/) of the public dataset, computed once per version.
+def _write_triples(triples: list[ox.Triple], out: IO[bytes]) -> None:
+    ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)
 
-    Counts come from the public partition only, so restricted data adds nothing to them.
-    """
-    key = (store.version, base_iri, root_url)
-    cached = _void_cache.get(key)
-    if cached is not None:
-        return cached
-    disk = cache_dir(store) / "void" / (_version_key("|".join(key)) + ".nt")
-    if disk.is_file():
-        out = [q.triple for q in ox.parse(path=str(disk), format=ox.RdfFormat.N_TRIPLES)]
-        _void_cache[key] = out
-        return out
-    out = _compute_void(store, base_iri, root_url)
-    with contextlib.suppress(OSError):
-        disk.parent.mkdir(parents=True, exist_ok=True)
-        for old in disk.parent.glob("*.nt"):
-            old.unlink()
-        fd, tmp = tempfile.mkstemp(dir=disk.parent, suffix=".part")
-        with os.fdopen(fd, "wb") as handle:
-            ox.serialize(out, handle, ox.RdfFormat.N_TRIPLES)
-        os.replace(tmp, disk)
-    if len(_void_cache) > 8:
-        _void_cache.clear()
-    _void_cache[key] = out
-    return out
+
+def _read_triples(source: IO[bytes]) -> list[ox.Triple]:
+    return [q.triple for q in ox.parse(source, ox.RdfFormat.N_TRIPLES)]
 
 
 def _compute_void(store: Store, base_iri: str, root_url: str) -> list[ox.Triple]:
@@ -266,10 +218,6 @@ def _compute_void(store: Store, base_iri: str, root_url: str) -> list[ox.Triple]
     def integer(n: int) -> ox.Literal:
         return ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
 
-    def first(query: str) -> int:
-        rows = list(store.query(query))
-        return int(rows[0]["n"].value) if rows else 0
-
     id_space = base_iri + "id/"
     add(ds, RDF_TYPE, v["Dataset"])
     add(ds, ox.NamedNode(dct + "title"), ox.Literal("kg: sourced knowledge graph (public view)",
@@ -282,37 +230,41 @@ def _compute_void(store: Store, base_iri: str, root_url: str) -> list[ox.Triple]
     for name in DUMPS:
         add(ds, v["dataDump"], ox.NamedNode(f"{root}/dumps/{name}"))
     add(ds, v["uriSpace"], ox.Literal(id_space))
-    for fmt in ("Turtle", "JSON-LD", "N-Triples", "RDF_XML", "N-Quads", "TriG"):
-        add(ds, v["feature"], ox.NamedNode(f"http://www.w3.org/ns/formats/{fmt}"))
-    add(ds, v["triples"], integer(first(
-        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
-    add(ds, v["entities"], integer(first(
-        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o "
-        f"FILTER(STRSTARTS(STR(?s), {ox.Literal(id_space)})) }}")))
-    add(ds, v["distinctSubjects"], integer(first(
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))
-    add(ds, v["properties"], integer(first(
-        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }")))
-    classes = list(store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"))
+    for fmt in formats.formats("rdf"):
+        add(ds, v["feature"], ox.NamedNode(f"http://www.w3.org/ns/formats/{fmt.w3c}"))
+    totals = TOTALS.get(store, id_space)
+    add(ds, v["triples"], integer(totals["quads"]))
+    add(ds, v["entities"], integer(totals["entities"]))
+    add(ds, v["distinctSubjects"], integer(totals["subjects"]))
+    add(ds, v["properties"], integer(totals["properties"]))
+    classes = sorted(TYPE_COUNTS.get(store))
     add(ds, v["classes"], integer(len(classes)))
-    for row in classes:
+    for iri, n in classes:
         part = ox.BlankNode()
         add(ds, v["classPartition"], part)
-        add(part, v["class"], row["c"])
-        add(part, v["entities"], integer(int(row["n"].value)))
-    graphs = store.query(
-        "SELECT ?g (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) "
-        "WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    for row in graphs:
+        add(part, v["class"], ox.NamedNode(iri))
+        add(part, v["entities"], integer(n))
+    for size in sorted(GRAPH_SIZES.get(store), key=lambda g: g.graph):
         sub = ox.BlankNode()
         add(ds, v["subset"], sub)
         add(sub, RDF_TYPE, v["Dataset"])
         add(sub, RDF_TYPE, ox.NamedNode(sd + "NamedGraph"))
-        add(sub, ox.NamedNode(sd + "name"), row["g"])
-        add(sub, v["triples"], integer(int(row["n"].value)))
-        add(sub, v["distinctSubjects"], integer(int(row["subjects"].value)))
-        graph = row["g"].value
-        if graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH):
-            add(ds, v["vocabulary"], ox.NamedNode(graph))
+        add(sub, ox.NamedNode(sd + "name"), ox.NamedNode(size.graph))
+        add(sub, v["triples"], integer(size.quads))
+        add(sub, v["distinctSubjects"], integer(size.subjects))
+        if size.graph in (ONTOLOGY_GRAPH, SHAPES_GRAPH):
+            add(ds, v["vocabulary"], ox.NamedNode(size.graph))
     return out
+
+
+#: The VoID description of each (base IRI, root URL), per store version, in a file shared by
+#: the server's workers.
+VOID_DESCRIPTION = Cached[list[ox.Triple]](
+    "void", _compute_void, warm=False, max_entries=8,
+    persist=Persist("void.nt", _write_triples, _read_triples))
+
+
+def void_description(store: Store, base_iri: str, root_url: str) -> list[ox.Triple]:
+    """VoID (https://www.w3.org/TR/void/) of the public dataset: counts from the public
+    partition only, so restricted data adds nothing to them."""
+    return VOID_DESCRIPTION.get(store, base_iri, root_url)

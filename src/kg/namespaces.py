@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 BASE = "https://kg.example.org/"
 KG = BASE + "ontology#"
 ID = BASE + "id/"
@@ -43,3 +45,8 @@ PREFIXES: dict[str, str] = {
 def sparql_prefixes() -> str:
     """PREFIX lines for queries the code writes itself."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def local_name(iri: str) -> str:
+    """The readable tail of an IRI, for terms without a label."""
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1]

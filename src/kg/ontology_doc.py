@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from kg.search import local_name
+from kg.cache import Cached
+from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, local_name
 from kg.store import Store
 
 RDF = PREFIXES["rdf"]
@@ -170,3 +170,7 @@ def generate(store: Store, graph: str = ONTOLOGY_GRAPH) -> OntologyDoc:
         individuals=sorted(individuals, key=lambda c: c.curie.casefold()),
         schemes=schemes, reused=sorted(reused, key=lambda c: c.curie.casefold()),
         triples=triples)
+
+
+#: The documentation of the store's ontology graph, per store version.
+ONTOLOGY_DOC = Cached[OntologyDoc]("ontology-doc", generate)

@@ -10,95 +10,20 @@ transliteration variants). Keys and queries go through the same folding.
 from __future__ import annotations
 
 import bisect
-import functools
-import hashlib
 import heapq
-import os
 import pickle
-import re
-import tempfile
-import threading
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
-from kg.namespaces import ID, sparql_prefixes
+from kg.cache import Cached, Persist
+from kg.names import LABEL_PROPERTIES, ZWNJ, skeleton, tokens
+from kg.namespaces import ID, local_name, sparql_prefixes
 from kg.store import Store
-
-#: Label properties searched, in order of preference for the displayed name.
-LABEL_PROPERTIES = (
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "https://schema.org/name",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-    "https://schema.org/alternateName",
-    "http://purl.org/dc/terms/title",
-)
-
-ZWNJ = "\u200c"
-# Arabic code points that Persian writes differently, tatweel, and Arabic-Indic digits.
-_PERSIAN = str.maketrans({
-    "\u064a": "\u06cc", "\u0649": "\u06cc", "\u06d2": "\u06cc",  # yeh variants -> Farsi yeh
-    "\u0643": "\u06a9",  # Arabic kaf -> keheh
-    "\u0629": "\u0647", "\u06c0": "\u0647", "\u06d5": "\u0647",  # teh marbuta, heh variants
-    "\u0640": None,  # tatweel
-    "\u200d": None, "\u200f": None, "\u200e": None, "\ufeff": None,  # joiners, marks
-    "\u02bf": None, "\u02be": None, "'": None, "\u2019": None, "\u2018": None, "`": None,
-    **{chr(0x0660 + i): str(i) for i in range(10)},
-    **{chr(0x06F0 + i): str(i) for i in range(10)},
-})
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_VOWELS = set("aeiouy")
-
-
-def fold(text: str) -> str:
-    """Lower-case, without diacritics or harakat, Persian letter variants unified."""
-    text = unicodedata.normalize("NFKD", text.translate(_PERSIAN))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", text).casefold().translate(_PERSIAN)
-
-
-def tokens(text: str, *, split_zwnj: bool = False) -> list[str]:
-    """Folded words; ZWNJ joins a word, and `split_zwnj` also yields its parts (for keys)."""
-    folded = fold(text)
-    words = _TOKEN.findall(folded.replace(ZWNJ, ""))
-    if split_zwnj and ZWNJ in folded:
-        words += [w for w in _TOKEN.findall(folded.replace(ZWNJ, " ")) if w not in words]
-    return words
-
-
-_TRANSLIT = (
-    ("kh", "x"), ("gh", "q"), ("dh", "z"), ("ph", "f"), ("dj", "j"), ("tch", "ch"),
-    ("ee", "i"), ("oo", "u"), ("ou", "u"), ("aa", "a"),
-)
-
-
-@functools.lru_cache(maxsize=65536)
-def skeleton(token: str) -> str:
-    """A transliteration-blind key: Khosravi/Khosrowi -> 'xsrv', Mojahedin/Mujahideen -> 'mjhdn'.
-
-    Romanisations of Persian differ mostly in vowels (o/u, e/i, ow/ou/o), in doubled letters
-    and in a few digraphs (kh/x, gh/q, dh/z), so those are folded and non-initial vowels
-    dropped. Non-Latin tokens (Persian script) are returned as they are.
-    """
-    if not token.isascii():
-        return token
-    t = token
-    for old, new in _TRANSLIT:
-        t = t.replace(old, new)
-    # "w" is a consonant before a vowel (Khosrowi ~ Khosravi), a vowel otherwise (Rowhani).
-    t = re.sub(r"w(?=[aeiouy])", "v", t).replace("w", "u")
-    t = re.sub(r"(.)\1+", r"\1", t)
-    t = re.sub(r"(?<=[aeiou])h$", "", t)  # silent final heh: Zadeh ~ Zade
-    if not t:
-        return t
-    head = "a" if t[0] in _VOWELS - {"y"} else t[0]
-    return head + "".join(c for c in t[1:] if c not in _VOWELS)
 
 
 @dataclass
@@ -255,66 +180,27 @@ def label_rows(store: Store, base: str = ID) -> Iterator[tuple[str, str, str, st
                 yield subject.value, prop, label.value, label.language or ""
 
 
-#: Bump when the index layout changes, so old cache files are not read.
-INDEX_FORMAT = 1
-_CACHE: dict[str, SearchIndex] = {}
-_LOCK = threading.Lock()
+def _write_index(index: SearchIndex, out: IO[bytes]) -> None:
+    pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def default_cache_dir() -> Path:
-    """A per-user directory for index files, shared by the server's worker processes."""
-    return Path(tempfile.gettempdir()) / f"kg-cache-{os.getuid()}"
-
-
-def index_for(store: Store, base: str = ID, cache_dir: Path | None = None) -> SearchIndex:
-    """The index of the store's current version: in memory, else from a cache file, else built.
-
-    The file (keyed by store version) lets every web server worker and a restarted server skip
-    the build; the directory is created private (0700) because pickles are only safe to load
-    from a place no one else can write.
-    """
-    version = f"{INDEX_FORMAT} {store.version} {base}"
-    index = _CACHE.get(version)
-    if index is not None:
-        return index
-    with _LOCK:
-        index = _CACHE.get(version)
-        if index is None:
-            index = _load_or_build(store, base, version, cache_dir)
-            _CACHE.clear()  # one version at a time: the old one is gone
-            _CACHE[version] = index
+def _read_index(source: IO[bytes]) -> SearchIndex:
+    index = pickle.load(source)  # noqa: S301 - our own file, in a directory only we write
+    if not isinstance(index, SearchIndex):
+        raise TypeError("not a search index")
     return index
 
 
-def _load_or_build(store: Store, base: str, version: str, cache_dir: Path | None) -> SearchIndex:
-    path = None
-    if cache_dir is not None and not store.version.startswith("memory-"):
-        # One file per store (several stores may share the directory), replaced when the
-        # store's version moves on.
-        store_key = hashlib.sha256(store.version.rsplit("@", 1)[0].encode()).hexdigest()[:16]
-        digest = hashlib.sha256(version.encode()).hexdigest()[:16]
-        path = cache_dir / f"search-{store_key}-{digest}.pickle"
-        try:
-            if path.stat().st_uid == os.getuid() and cache_dir.stat().st_mode & 0o022 == 0:
-                with path.open("rb") as handle:
-                    index = pickle.load(handle)
-                if isinstance(index, SearchIndex):
-                    return index
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
-    index = SearchIndex(label_rows(store, base))
-    if path is not None:
-        try:
-            cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # type: ignore[union-attr]
-            for old in path.parent.glob(f"search-{store_key}-*.pickle"):
-                old.unlink(missing_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as handle:
-                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache, not a requirement
-    return index
+#: The label index of each id space, per store version, in a file every server worker reads
+#: (a cache directory only this user can write: pickles are safe to load from nowhere else).
+SEARCH_INDEX = Cached[SearchIndex](
+    "search-index", lambda store, base=ID: SearchIndex(label_rows(store, base)), max_entries=2,
+    persist=Persist("search-index-v1.pickle", _write_index, _read_index))
+
+
+def index_for(store: Store, base: str = ID) -> SearchIndex:
+    """The index of the store's current version over the entities minted under `base`."""
+    return SEARCH_INDEX.get(store, base)
 
 
 def with_types(store: Store, hits: list[Hit]) -> list[Hit]:
@@ -338,8 +224,3 @@ def with_types(store: Store, hits: list[Hit]) -> list[Hit]:
             types.pop("Agent", None)
         hit.types = sorted(((t, label) for label, t in types.items()), key=lambda x: x[1])
     return hits
-
-
-def local_name(iri: str) -> str:
-    """The readable tail of an IRI, for terms without a label."""
-    return re.split(r"[#/]", iri.rstrip("/#"))[-1]

@@ -22,10 +22,10 @@ from pyshacl import validate as shacl_validate
 from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib.namespace import RDF, SH
 
+from kg.config import PROJECT_DIR
 from kg.namespaces import KG, SHAPES_GRAPH
 from kg.store import Store
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: What validate() accepts: the full view of a kg Store, a pyoxigraph Store, an rdflib
 #: Dataset (serialised into pyoxigraph, never queried by rdflib) or an iterable of quads.
 Validatable = Store | ox.Store | rdflib.Dataset | Iterable[ox.Quad]
@@ -133,18 +133,6 @@ def _term(value: str) -> rdflib.URIRef | rdflib.BNode:
     return rdflib.BNode(value[2:]) if value.startswith("_:") else rdflib.URIRef(value)
 
 
-# --- loading ---------------------------------------------------------------------
-
-def load_project(root: Path = PROJECT_ROOT) -> ox.Store:
-    """The project's ontology, shapes and data as `kg build` reads them, in a scratch store."""
-    from kg.build import bundled_sources
-    from kg.store import MemoryStore
-
-    staged = MemoryStore()
-    staged.load(bundled_sources(root))
-    return staged.dataset()
-
-
 # --- validation ---------------------------------------------------------------------
 
 def _as_store(data: Validatable) -> ox.Store:
@@ -185,7 +173,7 @@ def _shapes_graph(store: ox.Store, shapes: Path | rdflib.Graph | None) -> rdflib
         if data:
             g.parse(data=data.decode("utf-8"), format="nt")
             return g
-        shapes = PROJECT_ROOT / "shapes"
+        shapes = PROJECT_DIR / "shapes"
     for path in sorted(shapes.glob("*.ttl")) if shapes.is_dir() else [shapes]:
         g.parse(path, format="turtle")
     return g

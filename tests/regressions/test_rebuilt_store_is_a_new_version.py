@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kg.rdf_formats import for_path
+from kg.formats import for_path
 from kg.store import DiskStore
 from kg.store.base import LoadSource
 

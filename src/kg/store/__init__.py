@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from kg.config import Config
 from kg.store.base import (
+    Capabilities,
+    Changes,
+    Check,
     LoadReport,
     LoadSource,
+    Partitions,
     QueryResult,
     Store,
     StoreError,
@@ -18,9 +22,9 @@ from kg.store.oxigraph import DiskStore, MemoryStore
 from kg.store.remote import RemoteStore, check_remote_url
 
 __all__ = [
-    "DiskStore", "LoadReport", "LoadSource", "MemoryStore", "QueryResult", "RemoteStore",
-    "Store", "StoreError", "StoreLockedError", "View", "check_graph_iri", "default_graph_for",
-    "open_store",
+    "Capabilities", "Changes", "Check", "DiskStore", "LoadReport", "LoadSource", "MemoryStore",
+    "Partitions", "QueryResult", "RemoteStore", "Store", "StoreError", "StoreLockedError", "View",
+    "check_graph_iri", "default_graph_for", "open_store",
 ]
 
 

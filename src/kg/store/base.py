@@ -1,28 +1,33 @@
-"""The one Store interface every backend implements, and what its operations report."""
+"""The one Store interface every backend implements, what it can do, and what writes report."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 import pyoxigraph as ox
 
+from kg.errors import KgError
+from kg.formats import Format
 from kg.namespaces import LOADED_GRAPH_PREFIX
-from kg.rdf_formats import RdfFormatInfo
+from kg.query.engines import Engine
+from kg.store.restricted import merged
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 View = Literal["public", "full"]
 #: Called by long operations with (units done, units in all, what is being done).
 Progress = Callable[[int, int, str], None]
-#: Called on the staged dataset (full view) before it replaces the live one; raise to abort.
-Check = Callable[[ox.Store], None]
 
 
-class StoreError(Exception):
+class StoreError(KgError):
     """Something the user can fix: the message is one line, naming the file or setting."""
 
 
@@ -30,9 +35,26 @@ class StoreLockedError(StoreError):
     """Another kg process is writing to the store."""
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do, so callers ask instead of probing.
+
+    restricted: it keeps a restricted partition beside the public one (a `full` view);
+    a store without one refuses restricted data.
+    killable_queries: its public queries run in a process that is killed at the deadline.
+    protocol_dataset: it honours the SPARQL Protocol's default-graph-uri/named-graph-uri.
+    persistent: its data outlives the process.
+    """
+
+    restricted: bool
+    killable_queries: bool
+    protocol_dataset: bool
+    persistent: bool
+
+
 @dataclass
 class LoadReport:
-    """What the store holds after a load: public quads and graphs, and restricted quads moved."""
+    """What the store holds after a write: public quads and graphs, restricted quads moved."""
 
     files: int = 0
     quads: int = 0
@@ -45,8 +67,47 @@ class LoadSource:
     """One file to load, with its format and the graph its graph-less triples go to."""
 
     path: Path
-    format: RdfFormatInfo
+    format: Format
     graph: str
+
+
+@dataclass
+class Changes:
+    """What a write changed: quads added and removed (both partitions), for reports and for
+    validating only what a write touched."""
+
+    added: list[ox.Quad] = field(default_factory=list)
+    removed: list[ox.Quad] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+class Partitions:
+    """The public and restricted pyoxigraph stores of one dataset, and what a write changed.
+
+    A write's `check` sees the new dataset as this, before it is published, and raises to
+    abort. `full` (public and restricted together) is built only when asked for: it is a
+    copy when anything is restricted.
+    """
+
+    def __init__(self, public: ox.Store, restricted: ox.Store,
+                 changes: Changes | None = None) -> None:
+        self.public = public
+        self.restricted = restricted
+        #: None for a whole load or build (everything is new).
+        self.changes = changes
+
+    @cached_property
+    def full(self) -> ox.Store:
+        return merged(self.public, self.restricted)
+
+    def view(self, view: View) -> ox.Store:
+        return self.public if view == "public" else self.full
+
+
+#: Called on the staged dataset before it replaces the live one; raise to abort.
+Check = Callable[[Partitions], None]
 
 
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -63,9 +124,8 @@ def check_graph_iri(iri: str) -> str:
 def default_graph_for(path: Path) -> str:
     """The public graph that triples without a graph in `path` are loaded into."""
     name = path.name
-    for suffix in (".gz",):
-        if name.lower().endswith(suffix):
-            name = name[: -len(suffix)]
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "file"
     return LOADED_GRAPH_PREFIX + stem
 
@@ -93,6 +153,7 @@ class Store(ABC):
     """
 
     kind: str = "abstract"
+    capabilities: Capabilities
 
     @abstractmethod
     def query(self, sparql: str, *, view: View = "public",
@@ -109,8 +170,14 @@ class Store(ABC):
              check: Check | None = None, progress: Progress | None = None,
              compact: bool = False) -> LoadReport:
         """Load files all or nothing; `replace` starts from an empty dataset (kg build);
-        `compact` reorganises an on-disk store for reading afterwards (other stores ignore
-        it)."""
+        `compact` reorganises an on-disk store for reading afterwards (others ignore it)."""
+
+    @abstractmethod
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]], *,
+                       check: Check | None = None) -> Changes:
+        """Make each named graph hold exactly the given triples (in both partitions:
+        restricted data is routed as on load), all or nothing; quads' own graph names are
+        ignored. Returns what changed; writing the same content again changes nothing."""
 
     @abstractmethod
     def named_graphs(self, view: View = "public") -> list[str]:
@@ -127,7 +194,16 @@ class Store(ABC):
     @property
     @abstractmethod
     def version(self) -> str:
-        """Changes whenever the data does, so caches (e.g. the network projection) can key on it."""
+        """Changes whenever the data does, so caches can key on it."""
+
+    @property
+    @abstractmethod
+    def identity(self) -> str:
+        """Names this store (not its version): which files of a shared cache are its own."""
+
+    @abstractmethod
+    def query_engine(self) -> Engine:
+        """The engine that evaluates public queries for the SPARQL endpoint."""
 
     def dataset(self, view: View = "full") -> ox.Store:
         """The view as a pyoxigraph Store, for pySHACL and quote checks (a copy if remote)."""
@@ -139,7 +215,13 @@ class Store(ABC):
         """Whether the store holds a dataset (built or loaded) at all."""
         return True
 
-    def dump(self, out: BinaryIO, fmt: RdfFormatInfo, view: View = "public") -> None:
+    def cache_dir(self) -> Path:
+        """Where per-version cache files of this store go (dumps, indexes): shared by every
+        process serving it, private to this user."""
+        key = hashlib.sha256(self.identity.encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"kg-cache-{os.getuid()}" / key
+
+    def dump(self, out: BinaryIO, fmt: Format, view: View = "public") -> None:
         """Serialise the view to `out`, streamed (no whole-dataset copy in memory)."""
         if fmt.has_graphs:
             ox.serialize(self.quads(view), out, fmt.ox)

@@ -20,16 +20,20 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.namespaces import UPDATES_GRAPH
+from kg.query.engines import ChildEngine, Engine, InProcessEngine
 from kg.store.base import (
+    Capabilities,
+    Changes,
     Check,
     LoadReport,
     LoadSource,
+    Partitions,
     Progress,
     QueryResult,
     Store,
@@ -38,25 +42,12 @@ from kg.store.base import (
     View,
     bind_values,
 )
-from kg.store.partition import bulk_load_files, fill_report, merged, route_restricted
+from kg.store.loading import bulk_load_files, fill_report
+from kg.store.restricted import route_restricted
 
 POINTER = "kg-store.json"
-
-
-class _Partitions:
-    """The public and restricted pyoxigraph stores of one version, and their full view."""
-
-    def __init__(self, public: ox.Store, restricted: ox.Store) -> None:
-        self.public = public
-        self.restricted = restricted
-        self._full: ox.Store | None = None
-
-    def view(self, view: View) -> ox.Store:
-        if view == "public":
-            return self.public
-        if self._full is None:
-            self._full = merged(self.public, self.restricted)
-        return self._full
+#: Applied to a new version's partitions: loads files, runs an update, replaces graphs.
+Apply = Callable[[Partitions], "LoadReport | Changes"]
 
 
 def _query(store: ox.Store, sparql: str, substitutions) -> QueryResult:
@@ -66,52 +57,110 @@ def _query(store: ox.Store, sparql: str, substitutions) -> QueryResult:
         raise StoreError(f"SPARQL syntax error: {exc}") from None
 
 
-def _update(parts: _Partitions, sparql: str) -> LoadReport:
-    """Apply an update; triples it put in the default graph move to a public named graph."""
-    try:
-        parts.public.update(sparql)
-    except SyntaxError as exc:
-        raise StoreError(f"SPARQL syntax error: {exc}") from None
-    stray = list(parts.public.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    if stray:
-        target = ox.NamedNode(UPDATES_GRAPH)
-        for quad in stray:
-            parts.public.remove(quad)
-        parts.public.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in stray)
-    report = LoadReport()
-    route_restricted(parts.public, parts.restricted, report)
-    return report
+def _update(sparql: str) -> Apply:
+    """An update; triples it put in the default graph move to a public named graph."""
+
+    def apply(parts: Partitions) -> LoadReport:
+        try:
+            parts.public.update(sparql)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from None
+        stray = list(parts.public.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if stray:
+            target = ox.NamedNode(UPDATES_GRAPH)
+            for quad in stray:
+                parts.public.remove(quad)
+            parts.public.extend(ox.Quad(q.subject, q.predicate, q.object, target)
+                                for q in stray)
+        return LoadReport(restricted_quads=route_restricted(parts.public, parts.restricted))
+
+    return apply
+
+
+def _load(sources: Sequence[LoadSource], progress: Progress | None) -> Apply:
+    def apply(parts: Partitions) -> LoadReport:
+        report = LoadReport(files=len(sources))
+        bulk_load_files(parts.public, sources, progress)
+        report.restricted_quads = route_restricted(parts.public, parts.restricted)
+        fill_report(parts.public, report)
+        return report
+
+    return apply
+
+
+def _replace(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> Apply:
+    """Each graph made to hold exactly its triples; only the difference is written, so the
+    same content again changes nothing. New quads are routed like loaded ones."""
+
+    def apply(parts: Partitions) -> Changes:
+        changes = Changes()
+        for graph, triples in graphs.items():
+            node = ox.NamedNode(graph)
+            old = set(parts.public.quads_for_pattern(None, None, None, node))
+            old |= set(parts.restricted.quads_for_pattern(None, None, None, node))
+            new = {ox.Quad(t.subject, t.predicate, t.object, node) for t in triples}
+            removed = old - new
+            added = new - old
+            for quad in removed:
+                parts.public.remove(quad)
+                parts.restricted.remove(quad)
+            parts.public.extend(added)
+            changes.added.extend(added)
+            changes.removed.extend(removed)
+        route_restricted(parts.public, parts.restricted)
+        parts.changes = changes
+        return changes
+
+    return apply
+
+
+_EMBEDDED = Capabilities(restricted=True, killable_queries=False, protocol_dataset=True,
+                         persistent=False)
 
 
 class MemoryStore(Store):
     """Oxigraph in memory: same behaviour as on disk, gone when the process ends."""
 
     kind = "memory"
+    capabilities = _EMBEDDED
 
     def __init__(self) -> None:
-        self._parts = _Partitions(ox.Store(), ox.Store())
+        self._parts = Partitions(ox.Store(), ox.Store())
         self._version = 0
         self._id = uuid.uuid4().hex  # not id(self): a later store may reuse the address
 
     def query(self, sparql: str, *, view: View = "public", substitutions=None) -> QueryResult:
         return _query(self._parts.view(view), sparql, substitutions)
 
+    def _write(self, apply: Apply, *, replace: bool = False, check: Check | None = None,
+               copy: bool = True):
+        """Writes go to a copy that replaces the live dataset only when whole and checked."""
+        if copy:
+            staged = Partitions(ox.Store(), ox.Store())
+            if not replace:
+                staged.public.bulk_extend(self._parts.public.quads_for_pattern(None, None, None))
+                staged.restricted.bulk_extend(
+                    self._parts.restricted.quads_for_pattern(None, None, None))
+        else:
+            staged = self._parts
+        result = apply(staged)
+        if check is not None:
+            check(staged)
+        self._parts = Partitions(staged.public, staged.restricted)
+        self._version += 1
+        return result
+
     def update(self, sparql: str) -> None:
-        _update(self._parts, sparql)
-        self._bump()
+        self._write(_update(sparql), copy=False)
 
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
              check: Check | None = None, progress: Progress | None = None,
              compact: bool = False) -> LoadReport:
-        staged = _Partitions(ox.Store(), ox.Store())
-        if not replace:
-            staged.public.bulk_extend(self._parts.public.quads_for_pattern(None, None, None))
-            staged.restricted.bulk_extend(
-                self._parts.restricted.quads_for_pattern(None, None, None))
-        report = _load_into(staged, sources, check, progress)
-        self._parts = staged
-        self._bump()
-        return report
+        return self._write(_load(sources, progress), replace=replace, check=check)
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]], *,
+                       check: Check | None = None) -> Changes:
+        return self._write(_replace(graphs), check=check)
 
     def named_graphs(self, view: View = "public") -> list[str]:
         return sorted(g.value for g in self._parts.view(view).named_graphs())
@@ -125,36 +174,30 @@ class MemoryStore(Store):
     def dataset(self, view: View = "full") -> ox.Store:
         return self._parts.view(view)
 
+    def query_engine(self) -> Engine:
+        return InProcessEngine(lambda q, **dataset: self._parts.public.query(q, **dataset))
+
     @property
     def version(self) -> str:
         return f"memory-{self._id}-{self._version}"
 
-    def _bump(self) -> None:
-        self._version += 1
-        self._parts._full = None
-
-
-def _load_into(parts: _Partitions, sources: Sequence[LoadSource], check: Check | None,
-               progress: Progress | None) -> LoadReport:
-    report = LoadReport(files=len(sources))
-    bulk_load_files(parts.public, sources, progress)
-    route_restricted(parts.public, parts.restricted, report)
-    fill_report(parts.public, report)
-    if check is not None:
-        check(parts.view("full"))
-    return report
+    @property
+    def identity(self) -> str:
+        return f"memory-{self._id}"
 
 
 class DiskStore(Store):
     """Oxigraph on disk, versioned so that every write is all or nothing."""
 
     kind = "oxigraph"
+    capabilities = Capabilities(restricted=True, killable_queries=True, protocol_dataset=True,
+                                persistent=True)
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path}: not a directory (expected a kg store)")
-        self._opened: tuple[tuple[int, int], _Partitions] | None = None
+        self._opened: tuple[tuple[int, int], Partitions] | None = None
         self._pointer: tuple[tuple[int, int], str] | None = None
         self._resolved = str(self.path.resolve())
 
@@ -186,12 +229,12 @@ class DiskStore(Store):
         except (OSError, ValueError, KeyError) as exc:
             raise StoreError(f"{pointer}: unreadable store pointer ({exc})") from None
 
-    def _parts(self) -> _Partitions:
+    def _parts(self) -> Partitions:
         key, name = self._current()
         if self._opened is None or self._opened[0] != key:
             base = self.path / name
             try:
-                parts = _Partitions(ox.Store.read_only(str(base / "public")),
+                parts = Partitions(ox.Store.read_only(str(base / "public")),
                                     ox.Store.read_only(str(base / "restricted")))
             except OSError as exc:
                 raise StoreError(f"{base}: cannot open the store ({exc})") from None
@@ -221,6 +264,10 @@ class DiskStore(Store):
     def version(self) -> str:
         key, name = self._current()
         return f"{self._resolved}@{name}.{key[1]}"
+
+    @property
+    def identity(self) -> str:
+        return self._resolved
 
     # writing -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -253,24 +300,20 @@ class DiskStore(Store):
             current.restricted.backup(str(target / "restricted"))
         return name, target
 
-    def _write(self, sparql: str | None, sources: Sequence[LoadSource], replace: bool,
-               check: Check | None, progress: Progress | None,
-               compact: bool = False) -> LoadReport:
+    def _write(self, apply: Apply, *, replace: bool = False, check: Check | None = None,
+               compact: bool = False):
         with self._write_lock():
             name, target = self._new_version(replace)
             parts = None
             try:
-                parts = _Partitions(ox.Store(str(target / "public")),
-                                    ox.Store(str(target / "restricted")))
-                if sparql is not None:
-                    report = _update(parts, sparql)
-                    if check is not None:
-                        check(parts.view("full"))
-                else:
-                    report = _load_into(parts, sources, check, progress)
-                    if compact:
-                        parts.public.optimize()
-                        parts.restricted.optimize()
+                parts = Partitions(ox.Store(str(target / "public")),
+                                   ox.Store(str(target / "restricted")))
+                result = apply(parts)
+                if check is not None:
+                    check(parts)
+                if compact:
+                    parts.public.optimize()
+                    parts.restricted.optimize()
                 parts.public.flush()
                 parts.restricted.flush()
             except BaseException:
@@ -279,7 +322,7 @@ class DiskStore(Store):
                 raise
             parts = None
             self._publish(name)
-        return report
+        return result
 
     def _publish(self, name: str) -> None:
         """Swap the pointer atomically; keep the previous version for readers still on it."""
@@ -300,10 +343,23 @@ class DiskStore(Store):
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
              check: Check | None = None, progress: Progress | None = None,
              compact: bool = False) -> LoadReport:
-        return self._write(None, sources, replace, check, progress, compact)
+        return self._write(_load(sources, progress), replace=replace, check=check,
+                           compact=compact)
 
     def update(self, sparql: str) -> None:
-        self._write(sparql, (), False, None, None)
+        self._write(_update(sparql))
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]], *,
+                       check: Check | None = None) -> Changes:
+        return self._write(_replace(graphs), check=check)
+
+    def query_engine(self) -> Engine:
+        return ChildEngine(lambda: str(self.public_path()))
+
+    def cache_dir(self) -> Path:
+        if os.access(self.path, os.W_OK):
+            return self.path / "cache"
+        return super().cache_dir()
 
     def close(self) -> None:
         self._opened = None

@@ -15,15 +15,20 @@ import io
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from kg.rdf_formats import FORMATS
+from kg import formats
+from kg.formats import by_media_type
+from kg.query.engines import Engine, InProcessEngine
 from kg.store.base import (
+    Capabilities,
+    Changes,
     Check,
     LoadReport,
     LoadSource,
+    Partitions,
     Progress,
     QueryResult,
     Store,
@@ -31,21 +36,19 @@ from kg.store.base import (
     View,
     bind_values,
 )
-from kg.store.partition import bulk_load_files, fill_report, route_restricted
+from kg.store.loading import bulk_load_files, fill_report
+from kg.store.restricted import route_restricted
 
-#: Media type (parameters dropped) -> parser, from pyoxigraph's own format tables.
-_RESULT_TYPES = {f.media_type.split(";")[0]: f for f in (
-    ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV,
-    ox.QueryResultsFormat.CSV)}
-_GRAPH_TYPES = {f.ox.media_type: f.ox for f in FORMATS if not f.has_graphs or f.name == "nq"}
-_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, "
-           "text/turtle;q=0.5")
+_ACCEPT = (f"{formats.lookup('json', 'results').bare_media_type}, "
+           f"{formats.rdf('nt').bare_media_type};q=0.9, {formats.rdf('ttl').bare_media_type};q=0.5")
 
 
 class RemoteStore(Store):
     """A SPARQL 1.1 server reached over HTTP; Oxigraph's URL layout unless told otherwise."""
 
     kind = "remote"
+    capabilities = Capabilities(restricted=False, killable_queries=False,
+                                protocol_dataset=False, persistent=True)
 
     def __init__(self, url: str, *, query_url: str | None = None, update_url: str | None = None,
                  store_url: str | None = None, timeout: float = 60.0) -> None:
@@ -72,7 +75,7 @@ class RemoteStore(Store):
             detail = body[0] if body else exc.reason
             raise StoreError(f"{url}: HTTP {exc.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
+            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
             raise StoreError(f"{url}: cannot reach the SPARQL server ({reason})") from None
 
     def query(self, sparql: str, *, view: View = "public", substitutions=None) -> QueryResult:
@@ -83,18 +86,16 @@ class RemoteStore(Store):
                            _ACCEPT) as response:
             media = response.headers.get_content_type()
             body = response.read()
-        if media in _RESULT_TYPES:
-            return ox.parse_query_results(body, _RESULT_TYPES[media])
-        if media in _GRAPH_TYPES:
-            triples = [q.triple for q in ox.parse(body, _GRAPH_TYPES[media])]
-            return _Triples(triples)
+        results = by_media_type(media, "results")
+        if results is not None:
+            return ox.parse_query_results(body, results.ox)
+        graph = by_media_type(media, "rdf")
+        if graph is not None:
+            return _Triples([q.triple for q in ox.parse(body, graph.ox)])
         raise StoreError(f"{self.query_url}: unexpected result type {media!r}")
 
     def update(self, sparql: str) -> None:
-        with self._request(self.update_url, sparql.encode("utf-8"),
-                           "application/sparql-update"):
-            pass
-        self._writes += 1
+        self._send_update(sparql.encode("utf-8"))
 
     def load(self, sources: Sequence[LoadSource], *, replace: bool = False,
              check: Check | None = None, progress: Progress | None = None,
@@ -102,26 +103,58 @@ class RemoteStore(Store):
         staged = ox.Store()
         report = LoadReport(files=len(sources))
         bulk_load_files(staged, sources, progress)
-        refused = ox.Store()
-        route_restricted(staged, refused, report)
-        if report.restricted_quads:
-            raise StoreError(
-                f"{report.restricted_quads} restricted quads refused: a remote store is public; "
-                "keep restricted data in an embedded store")
+        self._refuse_restricted(staged)
         fill_report(staged, report)
         if check is not None:
-            check(staged)
+            check(Partitions(staged, ox.Store()))
         body = io.BytesIO()
         if replace:
             body.write(b"DROP SILENT ALL ;\n")
-        body.write(b"INSERT DATA {\n")
-        for quad in staged.quads_for_pattern(None, None, None):
-            body.write(f"GRAPH {quad.graph_name} {{ {quad.triple} . }}\n".encode())
-        body.write(b"}\n")
-        with self._request(self.update_url, body.getvalue(), "application/sparql-update"):
+        _insert_data(body, staged.quads_for_pattern(None, None, None))
+        self._send_update(body.getvalue())
+        return report
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]], *,
+                       check: Check | None = None) -> Changes:
+        """The graphs' old content is read, the difference checked, and the new content sent
+        as one update (DROP and INSERT DATA), which the server applies as one transaction."""
+        staged = ox.Store()
+        changes = Changes()
+        for graph, triples in graphs.items():
+            node = ox.NamedNode(graph)
+            old = {ox.Quad(t.subject, t.predicate, t.object, node) for t in self.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}")}
+            new = {ox.Quad(t.subject, t.predicate, t.object, node) for t in triples}
+            staged.extend(new)
+            changes.added.extend(new - old)
+            changes.removed.extend(old - new)
+        self._refuse_restricted(staged)
+        if check is not None:
+            check(Partitions(staged, ox.Store(), changes))
+        if not changes:
+            return changes
+        body = io.BytesIO()
+        for graph in graphs:
+            body.write(f"DROP SILENT GRAPH {ox.NamedNode(graph)} ;\n".encode())
+        _insert_data(body, staged.quads_for_pattern(None, None, None))
+        self._send_update(body.getvalue())
+        return changes
+
+    @staticmethod
+    def _refuse_restricted(staged: ox.Store) -> None:
+        moved = route_restricted(staged, ox.Store())
+        if moved:
+            raise StoreError(
+                f"{moved} restricted quads refused: a remote store is public; "
+                "keep restricted data in an embedded store")
+
+    def _send_update(self, body: bytes) -> None:
+        with self._request(self.update_url, body, "application/sparql-update"):
             pass
         self._writes += 1
-        return report
+
+    def query_engine(self) -> Engine:
+        return InProcessEngine(lambda q, **_: self.query(q), protocol_dataset=False)
 
     def named_graphs(self, view: View = "public") -> list[str]:
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -129,7 +162,8 @@ class RemoteStore(Store):
 
     def quads(self, view: View = "public") -> Iterator[ox.Quad]:
         """The whole dataset through the Graph Store Protocol, parsed as it streams in."""
-        with self._request(self.store_url, None, None, "application/n-quads") as response:
+        nquads = formats.rdf("nq")
+        with self._request(self.store_url, None, None, nquads.bare_media_type) as response:
             yield from ox.parse(response, ox.RdfFormat.N_QUADS)
 
     def count(self, view: View = "public") -> int:
@@ -142,6 +176,17 @@ class RemoteStore(Store):
     @property
     def version(self) -> str:
         return f"{self.url}@{self._writes}"
+
+    @property
+    def identity(self) -> str:
+        return self.url
+
+
+def _insert_data(body: io.BytesIO, quads: Iterable[ox.Quad]) -> None:
+    body.write(b"INSERT DATA {\n")
+    for quad in quads:
+        body.write(f"GRAPH {quad.graph_name} {{ {quad.triple} . }}\n".encode())
+    body.write(b"}\n")
 
 
 class _Triples:

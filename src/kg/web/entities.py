@@ -7,91 +7,49 @@ only renders. All gathering is in `kg.entity`, so the HTML and the JSON say the 
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 from markupsafe import Markup
 
-from kg.dates import PreciseDate
-from kg.entity import (
-    MAX_CLAIMS,
-    Entity,
-    EntityReader,
-    Node,
-    event_dates_of,
-    published_dates_of,
-    valid_slug,
-)
-from kg.web import get_config, get_store
-from kg.web.pagecache import cached
+from kg.cache import Cached
+from kg.entity import MAX_CLAIMS, Entity, EntityReader, Node, valid_slug
+from kg.linked_data import alternates
+from kg.store import Store
+from kg.web.context import get_config, get_store
 
 bp = Blueprint("entities", __name__)
 
 RTL_LANGUAGES = {"fa", "ar", "he", "ur", "ps", "ckb"}
 
 
-def all_event_dates() -> dict[str, PreciseDate]:
-    """Every event's date, once per store version (entity pages and the timeline share it)."""
-    store = get_store(current_app)
-    return cached(current_app, "event-dates", lambda: event_dates_of(store, None))
+def _read(store: Store, base: str, iri: str, offset: int) -> Entity | None:
+    return EntityReader(store, base).read(iri, claims_offset=offset)
 
 
-def reader() -> EntityReader:
-    store = get_store(current_app)
-    dates = all_event_dates()
-    published = cached(current_app, "published", lambda: published_dates_of(store, None))
-    return EntityReader(store, get_config(current_app).base_iri,
-                        event_dates=lambda evs: {e: dates[e] for e in evs if e in dates},
-                        published=lambda srcs: {s: published[s] for s in srcs if s in published})
+#: Recently read entities: hub pages (the main event, linked from home) are read again and
+#: again while costing the most to gather.
+ENTITY_PAGES = Cached[Entity | None]("entity-page", _read, warm=False, max_entries=512)
 
 
-def _lookup(slug: str) -> tuple[EntityReader, Entity]:
+def _lookup(slug: str) -> Entity:
     if not valid_slug(slug):
         abort(404)
     try:
         offset = max(int(request.args.get("claims", 0)), 0)
     except ValueError:
         offset = 0
-    r = reader()
-    entity = _read_cached(r, r.iri_of(slug), offset)
+    base = get_config().base_iri
+    entity = ENTITY_PAGES.get(get_store(), base, base + "id/" + slug, offset)
     if entity is None:
         abort(404)
-    return r, entity
-
-
-_RECENT: OrderedDict[tuple[str, str, int], Entity | None] = OrderedDict()
-_RECENT_LOCK = threading.Lock()
-RECENT_ENTITIES = 512
-
-
-def _read_cached(r: EntityReader, iri: str, offset: int) -> Entity | None:
-    """Read through a small per-process LRU keyed by store version: the data only changes
-    with the version, and hub pages (the main event, linked from home) are read again and
-    again while costing the most to gather."""
-    key = (r.store.version, iri, offset)
-    with _RECENT_LOCK:
-        if key in _RECENT:
-            _RECENT.move_to_end(key)
-            return _RECENT[key]
-    entity = r.read(iri, claims_offset=offset)
-    with _RECENT_LOCK:
-        _RECENT[key] = entity
-        while len(_RECENT) > RECENT_ENTITIES:
-            _RECENT.popitem(last=False)
     return entity
 
 
 def _links(slug: str) -> str:
     """`Link` header naming the data twins, so clients find the RDF and JSON versions."""
-    return ", ".join([
-        f'</data/{slug}.ttl>; rel="alternate"; type="text/turtle"',
-        f'</data/{slug}.jsonld>; rel="alternate"; type="application/ld+json"',
-        f'</page/{slug}.json>; rel="alternate"; type="application/json"',
-        f'</id/{slug}>; rel="canonical"',
-    ])
+    return ", ".join([*alternates(slug, slug), f'</id/{slug}>; rel="canonical"'])
 
 
 def node_link(node: Node) -> Markup:
@@ -106,7 +64,7 @@ def node_link(node: Node) -> Markup:
 def page(slug: str) -> Response | str:
     if slug.endswith(".json"):
         return twin(slug.removesuffix(".json"))
-    _, entity = _lookup(slug)
+    entity = _lookup(slug)
     html = render_template(
         "entities/page.html", e=entity, slug=slug, rtl=RTL_LANGUAGES, page_size=MAX_CLAIMS,
         link=node_link,
@@ -118,7 +76,7 @@ def page(slug: str) -> Response | str:
 
 def twin(slug: str) -> Response:
     """The page's data as JSON (what the HTML shows, for scripts and the graph explorer)."""
-    _, entity = _lookup(slug)
+    entity = _lookup(slug)
     response = jsonify(entity.as_json())
     response.headers["Link"] = _links(slug)
     return response

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
-from kg.web import get_config
+from kg.web.context import get_config
 
 bp = Blueprint("query_page", __name__)
 
@@ -55,7 +55,7 @@ def load_examples(directory: Path) -> list[ExampleQuery]:
 
 
 def examples_dir() -> Path:
-    return Path(get_config(current_app).project_dir) / "queries"
+    return Path(get_config().project_dir) / "queries"
 
 
 @bp.after_app_request

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, Response, abort, request, send_file
 
 from kg import linked_data as ld
-from kg.sparql_protocol import CORS_HEADERS, negotiate
-from kg.web import get_config, get_store
+from kg.formats import negotiate
+from kg.sparql.protocol import CORS_HEADERS
+from kg.web.context import get_config, get_store
 
 bp = Blueprint("resources", __name__)
 
-_EXT_MEDIA = {ext: media for ext, (_, media) in ld.DOC_FORMATS.items()}
+_EXT_MEDIA = {ext: f.media_type for ext, f in ld.DOC_FORMATS.items()}
 
 
 def _links(path: str, page: str | None) -> str:
     """`Link` header naming every representation of the resource at `path`."""
-    items = [f'</page/{page}>; rel="alternate"; type="text/html"'] if page else []
-    items += [f'</data/{path}.{ext}>; rel="alternate"; type="{media.split(";")[0]}"'
-              for ext, media in _EXT_MEDIA.items()]
-    return ", ".join(items)
+    return ", ".join(ld.alternates(path, page))
 
 
 def _see_other(path: str, page: str | None) -> Response:
@@ -39,8 +37,8 @@ def _see_other(path: str, page: str | None) -> Response:
 @bp.get("/id/<path:path>")
 def identifier(path: str) -> Response:
     """A minted entity IRI: 303 to its page or data; 404 if the public view never names it."""
-    store = get_store(current_app)
-    iri = ld.iri_for(get_config(current_app).base_iri, "id/" + path)
+    store = get_store()
+    iri = ld.iri_for(get_config().base_iri, "id/" + path)
     if iri is None or not ld.exists(store, iri):
         abort(404)
     return _see_other(path, path)
@@ -50,8 +48,8 @@ def identifier(path: str) -> Response:
 def graph(path: str) -> Response:
     """A named-graph IRI: 303 to its contents as RDF, or for browsers to the page of the
     source document the graph records (a graph has no HTML page of its own)."""
-    store = get_store(current_app)
-    base = get_config(current_app).base_iri
+    store = get_store()
+    base = get_config().base_iri
     iri = ld.iri_for(base, "graph/" + path)
     if iri is None or not ld.graph_exists(store, iri):
         abort(404)
@@ -66,8 +64,8 @@ def document(path: str) -> Response:
     stem, dot, ext = path.rpartition(".")
     if not dot or ext not in ld.DOC_FORMATS:
         abort(404)
-    store = get_store(current_app)
-    config = get_config(current_app)
+    store = get_store()
+    config = get_config()
     if stem.startswith("graph/"):
         iri = ld.iri_for(config.base_iri, stem)
         if iri is None or not ld.graph_exists(store, iri):
@@ -93,7 +91,7 @@ def dump(name: str) -> Response:
     """The public dataset, gzipped, written once per store version and served from disk."""
     if name not in ld.DUMPS:
         abort(404)
-    path = ld.dump_file(get_store(current_app), name)
+    path = ld.dump_file(get_store(), name)
     response = send_file(path, mimetype="application/gzip", as_attachment=True,
                          download_name=name, conditional=True, etag=True, max_age=300)
     response.headers.extend(CORS_HEADERS)
@@ -103,8 +101,8 @@ def dump(name: str) -> Response:
 @bp.get("/.well-known/void")
 def void() -> Response:
     """VoID of the public dataset (Turtle by default; other RDF formats by Accept)."""
-    config = get_config(current_app)
-    triples = ld.void_description(get_store(current_app), config.base_iri, request.host_url)
+    config = get_config()
+    triples = ld.void_description(get_store(), config.base_iri, request.host_url)
     offers = tuple((m, e) for m, e in ld.DOC_OFFERS if e != "html")
     ext = negotiate(request.headers.get("Accept"), offers) or "ttl"
     response = Response(ld.serialize(triples, ext), mimetype=_EXT_MEDIA[ext])

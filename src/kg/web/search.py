@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
-from kg.entity import EntityReader
-from kg.search import Hit, default_cache_dir, index_for, with_types
-from kg.web import get_config, get_store
+from kg.linked_data import page_of
+from kg.search import Hit, index_for, with_types
+from kg.web.context import get_config, get_store
 
 bp = Blueprint("search", __name__)
 MAX_QUERY = 200
-
-
-def warm() -> None:
-    """Build (or load) the label index of the current store version ahead of the first search."""
-    index_for(get_store(current_app), get_config(current_app).base_iri + "id/",
-              cache_dir=default_cache_dir())
 
 
 def _run() -> tuple[str, str, list[Hit], float, list[tuple[str, int]]]:
@@ -29,9 +23,8 @@ def _run() -> tuple[str, str, list[Hit], float, list[tuple[str, int]]]:
     except ValueError:
         limit = 50
     started = time.perf_counter()
-    store = get_store(current_app)
-    base = get_config(current_app).base_iri
-    index = index_for(store, base + "id/", cache_dir=default_cache_dir())
+    store = get_store()
+    index = index_for(store, get_config().base_iri + "id/")
     # With a type filter, look further down the ranking so the filter still fills a page.
     hits = with_types(store, index.search(q, limit=limit * 4 if wanted else limit)) if q \
         else []
@@ -48,8 +41,8 @@ def _run() -> tuple[str, str, list[Hit], float, list[tuple[str, int]]]:
 @bp.get("/search")
 def search_page() -> str:
     q, wanted, hits, seconds, facets = _run()
-    r = EntityReader(get_store(current_app), get_config(current_app).base_iri)
-    pages = {h.iri: r.page_of(h.iri) for h in hits}
+    base = get_config().base_iri
+    pages = {h.iri: page_of(h.iri, base) for h in hits}
     return render_template("search/results.html", q=q, wanted=wanted, hits=hits, pages=pages,
                            seconds=seconds, facets=facets)
 
@@ -57,11 +50,11 @@ def search_page() -> str:
 @bp.get("/search.json")
 def search_json() -> Response:
     q, wanted, hits, seconds, facets = _run()
-    r = EntityReader(get_store(current_app), get_config(current_app).base_iri)
+    base = get_config().base_iri
     results = []
     for h in hits:
         item = h.as_json()
-        item["page"] = r.page_of(h.iri)
+        item["page"] = page_of(h.iri, base)
         results.append(item)
     return jsonify({"query": q, "type": wanted or None, "results": results,
                     "facets": [{"type": t, "count": n} for t, n in facets],

@@ -1,29 +1,30 @@
 """Runs the Flask app under Granian: workers and threads sized from the settings.
 
-Granian parses HTTP in Rust and calls the WSGI app from Python threads. Chosen by
-measurement on 2 CPUs (8 connections, wrk): a trivial WSGI app answered 30,000 requests/s
-under Granian against 4,700 under gunicorn's gthread workers, and /sparql in front of the
-Oxigraph child (kg.query_server) 1,100 against 690, the difference between meeting the
-endpoint's throughput goal and missing it.
+Granian parses HTTP in Rust and calls the WSGI app from Python threads; it was chosen over
+gunicorn by measurement (bench/results/endpoint.md).
 """
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import Any
 
 from granian.constants import Interfaces
 from granian.server import Server
 
+from kg import cache
 from kg.config import Config
+from kg.web.app import create_app
+from kg.web.context import get_store
 
 
 def load_app(config: Config) -> Any:
-    """Build the app in each worker process, and start warming its caches there."""
-    from kg.web import create_app, warmup
-
+    """Build the app in each worker process, and warm its per-version caches there in the
+    background (the first visitor then does not pay for them)."""
     app = create_app(config)
-    warmup.start(app)
+    threading.Thread(target=cache.warm, name="kg-warmup", daemon=True, args=(
+        get_store(app), {"search-index": (config.base_iri + "id/",)})).start()
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
@@ -10,34 +11,38 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from kg.sparql_protocol import ProtocolRequest, Settings, SparqlEndpoint, make_engine
-from kg.web import get_config, get_store
+from kg.sparql.protocol import ProtocolRequest, Settings, SparqlEndpoint
+from kg.sparql.results import engine_for
+from kg.web.context import get_config, get_store
 
 bp = Blueprint("sparql", __name__)
+_CREATING = threading.Lock()
 
 
 def endpoint_for(app: Flask) -> SparqlEndpoint:
-    """The app's endpoint, created once: settings copied, the query engine made."""
+    """The app's endpoint, created on first use: settings copied, the query engine made."""
     endpoint = app.extensions.get("kg.sparql")
-    if endpoint is None:
-        config = get_config(app)
-        store = get_store(app)
-        engine = make_engine(store, config.result_cache_bytes)
-        settings = Settings(config.query_timeout, config.max_rows, config.max_response_bytes,
-                            config.write_enabled, config.write_token)
-        endpoint = SparqlEndpoint(store, engine, settings)
-        app.extensions["kg.sparql"] = endpoint
-        atexit.register(engine.close)
+    if endpoint is not None:
+        return endpoint
+    with _CREATING:
+        endpoint = app.extensions.get("kg.sparql")
+        if endpoint is None:
+            config = get_config(app)
+            store = get_store(app)
+            engine = engine_for(store, config.result_cache_bytes)
+            settings = Settings(config.query_timeout, config.max_rows,
+                                config.max_response_bytes, config.write_enabled,
+                                config.write_token)
+            endpoint = SparqlEndpoint(store, engine, settings)
+            app.extensions["kg.sparql"] = endpoint
+            atexit.register(engine.close)
     return endpoint
 
 
 @bp.record_once
 def _start(state) -> None:
-    """Start the query engine with the app, and answer /sparql before Flask's machinery."""
+    """Answer /sparql before Flask's machinery."""
     state.app.wsgi_app = SparqlFastPath(state.app.wsgi_app, state.app)
-    if state.app.config.get("KG_SPARQL_LAZY"):
-        return
-    endpoint_for(state.app)
 
 
 _REASONS = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
+from kg.cache import Cached
 from kg.dates import PreciseDate, parse_bound, parse_upper_bound
-from kg.entity import EntityReader
-from kg.web import get_config, get_store
-from kg.web.entities import all_event_dates
-from kg.web.pagecache import cached
+from kg.datevalues import EVENT_DATES
+from kg.labels import labels
+from kg.linked_data import page_of
+from kg.store import Store
+from kg.web.context import get_config, get_store
 
 bp = Blueprint("timeline", __name__)
 MAX_EVENTS = 400
@@ -32,23 +34,28 @@ class Row:
     y: float = 0
 
 
-def _all_dated() -> list[tuple[str, PreciseDate]]:
-    """Every dated event, sorted by earliest day; computed once per store version."""
-    return sorted(all_event_dates().items(), key=lambda x: (x[1].earliest, x[1].latest, x[0]))
+def _all_dated(store: Store) -> list[tuple[str, PreciseDate]]:
+    """Every dated event, sorted by earliest day."""
+    return sorted(EVENT_DATES.get(store).items(),
+                  key=lambda x: (x[1].earliest, x[1].latest, x[0]))
+
+
+DATED_EVENTS = Cached[list[tuple[str, PreciseDate]]]("dated-events", _all_dated)
 
 
 def _select() -> tuple[list[Row], dt.date | None, dt.date | None, int, str, str, list[int]]:
     raw_from, raw_to = request.args.get("from", "").strip(), request.args.get("to", "").strip()
     start, end = parse_bound(raw_from), parse_upper_bound(raw_to)
-    dated = cached(current_app, "timeline", _all_dated)
+    store = get_store()
+    dated = DATED_EVENTS.get(store)
     chosen = [(iri, d) for iri, d in dated
               if (start is None or d.latest >= start) and (end is None or d.earliest <= end)]
     total = len(chosen)
     years = sorted({d.earliest.year for _, d in dated})
     chosen = chosen[:MAX_EVENTS]
-    reader = EntityReader(get_store(current_app), get_config(current_app).base_iri)
-    labels = reader.labels(iri for iri, _ in chosen)
-    rows = [Row(iri, labels.get(iri, iri), reader.page_of(iri), d) for iri, d in chosen]
+    base = get_config().base_iri
+    names = labels(store, (iri for iri, _ in chosen))
+    rows = [Row(iri, names.get(iri, iri), page_of(iri, base), d) for iri, d in chosen]
     return rows, start, end, total, raw_from, raw_to, years
 
 

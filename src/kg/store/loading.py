@@ -1,4 +1,5 @@
-"""Loading files into a pyoxigraph store and routing restricted data out of the public partition.
+"""Where loaded files become triples: files parsed into a pyoxigraph store, parse errors as
+`file:line:column: what is wrong`.
 
 Shared by the embedded backends (disk and memory) and by the remote backend's staging step.
 """
@@ -12,8 +13,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.namespaces import ACCESS_LEVEL, RESTRICTED, RESTRICTED_GRAPH_PREFIX
-from kg.rdf_formats import open_maybe_gzip
+from kg.formats import open_maybe_gzip
 from kg.store.base import LoadReport, LoadSource, Progress, StoreError
 
 _LOCATION = re.compile(
@@ -77,59 +77,8 @@ def bulk_load_files(store: ox.Store, sources: Sequence[LoadSource],
             raise StoreError(f"{source.path}: {exc}") from None
 
 
-def restricted_graphs(stores: Sequence[ox.Store]) -> set[str]:
-    """Graphs under the restricted prefix or declared restricted by `kg:accessLevel`."""
-    found: set[str] = set()
-    q = (f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x <{ACCESS_LEVEL}> <{RESTRICTED}> }} }}")
-    for store in stores:
-        for g in store.named_graphs():
-            if isinstance(g, ox.NamedNode) and g.value.startswith(RESTRICTED_GRAPH_PREFIX):
-                found.add(g.value)
-        for row in store.query(q):
-            x = row["x"]
-            if isinstance(x, ox.NamedNode) and store.contains_named_graph(x):
-                found.add(x.value)
-    return found
-
-
-def restricted_nodes(stores: Sequence[ox.Store]) -> set[ox.NamedNode | ox.BlankNode]:
-    """Nodes marked `kg:accessLevel kg:Restricted` in any partition."""
-    q = f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x <{ACCESS_LEVEL}> <{RESTRICTED}> }} }}"
-    nodes: set = set()
-    for store in stores:
-        nodes.update(row["x"] for row in store.query(q))
-    return nodes
-
-
-def route_restricted(public: ox.Store, restricted: ox.Store, report: LoadReport) -> None:
-    """Move restricted graphs, and every quad naming a restricted node, out of `public`."""
-    for g in restricted_graphs([public]):
-        node = ox.NamedNode(g)
-        quads = list(public.quads_for_pattern(None, None, None, node))
-        restricted.extend(quads)
-        public.remove_graph(node)
-        report.restricted_quads += len(quads)
-    for node in restricted_nodes([public, restricted]):
-        moving = list(public.quads_for_pattern(node, None, None, None))
-        moving += list(public.quads_for_pattern(None, None, node, None))
-        for quad in moving:
-            public.remove(quad)
-        restricted.extend(moving)
-        report.restricted_quads += len(moving)
-
-
 def fill_report(public: ox.Store, report: LoadReport) -> None:
     """Total quads and graph names: cheap on any size, unlike per-graph counts (which
     `kg stats` and VoID compute on demand) that cost a scan of the whole store."""
     report.graphs = sorted(g.value for g in public.named_graphs() if isinstance(g, ox.NamedNode))
     report.quads = len(public)
-
-
-def merged(public: ox.Store, restricted: ox.Store) -> ox.Store:
-    """The full view: the public partition alone when nothing is restricted, else a copy of both."""
-    if len(restricted) == 0:
-        return public
-    full = ox.Store()
-    full.bulk_extend(public.quads_for_pattern(None, None, None, None))
-    full.bulk_extend(restricted.quads_for_pattern(None, None, None, None))
-    return full

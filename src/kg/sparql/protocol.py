@@ -16,122 +16,22 @@ from __future__ import annotations
 
 import hmac
 import logging
-import threading
-import time
 import urllib.parse
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 
-from kg.query_runner import (
-    Inspection,
-    Job,
-    Outcome,
-    QueryRefused,
-    evaluate,
-    inspect,
-    shape,
-)
-from kg.query_server import QueryServer, QueryServerError, QueryTimeout
-from kg.store import Store, StoreError
+from kg import formats
+from kg.errors import KgError
+from kg.query.caps import Job
+from kg.query.child import QueryServerError, QueryTimeout
+from kg.query.engines import Engine
+from kg.query.inspection import Inspection, QueryRefused, inspect
+from kg.sparql.description import service_description
+from kg.store import Store
 
 log = logging.getLogger(__name__)
-
-# --- media types ---------------------------------------------------------------------------
-
-#: SELECT/ASK result formats: short name -> media type sent back (first = default).
-RESULT_TYPES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
-#: CONSTRUCT/DESCRIBE formats (first = default); trig/nq put the triples in the default graph.
-GRAPH_TYPES: dict[str, str] = {
-    "ttl": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "trig": "application/trig",
-    "nq": "application/n-quads",
-}
-#: Media ranges clients send, and the format each selects, in server preference order.
-RESULT_OFFERS: tuple[tuple[str, str], ...] = (
-    ("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),
-    ("text/csv", "csv"), ("text/tab-separated-values", "tsv"), ("application/json", "json"),
-    ("application/xml", "xml"), ("text/xml", "xml"),
-)
-GRAPH_OFFERS: tuple[tuple[str, str], ...] = (
-    ("text/turtle", "ttl"), ("application/n-triples", "nt"), ("application/ld+json", "jsonld"),
-    ("application/rdf+xml", "rdfxml"), ("application/trig", "trig"),
-    ("application/n-quads", "nq"), ("application/x-turtle", "ttl"), ("text/plain", "nt"),
-    ("application/json", "jsonld"), ("application/xml", "rdfxml"), ("text/xml", "rdfxml"),
-)
-#: Names and media types accepted in the `format` parameter.
-_FORMAT_ALIASES = {
-    "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
-    "ttl": "ttl", "turtle": "ttl", "n3": "ttl", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
-    "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml",
-    "rdf/xml": "rdfxml", "trig": "trig", "nq": "nq", "nquads": "nq", "n-quads": "nq",
-}
-_GRAPH_FOR_RESULT = {"json": "jsonld", "xml": "rdfxml"}
-
-
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """Media ranges with their q-values (RFC 9110 12.5.1); an absent header accepts anything."""
-    if not header or not header.strip():
-        return [("*/*", 1.0)]
-    ranges = []
-    for part in header.split(","):
-        pieces = part.strip().split(";")
-        media = pieces[0].strip().lower()
-        if not media:
-            continue
-        if media == "*":
-            media = "*/*"
-        q = 1.0
-        for param in pieces[1:]:
-            name, _, value = param.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q))
-    return ranges
-
-
-def _quality(media: str, ranges: Sequence[tuple[str, float]]) -> float:
-    """q of the most specific range matching `media` (exact > type/* > */*)."""
-    best, best_rank = 0.0, -1
-    kind = media.split("/")[0]
-    for pattern, q in ranges:
-        if pattern == media:
-            rank = 2
-        elif pattern == f"{kind}/*":
-            rank = 1
-        elif pattern == "*/*":
-            rank = 0
-        else:
-            continue
-        if rank > best_rank:
-            best, best_rank = q, rank
-    return best
-
-
-def negotiate(accept: str | None, offers: Sequence[tuple[str, str]]) -> str | None:
-    """The offer with the highest q (ties: server order), or None when nothing fits (406)."""
-    ranges = parse_accept(accept)
-    best, best_q = None, 0.0
-    for media, name in offers:
-        q = _quality(media, ranges)
-        if q > best_q:
-            best, best_q = name, q
-    return best
 
 
 # --- requests and responses ----------------------------------------------------------------
@@ -179,124 +79,6 @@ class ProtocolError(Exception):
         super().__init__(message)
         self.status = status
         self.headers = list(headers)
-
-
-# --- engines -------------------------------------------------------------------------------
-
-class Engine(Protocol):
-    """Evaluates a job within a time budget: an Oxigraph child process, or in process."""
-
-    def run(self, job: Job, timeout: float) -> Outcome: ...
-
-    def close(self) -> None: ...
-
-
-class ChildEngine:
-    """DiskStore: an `oxigraph serve-read-only` child on the current public partition,
-    killed when a query passes its deadline (kg.query_server)."""
-
-    def __init__(self, public_path: Callable[[], Path]) -> None:
-        self._public_path = public_path
-        self.server = QueryServer(self.path)
-
-    def path(self) -> str:
-        """The public partition's directory, read from the store pointer on every query
-        (a stat), so a query sent after `kg load` returned sees its data."""
-        return str(self._public_path())
-
-    def run(self, job: Job, timeout: float) -> Outcome:
-        deadline = time.monotonic() + timeout
-
-        def fetch(job: Job, wire: str, max_lines: int, max_bytes: int):
-            return self.server.fetch(job, wire, max_lines, max_bytes, deadline)
-
-        return shape(fetch, job)
-
-    def close(self) -> None:
-        self.server.close()
-
-
-class InProcessEngine:
-    """MemoryStore and RemoteStore: no child process, so no hard timeout in-process.
-
-    An in-memory store serves tests and small demos; a remote server enforces its own
-    timeout (RemoteStore passes `query_timeout` + 5 s to its HTTP client).
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def run(self, job: Job, timeout: float) -> Outcome:
-        ox_store = _public_ox_store(self.store)
-        if ox_store is not None:
-            return evaluate(ox_store.query, job)
-        if job.default_graphs is not None or job.named_graphs is not None:
-            return Outcome(501, b"", message="default-graph-uri/named-graph-uri are not "
-                           "supported with a remote store; use FROM / FROM NAMED")
-        return evaluate(lambda q, **_: self.store.query(q), job)
-
-    def close(self) -> None:
-        pass
-
-
-def _public_ox_store(store: Store) -> ox.Store | None:
-    """The pyoxigraph store behind a MemoryStore's public view (None for other backends)."""
-    parts = getattr(store, "_parts", None)
-    return getattr(parts, "public", None) if parts is not None and not callable(parts) else None
-
-
-class CachingEngine:
-    """Answers repeated queries from memory: the data only changes with the store version,
-    which is part of the key, so a cached answer is exactly what the engine would say."""
-
-    def __init__(self, inner: Engine, version: Callable[[], str], budget: int,
-                 entry_limit: int = 1 << 20) -> None:
-        self.inner = inner
-        self._version = version
-        self.budget = budget
-        self.entry_limit = min(entry_limit, budget)
-        self._entries: OrderedDict[tuple, Outcome] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def run(self, job: Job, timeout: float) -> Outcome:
-        key = (self._version(), job.query, job.fmt, job.max_rows, job.max_bytes,
-               tuple(job.default_graphs) if job.default_graphs is not None else None,
-               tuple(job.named_graphs) if job.named_graphs is not None else None)
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None:
-                self._entries.move_to_end(key)
-                return hit
-        outcome = self.inner.run(job, timeout)
-        if outcome.status != 200 or len(outcome.body) > self.entry_limit:
-            return outcome
-        with self._lock:
-            if key not in self._entries:
-                self._entries[key] = outcome
-                self._size += len(outcome.body)
-                while self._size > self.budget and self._entries:
-                    _, old = self._entries.popitem(last=False)
-                    self._size -= len(old.body)
-        return outcome
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-def make_engine(store: Store, cache_bytes: int = 0) -> Engine:
-    """An Oxigraph child process for an on-disk store, in-process evaluation otherwise;
-    optionally behind a result cache of `cache_bytes`."""
-    engine: Engine
-    if hasattr(store, "public_path") and store.exists():
-        engine = ChildEngine(store.public_path)
-        version = engine.path
-    else:
-        engine = InProcessEngine(store)
-        version = lambda: store.version  # noqa: E731
-    if cache_bytes > 0:
-        return CachingEngine(engine, version, cache_bytes)
-    return engine
 
 
 # --- the protocol --------------------------------------------------------------------------
@@ -407,24 +189,32 @@ def _check_iri(iri: str) -> None:
 
 
 def choose_format(form: str, accept: str | None, fmt: str | None) -> str:
-    """The result format: the `format` parameter if given, else the Accept header."""
-    graph = form in ("CONSTRUCT", "DESCRIBE")
-    table = GRAPH_TYPES if graph else RESULT_TYPES
+    """The result format: the `format` parameter if given (a name, an alias or a media
+    type), else the Accept header."""
+    kind: formats.Kind = "rdf" if form in ("CONSTRUCT", "DESCRIBE") else "results"
+    offered = formats.offers(kind)
     if fmt:
         key = fmt.strip().lower()
-        name = _FORMAT_ALIASES.get(key)
-        if name is None and "/" in key:
-            name = negotiate(key, GRAPH_OFFERS if graph else RESULT_OFFERS) or "unknown"
-        elif graph and name in _GRAPH_FOR_RESULT:
-            name = _GRAPH_FOR_RESULT[name]
-        if name is not None:
-            if name not in table:
+        if "/" in key:
+            name = formats.negotiate(key, offered)
+            if name is None:
                 raise ProtocolError(406, f"format {fmt!r} does not fit a {form} query; use "
-                                         f"one of: {', '.join(table)}")
+                                         f"one of: {', '.join(formats.names(kind))}")
             return name
-    name = negotiate(accept, GRAPH_OFFERS if graph else RESULT_OFFERS)
+        try:
+            return formats.lookup(key, kind).name
+        except formats.FormatError:
+            other = "results" if kind == "rdf" else "rdf"
+            try:
+                formats.lookup(key, other)
+            except formats.FormatError:
+                pass  # not a format name at all: fall back on the Accept header
+            else:
+                raise ProtocolError(406, f"format {fmt!r} does not fit a {form} query; use "
+                                         f"one of: {', '.join(formats.names(kind))}") from None
+    name = formats.negotiate(accept, offered)
     if name is None:
-        kinds = ", ".join(v.split(";")[0] for v in table.values())
+        kinds = ", ".join(f.bare_media_type for f in formats.formats(kind))
         raise ProtocolError(406, f"no acceptable format for a {form} query in Accept: "
                                  f"{accept!r}; this endpoint can send: {kinds}")
     return name
@@ -490,12 +280,16 @@ class SparqlEndpoint:
         except QueryServerError as exc:
             log.error("query evaluation failed: %s", exc)
             return error(500, f"query evaluation failed: {exc}")
+        except KgError as exc:  # e.g. the store is not built yet, or a remote is unreachable
+            log.error("query evaluation failed: %s", exc)
+            return error(503, str(exc), [("Retry-After", "5")])
         if outcome.status != 200:
             if outcome.status >= 500:
                 log.error("query failed (%s): %s", outcome.status, outcome.message)
             return error(outcome.status, outcome.message)
-        table = GRAPH_TYPES if outcome.kind == "triples" else RESULT_TYPES
-        headers = [("Content-Type", table[fmt]), ("Vary", "Accept"), *CORS_HEADERS,
+        kind: formats.Kind = "rdf" if outcome.kind == "triples" else "results"
+        headers = [("Content-Type", formats.lookup(fmt, kind).media_type), ("Vary", "Accept"),
+                   *CORS_HEADERS,
                    ("X-KG-Max-Rows", str(s.max_rows))]
         if outcome.rows is not None:
             headers.append(("X-KG-Rows", str(outcome.rows)))
@@ -524,57 +318,23 @@ class SparqlEndpoint:
             raise ProtocolError(400, "the update request holds no SPARQL Update operation")
         try:
             self.store.update(text)
-        except StoreError as exc:
+        except KgError as exc:
             raise ProtocolError(400, str(exc)) from None
         return ProtocolResponse(204, list(CORS_HEADERS))
 
     def description(self, req: ProtocolRequest) -> ProtocolResponse:
         """Service Description 2 (Turtle for clients); browsers are sent to the query page."""
-        offers = (("text/turtle", "ttl"), ("text/html", "html"), ("application/n-triples", "nt"),
-                  ("application/rdf+xml", "rdfxml"), ("application/ld+json", "jsonld"))
-        name = negotiate(req.accept, offers)
+        rdf = formats.offers("rdf", only=("ttl", "nt", "rdfxml", "jsonld"))
+        name = formats.negotiate(req.accept, (rdf[0], ("text/html", "html"), *rdf[1:]))
         if name == "html":
             return ProtocolResponse(303, [("Location", self.settings.query_page),
                                           ("Vary", "Accept"), *CORS_HEADERS])
         if name is None:
             name = "ttl"
-        body = service_description(req.base_url, self.settings, name)
-        return ProtocolResponse(200, [("Content-Type", GRAPH_TYPES[name]), ("Vary", "Accept"),
+        s = self.settings
+        body = service_description(req.base_url, query_timeout=s.query_timeout,
+                                   max_rows=s.max_rows, max_bytes=s.max_bytes,
+                                   void_path=s.void_path, fmt=name)
+        return ProtocolResponse(200, [("Content-Type", formats.rdf(name).media_type),
+                                      ("Vary", "Accept"),
                                       *CORS_HEADERS], body)
-
-
-def service_description(base_url: str, settings: Settings, fmt: str = "ttl") -> bytes:
-    """The SPARQL 1.1 Service Description of this endpoint, linking the VoID description."""
-    root = base_url.rstrip("/")
-    results = "\n".join(
-        f"    sd:resultFormat <http://www.w3.org/ns/formats/{name}> ;" for name in
-        ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-         "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads"))
-    comment = (
-        "Public, read-only view: the default graph is the union of the public named graphs. "
-        "SERVICE is refused; FROM and default-graph-uri name local graphs only (never "
-        f"fetched). Limits: {settings.query_timeout:g} s per query (then 503), "
-        f"{settings.max_rows} rows, {settings.max_bytes} bytes (cuts are announced in the "
-        "X-KG-Truncated header).")
-    ttl = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix void: <http://rdfs.org/ns/void#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-
-<{root}/sparql#service> a sd:Service ;
-    sd:endpoint <{root}/sparql> ;
-    sd:supportedLanguage sd:SPARQL11Query ;
-    sd:feature sd:UnionDefaultGraph ;
-{results}
-    rdfs:comment "{comment}"@en ;
-    sd:defaultDataset <{root}{settings.void_path}#dataset> .
-
-<{root}{settings.void_path}#dataset> a sd:Dataset , void:Dataset ;
-    rdfs:seeAlso <{root}{settings.void_path}> ;
-    sd:defaultGraph [ a sd:Graph ] .
-"""
-    if fmt == "ttl":
-        return ttl.encode("utf-8")
-    from kg.query_runner import GRAPH_FORMATS
-
-    triples = [q.triple for q in ox.parse(ttl.encode(), ox.RdfFormat.TURTLE)]
-    return ox.serialize(triples, format=GRAPH_FORMATS[fmt])

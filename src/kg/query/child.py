@@ -40,7 +40,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
-from kg.query_runner import WIRE_TYPES, Fetched, Job
+from kg.query.caps import Fetched, Job, wire_format
 
 CHUNK = 1 << 16
 
@@ -299,7 +299,7 @@ def _request(job: Job, wire: str) -> bytes:
     reads the body from a non-blocking socket. GET has no body to read."""
     query = urllib.parse.quote(job.query, safe="")
     params = _params(job)
-    head = f"Accept: {WIRE_TYPES[wire]}\r\nHost: 127.0.0.1\r\n"
+    head = f"Accept: {wire_format(wire).bare_media_type}\r\nHost: 127.0.0.1\r\n"
     if len(query) <= 8000:
         sep = "&" if params else "?"
         return f"GET /query{params}{sep}query={query} HTTP/1.1\r\n{head}\r\n".encode("ascii")

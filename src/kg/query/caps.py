@@ -1,10 +1,4 @@
-"""Running public SPARQL queries safely: inspection before anything runs, and caps after.
-
-pyoxigraph's `Store.query` cannot be cancelled and follows `SERVICE` to any address
-(see /work/shared/design/architecture.md). So every public query is first inspected here
-(`SERVICE` refused before anything runs, no `LOAD`), then evaluated by an engine that can be
-stopped (kg.query_server: `oxigraph serve-read-only` child processes, killed at the deadline)
-or, for in-memory and remote stores, in process.
+"""Caps on public SPARQL answers, the same for every engine: rows and bytes, documents kept valid.
 
 Engines hand back *bytes* in a wire format (`Fetch`), so the caps below work the same on
 every engine. JSON and XML results are taken as the engine wrote them and their solutions
@@ -19,7 +13,6 @@ announced in `X-KG-Truncated`.
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 from collections.abc import Callable
@@ -28,93 +21,17 @@ from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
-#: Query forms and the update operations that may open a SPARQL request.
-QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
-                "WITH"}
-
-_TOKENS = re.compile(
-    r"""(?P<comment>\#[^\n\r]*)
-      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                   |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-      | (?P<pname>(?:[A-Za-z_\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?
-                  :(?:[\w.\-:%\u00b7\u00c0-\uffff]|\\.)*)
-      | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-      | (?P<word>[A-Za-z_][\w]*)
-      | (?P<space>\s+)
-      | (?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
-
-
-class QueryRefused(ValueError):
-    """A query the public endpoint will not run; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class Inspection:
-    """What the tokenizer saw: the form, and whether the query names its own dataset."""
-
-    form: str
-    is_update: bool
-    has_dataset: bool
-
-
-@functools.lru_cache(maxsize=1024)
-def inspect(text: str) -> Inspection:
-    """Find the query form and refuse SERVICE/LOAD, ignoring strings, comments and IRIs.
-    Cached: clients repeat their queries, and the tokenizer costs ~60 us on a short one."""
-    form = None
-    has_dataset = False
-    for match in _TOKENS.finditer(text):
-        kind = match.lastgroup
-        if kind == "other" and match.group() == "\\":
-            raise QueryRefused("escape sequences outside strings and IRIs are not accepted")
-        if kind != "word":
-            continue
-        word = match.group().upper()
-        if word == "SERVICE":
-            raise QueryRefused(
-                "SERVICE (federated query) is not allowed on this endpoint: it would make the "
-                "server fetch from other hosts. Query the other endpoint yourself.")
-        if word == "LOAD":
-            raise QueryRefused("LOAD is not allowed: the server never fetches data from URLs.")
-        if word in ("FROM", "USING"):
-            has_dataset = True
-        if form is None and (word in QUERY_FORMS or word in UPDATE_FORMS):
-            form = word
-    if form is None:
-        return Inspection("UNKNOWN", False, has_dataset)
-    return Inspection(form, form in UPDATE_FORMS, has_dataset)
-
+from kg.formats import Format, lookup
+from kg.query.inspection import inspect
 
 # --- formats --------------------------------------------------------------------------------
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-}
-_QUAD_FORMATS = {"trig", "nq", "jsonld"}
 #: Wire formats an engine is asked for: the four result formats, and N-Triples for graphs.
-WIRE_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "nt": "application/n-triples",
-}
+WIRE_FORMATS = ("json", "xml", "csv", "tsv", "nt")
+
+
+def wire_format(name: str) -> Format:
+    return lookup(name, "rdf" if name == "nt" else "results")
 
 
 @dataclass
@@ -158,7 +75,7 @@ Fetch = Callable[[Job, str, int, int], Fetched]
 
 # --- caps, the same for every engine --------------------------------------------------------
 
-def shape(fetch: Fetch, job: Job) -> Outcome:
+def cap(fetch: Fetch, job: Job) -> Outcome:
     """Run `job` through `fetch` and cut the answer to the caps, keeping documents valid."""
     form = job.form or inspect(job.query).form
     if form in ("CONSTRUCT", "DESCRIBE"):
@@ -223,7 +140,7 @@ def _convert(tsv: bytes, fmt: str) -> bytes:
     if fmt == "tsv":
         return tsv
     return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(
-        format=RESULT_FORMATS[fmt])
+        format=lookup(fmt, "results").ox)
 
 
 def _triples(fetch: Fetch, job: Job) -> Outcome:
@@ -250,10 +167,11 @@ def _triples(fetch: Fetch, job: Job) -> Outcome:
 
 
 def _serialize_triples(triples: list[ox.Triple], fmt: str) -> bytes:
-    if fmt in _QUAD_FORMATS:
+    target = lookup(fmt, "rdf")
+    if target.has_graphs:
         quads = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        return ox.serialize(quads, format=GRAPH_FORMATS[fmt])
-    return ox.serialize(triples, format=GRAPH_FORMATS[fmt])
+        return ox.serialize(quads, format=target.ox)
+    return ox.serialize(triples, format=target.ox)
 
 
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: 4x faster
@@ -280,7 +198,7 @@ def _count_xml_rows(body: bytes) -> int:
 _COUNTABLE = {"json": _count_json_rows, "xml": _count_xml_rows}
 
 
-# --- the in-process engine (memory and remote stores) -------------------------------------
+# --- evaluation in this process (memory and remote stores) -------------------------------
 
 def _dataset_args(job: Job) -> dict[str, Any]:
     """The protocol's dataset wins over FROM; else the union default graph (the cheap one)."""
@@ -339,11 +257,11 @@ def in_process(run: Callable[..., Any]) -> Fetch:
         sink = _Capped(max_lines, max_bytes)
         try:
             if isinstance(result, ox.QueryBoolean):
-                sink.write(result.serialize(format=RESULT_FORMATS[wire]))
+                sink.write(result.serialize(format=wire_format(wire).ox))
             elif isinstance(result, ox.QuerySolutions):
-                result.serialize(sink, RESULT_FORMATS[wire])
+                result.serialize(sink, wire_format(wire).ox)
             else:
-                ox.serialize(result, sink, GRAPH_FORMATS[wire])
+                ox.serialize(result, sink, wire_format(wire).ox)
         except (_Enough, OSError, ValueError, RuntimeError) as exc:
             if not sink.stopped:
                 return Fetched(400, b"", message=f"query failed: {exc}")
@@ -354,4 +272,4 @@ def in_process(run: Callable[..., Any]) -> Fetch:
 
 def evaluate(run: Callable[..., Any], job: Job) -> Outcome:
     """Evaluate `job` in this process with `run(query, **dataset)`, caps applied."""
-    return shape(in_process(run), job)
+    return cap(in_process(run), job)

@@ -1,0 +1,343 @@
+"""The one cache facility: values computed from a store's data, kept per store version.
+
+Everything kg caches (the home page's counts, the search index, the claim index of entity
+pages, the graph projection, entity pages, labels, SPARQL answers, VoID, dumps, the SHACL
+report) depends on the data and nothing else, so each is declared once as a `Cached` and
+kept only for the store's current version. When `kg load` publishes a new version, every
+value is dropped at once (a slot that says `stale_ok` keeps serving its old value while the
+new one builds). The warm-up walks the registry, and tests and benchmarks can clear it.
+
+A slot computes `compute(store, *args)`: one value per distinct `args` (a base IRI, an
+entity's IRI...), bounded by `max_entries` (least recently used dropped). `background`
+slots are built in a thread: callers wait up to `wait` seconds, then get NotReady. A
+`persist`ed slot is also written to a file under `store.cache_dir()`, so every server
+worker (and a restarted server) reads it instead of computing it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Generic, TypeVar
+
+from kg.store import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class NotReady(Exception):
+    """A background value for the current store version is still being built; retry shortly."""
+
+
+@dataclass(frozen=True)
+class Persist(Generic[T]):
+    """How a slot's value is written to and read from its per-version file."""
+
+    filename: str
+    write: Callable[[T, IO[bytes]], None]
+    read: Callable[[IO[bytes]], T]
+
+
+@dataclass(eq=False)
+class Cached(Generic[T]):
+    """A value computed from a store, kept for the store's current version."""
+
+    name: str
+    compute: Callable[..., T]
+    background: bool = False
+    stale_ok: bool = False
+    warm: bool = True
+    max_entries: int | None = None
+    #: With `weigh`, values are also bounded by their total weight (e.g. bytes).
+    weigh: Callable[[T], int] | None = None
+    max_weight: int | None = None
+    persist: Persist[T] | None = None
+
+    def __post_init__(self) -> None:
+        if self.name in REGISTRY:
+            raise ValueError(f"a cache named {self.name!r} is already declared")
+        REGISTRY[self.name] = self
+
+    def get(self, store: Store, *args: Hashable, wait: float | None = None) -> T:
+        """The value for the current version; background slots wait up to `wait` s (None:
+        until built) and then raise NotReady."""
+        return caches(store).get(self, args, wait)
+
+    def peek(self, store: Store, *args: Hashable) -> T | None:
+        """The value if it is already there, else None (nothing is computed)."""
+        return caches(store).peek(self, args)
+
+    def clear(self, store: Store) -> None:
+        """Drop this slot's values for `store` (benchmarks measuring the computation)."""
+        caches(store).drop(self.name)
+
+    def put(self, store: Store, value: T, *args: Hashable, version: str | None = None) -> None:
+        """Store a value computed elsewhere (e.g. one of many looked up in one query), for
+        the version it was computed from (default: the current one)."""
+        caches(store).put(self, args, value, version or store.version)
+
+
+_MISSING = object()
+
+#: Every declared slot, in declaration order (the warm-up builds them in this order).
+REGISTRY: dict[str, Cached[Any]] = {}
+
+
+@dataclass
+class _Build:
+    version: str
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+class VersionCaches:
+    """The cached values of one store, for its current version only."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = weakref.ref(store)
+        self._lock = threading.RLock()  # re-entrant: one value may be built from another
+        self._version: str | None = None
+        self._values: dict[str, OrderedDict[tuple, Any]] = {}
+        self._weights: dict[str, int] = {}
+        self._stale: dict[str, Any] = {}
+        self._builds: dict[tuple[str, tuple], _Build] = {}
+        self._computing: dict[tuple[str, tuple], threading.Lock] = {}
+
+    def _roll(self, version: str) -> None:
+        """A new version: drop every value (keeping stale_ok ones aside)."""
+        if self._version == version:
+            return
+        for name, values in self._values.items():
+            slot = REGISTRY.get(name)
+            if slot is not None and slot.stale_ok and () in values:
+                self._stale[name] = values[()]
+        self._values = {}
+        self._weights = {}
+        self._builds = {k: b for k, b in self._builds.items() if b.version == version}
+        self._computing = {}
+        self._version = version
+
+    def peek(self, slot: Cached[T], args: tuple) -> T | None:
+        found = self._find(slot, args)
+        return None if found is _MISSING else found  # type: ignore[return-value]
+
+    def _find(self, slot: Cached[T], args: tuple) -> T | object:
+        store = self._store()
+        assert store is not None
+        with self._lock:
+            self._roll(store.version)
+            values = self._values.get(slot.name)
+            if values is None or args not in values:
+                return _MISSING
+            values.move_to_end(args)
+            return values[args]
+
+    def put(self, slot: Cached[T], args: tuple, value: T, version: str) -> None:
+        with self._lock:
+            if version != self._version:
+                return  # computed for a version that has gone
+            values = self._values.setdefault(slot.name, OrderedDict())
+            weigh = slot.weigh
+            if weigh is not None:
+                if slot.max_weight is not None and weigh(value) > slot.max_weight:
+                    return  # larger than the whole budget: not kept
+                if args in values:
+                    self._weights[slot.name] -= weigh(values[args])
+                self._weights[slot.name] = self._weights.get(slot.name, 0) + weigh(value)
+            values[args] = value
+            values.move_to_end(args)
+            while values and (
+                    (slot.max_entries is not None and len(values) > slot.max_entries)
+                    or (weigh is not None and slot.max_weight is not None
+                        and self._weights[slot.name] > slot.max_weight)):
+                _, old = values.popitem(last=False)
+                if weigh is not None:
+                    self._weights[slot.name] -= weigh(old)
+            if not args:
+                self._stale.pop(slot.name, None)
+
+    def get(self, slot: Cached[T], args: tuple, wait: float | None) -> T:
+        store = self._store()
+        assert store is not None
+        version = store.version
+        with self._lock:
+            self._roll(version)
+            values = self._values.get(slot.name)
+            if values is not None and args in values:
+                values.move_to_end(args)
+                return values[args]
+            if slot.background:
+                build = self._builds.get((slot.name, args))
+                if build is None or build.version != version:
+                    build = self._builds[(slot.name, args)] = _Build(version)
+                    threading.Thread(target=self._build, args=(slot, args, build),
+                                     name=f"kg-cache-{slot.name}", daemon=True).start()
+                stale = self._stale.get(slot.name) if slot.stale_ok and not args else None
+                if stale is not None:
+                    return stale
+            else:
+                lock = self._computing.setdefault((slot.name, args), threading.Lock())
+        if not slot.background:
+            with lock:  # one computation per value, whoever asks first; others wait for it
+                hit = self._find(slot, args)
+                if hit is not _MISSING:
+                    return hit  # type: ignore[return-value]
+                value = self._compute(slot, args, store)
+                self.put(slot, args, value, version)
+                return value
+        if not build.done.wait(wait):
+            raise NotReady(f"the {slot.name} is being built")
+        if build.error is not None:
+            with self._lock:
+                self._builds.pop((slot.name, args), None)  # the next caller tries again
+            raise build.error
+        hit = self._find(slot, args)
+        if hit is _MISSING:
+            raise NotReady(f"the {slot.name} is being built")
+        return hit  # type: ignore[return-value]
+
+    def _build(self, slot: Cached[Any], args: tuple, build: _Build) -> None:
+        store = self._store()
+        try:
+            if store is None:
+                raise NotReady("the store is closed")
+            self.put(slot, args, self._compute(slot, args, store), build.version)
+        except BaseException as exc:  # handed to the waiting callers
+            log.exception("building the %s failed", slot.name)
+            build.error = exc
+        finally:
+            build.done.set()
+
+    @staticmethod
+    def _compute(slot: Cached[T], args: tuple, store: Store) -> T:
+        if slot.persist is None:
+            return slot.compute(store, *args)
+        persist = slot.persist
+        box: list[T] = []
+        name = persist.filename
+        if args:  # one file per argument tuple, keeping the extension
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem}-{_key(*args)}{dot}{ext}"
+        path = version_file(store, name, lambda out: box.append(_write(slot, args, store, out)))
+        if box:
+            return box[0]
+        if not _private(path):  # a file others could have written is never read
+            return slot.compute(store, *args)
+        with path.open("rb") as handle:
+            return persist.read(handle)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values, self._weights, self._stale, self._builds = {}, {}, {}, {}
+
+    def drop(self, name: str) -> None:
+        with self._lock:
+            self._values.pop(name, None)
+            self._weights.pop(name, None)
+            self._stale.pop(name, None)
+
+    def ready(self, name: str) -> bool:
+        with self._lock:
+            return bool(self._values.get(name))
+
+
+def _write(slot: Cached[T], args: tuple, store: Store, out: IO[bytes]) -> T:
+    value = slot.compute(store, *args)
+    assert slot.persist is not None
+    slot.persist.write(value, out)
+    return value
+
+
+_ALL: weakref.WeakKeyDictionary[Store, VersionCaches] = weakref.WeakKeyDictionary()
+_ALL_LOCK = threading.Lock()
+
+
+def caches(store: Store) -> VersionCaches:
+    """The caches of `store` (one set per store object, shared by every caller)."""
+    with _ALL_LOCK:
+        found = _ALL.get(store)
+        if found is None:
+            found = _ALL[store] = VersionCaches(store)
+        return found
+
+
+def warm(store: Store, args: dict[str, tuple] | None = None) -> None:
+    """Build every slot that asks to be warmed (background ones in their own threads, all
+    started first), and wait for all of them. `args` gives the arguments of slots that take
+    some (e.g. the search index's id space); a failure is logged, not raised: it only costs
+    the first visitor the build."""
+    args = args or {}
+    chosen = [s for s in REGISTRY.values() if s.warm]
+    for slot in sorted(chosen, key=lambda s: not s.background):
+        try:
+            slot.get(store, *args.get(slot.name, ()), wait=0 if slot.background else None)
+        except NotReady:
+            pass
+        except Exception:  # noqa: BLE001
+            log.exception("warming the %s failed; it will be built on first use", slot.name)
+    for slot in chosen:
+        if slot.background:
+            with contextlib.suppress(Exception):
+                slot.get(store, *args.get(slot.name, ()), wait=None)
+
+
+# --- per-version files, shared by processes ------------------------------------------------
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+def version_dir(store: Store) -> Path:
+    """This version's directory under the store's cache directory (created private)."""
+    root = store.cache_dir()
+    path = root / _key(store.version)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _private(path: Path) -> bool:
+    """Owned by this user, and its directory writable by nobody else."""
+    try:
+        return (path.stat().st_uid == os.getuid()
+                and path.parent.stat().st_mode & 0o022 == 0)
+    except OSError:
+        return False
+
+
+def version_file(store: Store, name: str, write: Callable[[IO[bytes]], None]) -> Path:
+    """The file `name` of the current version, written once by whichever process asks first
+    (the others wait on a lock and read it); the file appears only when whole, and the
+    directories of older versions are removed."""
+    here = version_dir(store)
+    target = here / name
+    if target.is_file():
+        return target
+    with (here / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.is_file():
+            return target
+        fd, tmp = tempfile.mkstemp(dir=here, prefix=f".{name}.", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                write(out)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    for old in here.parent.iterdir():
+        if old.is_dir() and old != here:
+            shutil.rmtree(old, ignore_errors=True)
+    return target
