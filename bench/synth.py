@@ -51,7 +51,8 @@ SCHEMA = _ns("https://schema.org/", "Person", "Country", "City", "Cemetery", "NG
              "GovernmentOrganization", "Organization", "Report", "inLanguage",
              "QuantitativeValue", "value", "minValue", "maxValue", "unitText", "birthDate",
              "containedInPlace", "author", "publisher", "url")
-PROV = _ns("http://www.w3.org/ns/prov#", "Agent", "wasAttributedTo", "wasDerivedFrom")
+PROV = _ns("http://www.w3.org/ns/prov#", "Agent", "wasAttributedTo", "wasDerivedFrom",
+           "wasQuotedFrom")
 ORG = _ns("http://www.w3.org/ns/org#", "Organization", "Membership", "Role", "member",
           "organization", "role", "memberDuring")
 TIME = _ns("http://www.w3.org/2006/time#", "Interval", "hasBeginning", "hasEnd", "unitDay",
@@ -70,7 +71,8 @@ KG = _ns(BASE + "ontology#", "Claim", "CountClaim", "Allegation", "TimeClaim", "
          "authorUnknown", "evidencing", "Grading", "grading", "sourceReliability",
          "informationCredibility", "UnidentifiedPerson", "Court", "Prison", "MassGrave",
          "Event", "Participation", "participant", "inEvent", "involvement", "accessLevel",
-         "Restricted", "verifiableOffline")
+         "Restricted", "verifiableOffline", "rationale", "lineageNote", "contradicts",
+         "undatedBecause")
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 T_DATE, T_GYEAR, T_GYM = f"^^<{XSD}date>", f"^^<{XSD}gYear>", f"^^<{XSD}gYearMonth>"
@@ -499,15 +501,20 @@ class _Generator:
               g)
             q(grading, KG["informationCredibility"],
               concept("information-credibility", str(1 + i % 6)), g)
-            if i and rnd.random() < 0.2:
-                q(src, PROV["wasDerivedFrom"], self.source_iri(rnd.randrange(i)), g)
-            self.toll_claim(i, publisher)
+            q(grading, KG["rationale"], lit("Synthetic grading for the benchmarks.", "en"), g)
+            # Lineage is per claim: a fifth of the tolls repeat an earlier source's toll.
+            self.toll_claim(i, publisher, rnd.randrange(i) if i and rnd.random() < 0.2 else None)
 
-    def toll_claim(self, i: int, claimant: str) -> None:
-        """A death-toll count claim, of one of the kinds real sources give."""
+    def toll_claim(self, i: int, claimant: str, repeats: int | None = None) -> None:
+        """A death-toll count claim, of one of the kinds real sources give; tolls 0-1, 10-11,
+        ... contradict each other (so both are contested, as the status policy says)."""
         q, rnd = self.w.q, self.rnd
         g = self.source_graph(i)
         claim = iri(f"claim/synth-toll-{i:05d}")
+        if repeats is not None:
+            link = PROV["wasQuotedFrom"] if repeats % 2 else PROV["wasDerivedFrom"]
+            q(claim, link, iri(f"claim/synth-toll-{repeats:05d}"), g)
+            q(claim, KG["lineageNote"], lit("Repeats the figure of an earlier source.", "en"), g)
         value = self.w.bnode()
         r = rnd.random()
         q(value, RDF["type"], SCHEMA["QuantitativeValue"], g)
@@ -530,7 +537,10 @@ class _Generator:
         q(value, SCHEMA["unitText"], lit("executed political prisoners", "en"), g)
         q(claim, KG["count"], value, g)
         claimant = claimant if rnd.random() < 0.7 else rnd.choice(self.unidentified)
-        status = "contested" if rnd.random() < 0.2 else "asserted"
+        contested = (i // 2) % 5 == 0 and (i | 1) < self.n_sources
+        status = "contested" if contested else "asserted"
+        if contested and i % 2:
+            q(claim, KG["contradicts"], iri(f"claim/synth-toll-{i - 1:05d}"), g)
         self.claim(claim, ("CountClaim",), i, claimant,
                    f"The 1988 executions killed {text} political prisoners.", quote,
                    (self.massacre,), status)
@@ -648,6 +658,7 @@ class _Generator:
                     q(m, ORG["member"], person, g)
                     q(m, ORG["organization"], rnd.choices(org_iris, org_weights)[0], g)
                     q(m, ORG["role"], activist, g)
+                    q(m, KG["undatedBecause"], lit("The list gives no dates.", "en"), g)
                     q(list_claim, KG["asserts"], m, g)
                 r = rnd.random()
                 if r < 0.015:
@@ -659,8 +670,7 @@ class _Generator:
                       self.source_graph(other))
                     self.claim(claim, ("TimeClaim",), other, rnd.choice(self.claimants),
                                f"{fen} {len_} was executed in {MONTHS[when.month - 1]} 1988.",
-                               f"{fen} {len_} was executed at {prison_en}", (person, ev),
-                               "contested" if r < 0.005 else "asserted")
+                               f"{fen} {len_} was executed at {prison_en}", (person, ev))
                 elif r < 0.02 and v:
                     other_v = v - 1 - rnd.randrange(min(v, 500))
                     claim = iri(f"claim/synth-identity-{v:06d}")

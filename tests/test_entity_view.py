@@ -86,6 +86,7 @@ def test_json_twin_keeps_its_shape(store: Store) -> None:
     (Count("30000", None, None), "30,000"), (Count(None, "4000", "5000"), "4,000 – 5,000"),
     (Count(None, "33700", None), "≥ 33,700"), (Count(None, None, "500.0"), "≤ 500"),
     (Count("many", None, None), "many"), (Count(None, None, None), "?"),
+    (Count(None, None, None, alternatives=("2800", "3800")), "2,800 or 3,800"),
 ])
 def test_count_text(count: Count, text: str) -> None:
     assert count_text(count) == text

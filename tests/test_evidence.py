@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,10 +15,14 @@ import pytest
 from kg.build import load_project
 from kg.config import PROJECT_DIR as PROJECT_ROOT
 from kg.evidence import (
+    MAX_RUN,
     AnchorError,
     anchor,
     anchor_file,
+    copy_limit_failures,
     default_sources_dir,
+    exposed_runs,
+    longest_run,
     read_text,
     sha256_file,
     verify_quotes,
@@ -38,10 +44,29 @@ needs_sources = pytest.mark.skipif(not (SOURCES / SEED).is_file(),
 
 def test_anchor_counts_unicode_code_points() -> None:
     text = "«ناصر» 🙂 said: the prisoners were moved."
-    a = anchor(text, "the prisoners", context=5)
+    a = anchor(text, "the prisoners")
     assert text[a.start:a.end] == "the prisoners"
     assert a.start == text.index("the prisoners")  # code points, not UTF-8 or UTF-16 units
-    assert a.prefix == "aid: " and a.suffix == " were"
+
+
+def test_a_unique_quote_gets_no_context() -> None:
+    a = anchor("One two three four.", "two three")
+    assert (a.prefix, a.suffix) == ("", "")
+
+
+def test_a_repeated_quote_gets_the_shortest_context_that_finds_it() -> None:
+    text = "at Evin in July; later at Evin again; and at Gohardasht"
+    first, second = anchor(text, "at Evin", 1), anchor(text, "at Evin", 2)
+    for a in (first, second):
+        whole = a.prefix + a.exact + a.suffix
+        assert text.count(whole) == 1 and text.index(whole) == a.start - len(a.prefix)
+    # the first has no prefix and " " follows both: two characters; the second: " at Evin"
+    assert (first.prefix, first.suffix) == ("", " i")
+    assert (second.prefix, second.suffix) == (" ", "")
+    # "3" sits in "30,000" twice and alone once: one character each side is not enough
+    text = "30,000 and 30,000 or 3 and 3"
+    a = anchor(text, "30,000", 2)
+    assert text.count(a.prefix + a.exact + a.suffix) == 1 and len(a.prefix + a.suffix) == 1
 
 
 def test_anchor_refuses_to_guess_between_repeats() -> None:
@@ -73,7 +98,7 @@ s:doc kg:archivedText "text.txt" ; kg:sha256 "{sha256_file(tmp_path / 'text.txt'
 """, "utf-8")
     assert anchor_file(data, tmp_path) == 2
     first = data.read_text("utf-8")
-    assert 'oa:prefix "One line.\\nThe quote " ;' in first
+    assert first.count("oa:prefix") + first.count("oa:suffix") == 1  # only "here" #2 needs one
     assert anchor_file(data, tmp_path) == 2
     assert data.read_text("utf-8") == first
     store = ox.Store()
@@ -145,7 +170,7 @@ def test_verify_reports_moved_quotes_and_changed_texts(tmp_path: Path) -> None:
     assert failure.source == "https://kg.example.org/id/source/seed-article"
     assert failure.problem == "oa:exact not at 0-4"
     assert failure.found == read_text(SOURCES / SEED)[0:4]
-    assert "expected 'Neither have" in str(failure)
+    assert "expected 'their killings" in str(failure)
 
     changed = tmp_path / "sources"
     changed.mkdir()
@@ -184,3 +209,86 @@ def test_bundled_quotes_are_short_phrases() -> None:
         "SELECT ?q WHERE { ?s <http://www.w3.org/ns/oa#exact> ?q }",
         use_default_graph_as_union=True)]
     assert quotes and max(len(q.split()) for q in quotes) <= 12
+
+
+def test_longest_run_merges_pieces_a_reader_can_join() -> None:
+    text = "one two three, four five six. Seven eight nine ten"
+    spans = {w: text.index(w) for w in ("one", "four", "six", "Seven", "ten")}
+    # "one two three" and ", four five" touch across punctuation only: one run of five
+    run = longest_run(text, [(0, spans["four"] - 2), (spans["four"] - 2, spans["six"] - 1)])
+    assert run.words == 5
+    # a gap holding a word breaks the run, and a partly covered word counts as covered
+    # ("ven eight nine ": Seven, eight, nine)
+    assert longest_run(text, [(0, 3), (spans["Seven"] + 2, spans["ten"])]).words == 3
+    assert longest_run(text, []).words == 0
+
+
+def _doc(tmp_path: Path, text: str, selectors: str) -> ox.Store:
+    (tmp_path / "text.txt").write_text(text, "utf-8")
+    data = tmp_path / "doc.trig"
+    data.write_text(f"""@prefix kg: <https://kg.example.org/ontology#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+<https://kg.example.org/graph/doc> {{
+<https://kg.example.org/id/source/doc> kg:archivedText "text.txt" ;
+    kg:sha256 "{sha256_file(tmp_path / 'text.txt')}" .
+{selectors}
+}}
+""", "utf-8")
+    store = ox.Store()
+    store.load(path=data)
+    return store
+
+
+def _selector(name: str, text: str, exact: str, prefix: str = "", suffix: str = "") -> str:
+    start = text.index(exact)
+    end = start + len(exact)
+    return f"""<https://kg.example.org/id/annotation/{name}> oa:hasTarget [
+    oa:hasSource <https://kg.example.org/id/source/doc> ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{exact}" ;
+                     oa:prefix "{prefix}" ; oa:suffix "{suffix}" ] ,
+                   [ a oa:TextPositionSelector ; oa:start {start} ; oa:end {end} ] ] ."""
+
+
+def test_copy_limit_counts_exact_prefix_and_suffix_of_all_selectors_together(
+        tmp_path: Path) -> None:
+    words = [f"w{i}" for i in range(40)]
+    text = " ".join(words) + "."
+    # two quotes of eight words each, apart: fine
+    a, b = " ".join(words[0:8]), " ".join(words[20:28])
+    ok = _doc(tmp_path, text, _selector("a", text, a) + "\n" + _selector("b", text, b))
+    assert copy_limit_failures(tmp_path, ok) == []
+    (run,) = exposed_runs(tmp_path, ok)
+    assert run.words == 8
+    # the same quote with a suffix reaching the next one: 28 words rebuilt
+    suffix = " " + " ".join(words[8:20])
+    bad = _doc(tmp_path, text, _selector("a", text, a, suffix=suffix) + "\n"
+               + _selector("b", text, b))
+    (failure,) = copy_limit_failures(tmp_path, bad)
+    assert failure.words == 28 > MAX_RUN
+    assert failure.source == "https://kg.example.org/id/source/doc"
+    assert "28 consecutive words" in str(failure) and "kg anchor" in str(failure)
+
+
+@needs_sources
+def test_the_bundled_graph_rebuilds_no_fifteen_words_of_any_source() -> None:
+    runs = exposed_runs(SOURCES, load_project())
+    assert runs and max(r.words for r in runs) <= MAX_RUN < 15
+
+
+def test_verify_quotes_command_fails_when_the_copy_limit_is_broken(tmp_path: Path) -> None:
+    words = [f"w{i}" for i in range(40)]
+    text = " ".join(words) + "."
+    store = _doc(tmp_path, text, _selector("a", text, " ".join(words[0:10]),
+                                           suffix=" " + " ".join(words[10:20])))
+    (tmp_path / "doc.nq").write_bytes(store.dump(format=ox.RdfFormat.N_QUADS))
+    env = {**os.environ, "KG_SOURCES": str(tmp_path)}
+
+    def kg(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True,
+                              text=True, env=env, timeout=300)
+
+    assert kg("load", str(tmp_path / "doc.nq"), "--store", str(tmp_path / "s")).returncode == 0
+    result = kg("verify-quotes", "--store", str(tmp_path / "s"))
+    assert result.returncode == 1
+    assert "20 consecutive words" in result.stdout
+    assert "1 of 1 quotes verified" in result.stderr

@@ -21,8 +21,12 @@ import pyoxigraph as ox
 
 from kg.namespaces import KG
 
-#: Characters of context kept on each side of a quote in oa:prefix / oa:suffix.
-CONTEXT = 32
+#: Longest run of consecutive words of an archived text that the graph may let a reader
+#: rebuild from the exact, prefix and suffix of all its selectors together (the project's
+#: rule is "never 15 consecutive words").
+MAX_RUN = 14
+#: What counts as a word for the copy limit (the same as the repository-wide check).
+WORD_RE = re.compile(r"[\w’'-]+")
 #: Environment variable naming the directory of archived source texts.
 SOURCES_ENV = "KG_SOURCES"
 
@@ -73,9 +77,40 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def anchor(text: str, exact: str, occurrence: int | None = None,
-           context: int = CONTEXT) -> Anchor:
-    """Find `exact` in `text` and compute its selectors; refuse to guess between repeats."""
+def _count(text: str, needle: str) -> int:
+    """Occurrences of `needle` in `text`, overlapping ones included."""
+    n, i = 0, text.find(needle)
+    while i >= 0:
+        n += 1
+        i = text.find(needle, i + 1)
+    return n
+
+
+def _shortest_context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The shortest prefix and suffix that make the quote at start-end unique in `text`.
+
+    The position selector and the text's hash already pin the quote; the context is there
+    only so that a reader of the quote selector alone can find it again (Web Annotation
+    §4.2.4). Longer context would hand out more of the source than the quote does, and the
+    copy limit counts it (see `exposed_runs`).
+    """
+    longest = max(start, len(text) - end)
+    for total in range(longest + 1):
+        for before in range(total + 1):
+            after = total - before
+            if before > start or end + after > len(text):
+                continue
+            if _count(text, text[start - before:end + after]) == 1:
+                return text[start - before:start], text[end:end + after]
+    return text[:start], text[end:]  # pragma: no cover - the whole text is unique
+
+
+def anchor(text: str, exact: str, occurrence: int | None = None) -> Anchor:
+    """Find `exact` in `text` and compute its selectors; refuse to guess between repeats.
+
+    Prefix and suffix are empty when the quote occurs once, else the shortest context that
+    tells the chosen occurrence from the others.
+    """
     if not exact:
         raise AnchorError("empty quote")
     starts = [m.start() for m in re.finditer(re.escape(exact), text)]
@@ -90,7 +125,8 @@ def anchor(text: str, exact: str, occurrence: int | None = None,
         raise AnchorError(f"kg:occurrence {occurrence} out of range 1-{len(starts)}: {exact!r}")
     start = starts[occurrence - 1]
     end = start + len(exact)
-    return Anchor(exact, text[max(0, start - context):start], text[end:end + context], start, end)
+    prefix, suffix = _shortest_context(text, start, end)
+    return Anchor(exact, prefix, suffix, start, end)
 
 
 # --- writing anchors into data files ---------------------------------------------------
@@ -117,15 +153,21 @@ def turtle_string(value: str) -> str:
 
 
 def _render(source: str, gap: str, a: Anchor, occurrence: str | None) -> str:
-    """The canonical selector pair, indented like the oa:hasSource line it follows."""
+    """The canonical selector pair, indented like the oa:hasSource line it follows; an empty
+    prefix or suffix is left out (both are optional in the Web Annotation model)."""
     indent = gap.rsplit("\n", 1)[-1] if "\n" in gap else " "
     inner = indent + "    "
-    occ = f" ;\n{inner}kg:occurrence {occurrence}" if occurrence else ""
+    lines = [f"oa:exact {turtle_string(a.exact)}"]
+    if occurrence:
+        lines.append(f"kg:occurrence {occurrence}")
+    if a.prefix:
+        lines.append(f"oa:prefix {turtle_string(a.prefix)}")
+    if a.suffix:
+        lines.append(f"oa:suffix {turtle_string(a.suffix)}")
+    body = f" ;\n{inner}".join(lines)
     return (f"oa:hasSource {source} ;{gap}"
             f"oa:hasSelector [ a oa:TextQuoteSelector ;\n"
-            f"{inner}oa:exact {turtle_string(a.exact)}{occ} ;\n"
-            f"{inner}oa:prefix {turtle_string(a.prefix)} ;\n"
-            f"{inner}oa:suffix {turtle_string(a.suffix)} ] ,\n"
+            f"{inner}{body} ] ,\n"
             f"{indent}  [ a oa:TextPositionSelector ; oa:start {a.start} ; oa:end {a.end} ]")
 
 
@@ -272,3 +314,97 @@ def quote_count(dataset: ox.Store) -> int:
     rows = dataset.query("SELECT (COUNT(?q) AS ?n) WHERE { ?q a <http://www.w3.org/ns/oa#"
                          "TextQuoteSelector> }", use_default_graph_as_union=True)
     return int(next(iter(rows))["n"].value)
+
+
+# --- the copy limit over the whole graph ------------------------------------------------
+
+@dataclass(frozen=True)
+class ExposedRun:
+    """The longest stretch of an archived text that the graph's selectors rebuild together."""
+
+    source: str
+    words: int
+    start: int
+    end: int
+
+    @property
+    def too_long(self) -> bool:
+        return self.words > MAX_RUN
+
+    def __str__(self) -> str:
+        return (f"{self.source}: {self.words} consecutive words (offsets {self.start}-"
+                f"{self.end}) can be rebuilt from the exact, prefix and suffix of its "
+                f"selectors; the limit is {MAX_RUN} — shorten or split the quotes there, "
+                f"then run kg anchor")
+
+
+def _pieces(text: str, exact: str, prefix: str, suffix: str,
+            start: int | None) -> list[tuple[int, int]]:
+    """Where a selector's text sits: at its position, or (if it has none or a wrong one) at
+    every place its prefix + exact + suffix occurs, since a reader could use any of them."""
+    if start is not None and text[start:start + len(exact)] == exact:
+        return [(start - len(prefix), start + len(exact) + len(suffix))]
+    whole = prefix + exact + suffix
+    found, i = [], text.find(whole)
+    while i >= 0:
+        found.append((i, i + len(whole)))
+        i = text.find(whole, i + 1)
+    return found
+
+
+def longest_run(text: str, pieces: Iterable[tuple[int, int]]) -> ExposedRun:
+    """The most consecutive words of `text` covered by the union of `pieces`.
+
+    Pieces that overlap, touch, or are separated only by spaces and punctuation are merged,
+    since a reader can fill such a gap; a word partly covered counts as covered (its rest
+    is easy to guess). The source field is left empty for the caller to fill.
+    """
+    merged: list[list[int]] = []
+    for s, e in sorted((max(0, s), min(len(text), e)) for s, e in pieces):
+        if merged and (s <= merged[-1][1] or not re.search(r"\w", text[merged[-1][1]:s])):
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    words = [m.span() for m in WORD_RE.finditer(text)]
+    best = ExposedRun("", 0, 0, 0)
+    for s, e in merged:
+        n = sum(1 for a, b in words if a < e and b > s)
+        if n > best.words:
+            best = ExposedRun("", n, s, e)
+    return best
+
+
+def exposed_runs(sources_dir: Path, dataset: ox.Store) -> list[ExposedRun]:
+    """Per archived source, the longest run of its words the whole graph lets a reader
+    rebuild (exact, prefix and suffix of every selector on it, merged by position).
+
+    Each quote is short, but quotes and their contexts can sit side by side; this is the
+    rule that matters for copyright: "never 15 consecutive words" of what the graph holds
+    as a whole. Sources whose text is missing or changed are skipped (verify_quotes
+    reports them).
+    """
+    pieces: dict[str, list[tuple[int, int]]] = {}
+    texts: dict[str, str | None] = {}
+    for row in dataset.query(_QUOTES, use_default_graph_as_union=True):
+        src, file, digest = row["source"].value, _value(row["file"]), _value(row["hash"])
+        if src not in texts:
+            path = sources_dir / file if file else None
+            ok = path is not None and path.is_file() and sha256_file(path) == digest
+            texts[src] = read_text(path) if ok and path else None
+        text = texts[src]
+        if text is None:
+            continue
+        start = int(row["start"].value) if row["start"] is not None else None
+        pieces.setdefault(src, []).extend(_pieces(
+            text, row["exact"].value, _value(row["prefix"]) or "", _value(row["suffix"]) or "",
+            start))
+    runs = []
+    for src, spans in sorted(pieces.items()):
+        run = longest_run(texts[src] or "", spans)
+        runs.append(ExposedRun(src, run.words, run.start, run.end))
+    return runs
+
+
+def copy_limit_failures(sources_dir: Path, dataset: ox.Store) -> list[ExposedRun]:
+    """The archived sources of which the graph as a whole exposes more than MAX_RUN words."""
+    return [run for run in exposed_runs(sources_dir, dataset) if run.too_long]

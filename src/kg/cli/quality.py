@@ -11,7 +11,13 @@ from kg.build import load_project
 from kg.cli.group import EXIT_FAILURE, EXIT_USAGE, atomic_output, main, settings, store_option
 from kg.config import Config
 from kg.errors import KgError
-from kg.evidence import AnchorError, anchor_data, quote_count, verify_quotes
+from kg.evidence import (
+    AnchorError,
+    anchor_data,
+    copy_limit_failures,
+    quote_count,
+    verify_quotes,
+)
 from kg.store import StoreError, open_store
 from kg.validate import validate as run_validate
 
@@ -66,7 +72,8 @@ def verify_quotes_command(ctx: click.Context, store: str | None, sources: Path |
     """Check every quote sits at its offsets in the archived text whose SHA-256 matches.
 
     Reports each failure (source, annotation, what is wrong, expected and found) and exits
-    1 if there is any.
+    1 if there is any, or if the selectors together rebuild 15 or more consecutive words of
+    a source.
     """
     config = settings(store=store, sources=str(sources) if sources else None)
     sources_dir = Path(config.sources)
@@ -80,7 +87,10 @@ def verify_quotes_command(ctx: click.Context, store: str | None, sources: Path |
     quotes = quote_count(dataset)
     click.echo(f"{quotes - len(failures)} of {quotes} quotes verified against {sources_dir}.",
                err=True)
-    ctx.exit(EXIT_FAILURE if failures else 0)
+    too_long = copy_limit_failures(sources_dir, dataset)  # the copy limit, graph-wide
+    for run in too_long:
+        click.echo(str(run))
+    ctx.exit(EXIT_FAILURE if failures or too_long else 0)
 
 
 @main.command()

@@ -144,8 +144,11 @@ def _values(rows: list[Any], asserted_dates: list[Any], labels: dict[str, str]
     """Counts and dates the claims hold (rows of one two-hop query), and the dates inside
     what small claims assert."""
     nodes: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
+    alternatives: dict[str, list[str]] = defaultdict(list)
     for r in rows:
         nodes[(r["c"].value, r["p"].value, str(r["x"]))][r["q"].value] = r["y"].value
+        if r["q"].value == KG + "alternativeValue":
+            alternatives[r["c"].value].append(r["y"].value)
     counts: dict[str, Count] = {}
     dates: dict[str, list[tuple[str, PreciseDate]]] = defaultdict(list)
     for (c, p, _), props in nodes.items():
@@ -153,12 +156,20 @@ def _values(rows: list[Any], asserted_dates: list[Any], labels: dict[str, str]
             kind = props.get(KG + "countKind")
             counts[c] = Count(props.get(_SCHEMA + "value"), props.get(_SCHEMA + "minValue"),
                               props.get(_SCHEMA + "maxValue"), props.get(_SCHEMA + "unitText"),
-                              (labels.get(kind) or local_name(kind)) if kind else None)
+                              (labels.get(kind) or local_name(kind)) if kind else None,
+                              tuple(sorted(alternatives[c], key=_number)))
         elif KG + "dateValue" in props:
             _add(dates[c], (DATE_PROPERTIES[p], decode_props(props)))
     for r in asserted_dates:  # not for lists of hundreds of victims: those are not read
         _add(dates[r["c"].value], (DATE_PROPERTIES[r["p"].value], decode(r)))
     return counts, dates
+
+
+def _number(text: str) -> tuple[float, str]:
+    try:
+        return float(text), text
+    except ValueError:
+        return float("inf"), text
 
 
 def _assertions(asserted: dict[str, list[Any]], labels: dict[str, str], base: str

@@ -85,6 +85,8 @@ class Count:
     unit: str | None = None
     #: Label of its kg:countKind (an estimate, a lower bound...).
     kind: str | None = None
+    #: Figures the source gives as alternatives ("2,800 or 3,800"), never a range.
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass

@@ -80,7 +80,8 @@ def claim_view(claim: Claim, entity: str) -> ClaimView:
 
 
 def count_text(count: Count) -> str:
-    """A count claim's figure: '30,000', '4,000 – 5,000', '≥ 33,700', '≤ 500' or '?'."""
+    """A count claim's figure: '30,000', '4,000 – 5,000', '≥ 33,700', '≤ 500', '2,800 or
+    3,800' or '?'."""
 
     def num(x: str) -> str:
         try:
@@ -89,6 +90,8 @@ def count_text(count: Count) -> str:
             return x
 
     exact, low, high = count.exact, count.low, count.high
+    if count.alternatives:
+        return " or ".join(num(x) for x in count.alternatives)
     if exact is not None:
         return num(exact)
     if low is not None and high is not None:
