@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from kg.dates import PreciseDate, bounds_of, parse_bound, parse_upper_bound, precision_name
+from kg.wording import wording
 
 DAY = "http://www.w3.org/2006/time#unitDay"
 MONTH = "http://www.w3.org/2006/time#unitMonth"
@@ -19,7 +20,7 @@ def test_day_precision_reads_as_a_day_in_both_calendars() -> None:
     d = PreciseDate.from_values("2014-06-01", DAY)
     assert d.label() == "1 June 2014"
     assert d.solar_hijri() == "11 Khordad 1393"
-    assert d.solar_hijri(persian=True) == "۱۱ خرداد ۱۳۹۳"
+    assert d.solar_hijri(wording("fa")) == "۱۱ خرداد ۱۳۹۳"
     assert not d.is_span
 
 

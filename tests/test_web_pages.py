@@ -74,7 +74,7 @@ def test_entity_page_shows_claim_quote_and_date(client: FlaskClient) -> None:
     response = client.get("/page/person/gholamreza-khosravi")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert "<h1>Gholamreza Khosravi</h1>" in body
+    assert '<h1 lang="en" dir="ltr">Gholamreza Khosravi</h1>' in body
     assert '<span lang="fa" dir="rtl">غلامرضا خسروی</span>' in body
     assert "1 June 2014" in body and "11 Khordad 1393" in body
     assert "<mark>On June 1, Gholamreza Khosravi</mark>" in body

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from kg.cache import Cached
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, local_name
 from kg.store import Store
+from kg.wording import N_
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
@@ -23,14 +24,15 @@ SKOS = PREFIXES["skos"]
 DCT = PREFIXES["dcterms"]
 
 CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
-PROPERTY_TYPES = {OWL + "ObjectProperty": "object property",
-                  OWL + "DatatypeProperty": "datatype property",
-                  OWL + "AnnotationProperty": "annotation property",
-                  RDF + "Property": "property"}
-CHARACTERISTICS = {OWL + "SymmetricProperty": "symmetric",
-                   OWL + "TransitiveProperty": "transitive",
-                   OWL + "FunctionalProperty": "functional",
-                   OWL + "InverseFunctionalProperty": "inverse functional"}
+#: Kinds of property and their characteristics, in words the web layer translates.
+PROPERTY_TYPES = {OWL + "ObjectProperty": N_("object property"),
+                  OWL + "DatatypeProperty": N_("datatype property"),
+                  OWL + "AnnotationProperty": N_("annotation property"),
+                  RDF + "Property": N_("property")}
+CHARACTERISTICS = {OWL + "SymmetricProperty": N_("symmetric"),
+                   OWL + "TransitiveProperty": N_("transitive"),
+                   OWL + "FunctionalProperty": N_("functional"),
+                   OWL + "InverseFunctionalProperty": N_("inverse functional")}
 
 
 def curie(iri: str) -> str:

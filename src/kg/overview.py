@@ -17,25 +17,26 @@ from kg.datevalues import EVENT_DATES, FAR, PUBLISHED
 from kg.labels import labels
 from kg.namespaces import local_name, sparql_prefixes
 from kg.store import Store
+from kg.wording import N_
 
 _P = sparql_prefixes()
 
-#: What a reader counts, and the classes (with their subclasses spelled out, since the union
-#: view holds no inferred types) that make up each kind.
+#: What a reader counts (words the web layer translates), and the classes (with their
+#: subclasses spelled out, since the union view holds no inferred types) that make up each.
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("People", ("schema:Person", "kg:UnidentifiedPerson")),
-    ("Groups and unnamed agents", ("kg:PersonGroup", "kg:UnidentifiedAgent")),
-    ("Organisations", ("org:Organization", "schema:Organization", "schema:NGO",
-                       "schema:GovernmentOrganization", "kg:Court")),
-    ("Places", ("schema:Place", "schema:Country", "schema:City", "kg:Prison", "kg:MassGrave",
-                "schema:Cemetery")),
-    ("Events", ("kg:Event", "sem:Event", "schema:Event")),
-    ("Sources", ("kg:Source",)),
-    ("Claims", ("kg:Claim", "kg:CountClaim", "kg:TimeClaim", "kg:Allegation",
-                "kg:IdentityClaim")),
-    ("Evidence passages", ("oa:Annotation",)),
-    ("Participations in events", ("kg:Participation",)),
-    ("Offices and memberships", ("org:Membership",)),
+    (N_("People"), ("schema:Person", "kg:UnidentifiedPerson")),
+    (N_("Groups and unnamed agents"), ("kg:PersonGroup", "kg:UnidentifiedAgent")),
+    (N_("Organisations"), ("org:Organization", "schema:Organization", "schema:NGO",
+                           "schema:GovernmentOrganization", "kg:Court")),
+    (N_("Places"), ("schema:Place", "schema:Country", "schema:City", "kg:Prison",
+                    "kg:MassGrave", "schema:Cemetery")),
+    (N_("Events"), ("kg:Event", "sem:Event", "schema:Event")),
+    (N_("Sources"), ("kg:Source",)),
+    (N_("Claims"), ("kg:Claim", "kg:CountClaim", "kg:TimeClaim", "kg:Allegation",
+                    "kg:IdentityClaim")),
+    (N_("Evidence passages"), ("oa:Annotation",)),
+    (N_("Participations in events"), ("kg:Participation",)),
+    (N_("Offices and memberships"), ("org:Membership",)),
 )
 
 
@@ -93,22 +94,25 @@ class SourceSummary:
     type: str | None
     date: PreciseDate | None
     claims: int
+    #: The IRI of its source type (whose label is `type`), for pages in other languages.
+    type_iri: str | None = None
 
 
 def _sources(store: Store) -> list[SourceSummary]:
     published = PUBLISHED.get(store)
     rows = store.query(_P + """
         SELECT ?s (SAMPLE(?title) AS ?t) (SAMPLE(?typeLabel) AS ?type)
-               (COUNT(DISTINCT ?c) AS ?claims) WHERE {
+               (SAMPLE(?typeIri) AS ?ti) (COUNT(DISTINCT ?c) AS ?claims) WHERE {
           ?s a kg:Source .
           OPTIONAL { ?s dcterms:title ?title }
-          OPTIONAL { ?s kg:sourceType/skos:prefLabel ?typeLabel
+          OPTIONAL { ?s kg:sourceType ?typeIri . ?typeIri skos:prefLabel ?typeLabel
                      FILTER(LANGMATCHES(LANG(?typeLabel), "en")) }
           OPTIONAL { ?c dcterms:source ?s }
         } GROUP BY ?s""")
     found = [SourceSummary(r["s"].value, r["t"].value if r["t"] else local_name(r["s"].value),
                            r["type"].value if r["type"] else None, published.get(r["s"].value),
-                           int(r["claims"].value)) for r in rows]
+                           int(r["claims"].value), r["ti"].value if r["ti"] else None)
+             for r in rows]
     return sorted(found, key=lambda s: (s.date.earliest if s.date else FAR, s.title))
 
 

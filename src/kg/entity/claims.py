@@ -38,9 +38,9 @@ _RELATED = (KG + "about", KG + "possiblySameAs")
 
 
 def read_claims(store: Store, base: str, entity: str, claim_iris: list[str],
-                index: ClaimIndex | None) -> list[Claim]:
+                index: ClaimIndex | None, lang: str = "en") -> list[Claim]:
     """These claims about `entity`, read from `index` when there is one, else by querying
-    for just them (the queries side by side)."""
+    for just them (the queries side by side); what they name is labelled in `lang`."""
     if index is not None:
         rows = index.rows(claim_iris)
     else:
@@ -51,7 +51,7 @@ def read_claims(store: Store, base: str, entity: str, claim_iris: list[str],
     if small:
         asserted = (index.asserted(small) if index is not None
                     else results(start_queries(store, queries.asserted(small))))
-    labels = label_lookup(store, _named(rows, asserted))
+    labels = label_lookup(store, _named(rows, asserted), lang)
     return build_claims(entity, claim_iris, rows, asserted, labels, PUBLISHED.get(store), base)
 
 
@@ -82,13 +82,15 @@ def build_claims(entity: str, claim_iris: list[str], rows: dict[str, list[Any]],
     return claims
 
 
-def read_claims_made(store: Store, base: str, e: ox.NamedNode) -> tuple[list[ClaimMade], int]:
-    """Claims the entity is the claimant of (the first MAX_CLAIMS), and how many there are."""
+def read_claims_made(store: Store, base: str, e: ox.NamedNode, lang: str = "en"
+                     ) -> tuple[list[ClaimMade], int]:
+    """Claims the entity is the claimant of (the first MAX_CLAIMS), and how many there are;
+    their publications labelled in `lang`."""
     total = int(next(iter(store.query(queries.claims_made_total(e))))["n"].value)
     if not total:
         return [], 0
     rows = list(store.query(queries.claims_made(e)))
-    labels = label_lookup(store, (r["p"].value for r in rows))
+    labels = label_lookup(store, (r["p"].value for r in rows), lang)
     made = [ClaimMade(ref(r["c"].value, {}, base), queries.value(r, "s") or "",
                       ref(r["p"].value, labels, base)) for r in rows]
     return made, total

@@ -17,7 +17,7 @@ EVENT_TYPES = {KG + "Event", PREFIXES["sem"] + "Event", PREFIXES["schema"] + "Ev
 
 
 def event_rows(store: Store, e: ox.NamedNode) -> list[tuple[str, str | None]]:
-    """(event, role label or None) for every event `queries.events_of` finds."""
+    """(event, role concept or None) for every event `queries.events_of` finds."""
     with_role, *without = queries.events_of(e)
     rows = [(r["ev"].value, queries.value(r, "role")) for r in store.query(with_role)]
     for query in without:
@@ -26,9 +26,9 @@ def event_rows(store: Store, e: ox.NamedNode) -> list[tuple[str, str | None]]:
 
 
 def dated_events(store: Store, base: str, iri: str, types: list[str],
-                 rows: list[tuple[str, str | None]]) -> list[EventEntry]:
+                 rows: list[tuple[str, str | None]], lang: str = "en") -> list[EventEntry]:
     """The events of `event_rows` (and the entity itself if it is an event), each with its
-    role where any row gives one, dated, earliest first."""
+    role where any row gives one (labelled in `lang`), dated, earliest first."""
     itself = any(t in EVENT_TYPES for t in types)
     roles: dict[str, str | None] = {iri: None} if itself else {}
     for event, role in rows:
@@ -37,8 +37,9 @@ def dated_events(store: Store, base: str, iri: str, types: list[str],
     if not roles:
         return []
     every = EVENT_DATES.get(store)
-    labels = label_lookup(store, roles)
-    out = [EventEntry(ref(event, labels, base), role, every.get(event),
+    labels = label_lookup(store, [*roles, *(r for r in roles.values() if r)], lang)
+    out = [EventEntry(ref(event, labels, base), labels[role] if role else None,
+                      every.get(event),
                       itself=itself and event == iri) for event, role in roles.items()]
     out.sort(key=lambda x: (x.date.earliest if x.date else FAR, x.event.label))
     return out

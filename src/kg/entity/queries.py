@@ -122,13 +122,13 @@ def claims_made(e: ox.NamedNode) -> str:
 
 
 def events_of(e: ox.NamedNode) -> tuple[str, ...]:
-    """Events the entity takes part in (?ev with ?role, any role), is a sub-event of, or has
-    claims that name (?ev). Three small queries, not one UNION: Oxigraph does not push the
-    entity's IRI into UNION branches, and the union form cost seconds on a large store."""
+    """Events the entity takes part in (?ev with ?role, the role concept, any role), is a
+    sub-event of, or has claims that name (?ev). Three small queries, not one UNION:
+    Oxigraph does not push the entity's IRI into UNION branches, and the union form cost
+    seconds on a large store."""
     return (
         PREFIXES + f"SELECT DISTINCT ?ev ?role WHERE {{ ?part kg:participant {e} ; "
-        "kg:inEvent ?ev . OPTIONAL { ?part sem:roleType ?r . "
-        "?r skos:prefLabel ?role FILTER(LANGMATCHES(LANG(?role), 'en')) } } "
+        "kg:inEvent ?ev . OPTIONAL { ?part sem:roleType ?role } } "
         f"LIMIT {MAX_EVENTS}",
         PREFIXES + f"SELECT DISTINCT ?ev WHERE {{ {e} sem:subEventOf ?ev }} LIMIT {MAX_EVENTS}",
         PREFIXES + f"SELECT DISTINCT ?ev WHERE {{ {{ SELECT ?c WHERE {{ ?c kg:about {e} }}"

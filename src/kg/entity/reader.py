@@ -21,6 +21,7 @@ from kg.entity.events import dated_events, event_rows
 from kg.entity.model import Entity, Incoming, Name, Ref, Value
 from kg.entity.parallel import start, start_queries
 from kg.entity.refs import ref, structural
+from kg.labels import Label, primary
 from kg.labels import labels as label_lookup
 from kg.linked_data import page_of
 from kg.names import LABEL_PROPERTIES
@@ -41,13 +42,15 @@ Nested = dict[tuple[str, str], list[tuple[str, str]]]
 
 
 def read_entity(store: Store, iri: str, *, base: str = BASE,
-                claims_offset: int = 0) -> Entity | None:
+                claims_offset: int = 0, lang: str = "en") -> Entity | None:
     """The entity's description, or None when the graph says nothing about it. Claims
-    about it come MAX_CLAIMS at a time from `claims_offset` (a hub event has thousands)."""
+    about it come MAX_CLAIMS at a time from `claims_offset` (a hub event has thousands).
+    It and what it links to are named in `lang` where the graph has such names (else in
+    English, else in any language)."""
     e = ox.NamedNode(iri)
     own = start_queries(store, queries.own_triples(e))
     page = start_queries(store, queries.claim_page(e, claims_offset))
-    made = start(read_claims_made, store, base, e)
+    made = start(read_claims_made, store, base, e, lang)
     event_list = start(event_rows, store, e)
     date_nodes = start(_date_values, store, e)
     nested = start(_blank_objects, store, e)
@@ -73,20 +76,21 @@ def read_entity(store: Store, iri: str, *, base: str = BASE,
     links = _incoming(store, base, e, incoming)
     total = int(page["total"].result()[0]["n"].value)
     claim_iris = [r["c"].value for r in page["page"].result()] if total else []
-    claims = (read_claims(store, base, iri, claim_iris, current_index(store)) if claim_iris
-              else [])
+    claims = (read_claims(store, base, iri, claim_iris, current_index(store), lang)
+              if claim_iris else [])
     made_list, made_total = made.result()
-    events = dated_events(store, base, iri, types, event_list.result())
+    events = dated_events(store, base, iri, types, event_list.result(), lang)
     objects = nested.result()
     labels = label_lookup(store, {p for p, _ in fact_rows} | set(types)
                           | {o.value for _, o in fact_rows if isinstance(o, ox.NamedNode)}
                           | {p for p, _, _ in links} | {s for _, _, ss in links for s in ss}
                           | {x for pairs in objects.values() for pair in pairs for x in pair
-                             if not x.startswith('"')})
+                             if not x.startswith('"')}, lang)
     names.sort(key=lambda n: (n[2] != LABEL_PROPERTIES[1] and n[2] != LABEL_PROPERTIES[0],
                               {"en": 0, "fa": 2}.get(n[1], 1), n[1], n[0]))
     return Entity(
-        iri=iri, label=_best_name(names) or local_name(iri), names=_distinct(names),
+        iri=iri, label=_best_name(names, lang) or Label(local_name(iri), None),
+        names=_distinct(names),
         types=[ref(t, labels, base) for t in types], descriptions=descriptions,
         facts=_facts(fact_rows, date_nodes.result(), objects, labels, base),
         incoming=[Incoming(ref(p, labels, base), n, [ref(s, labels, base) for s in subjects])
@@ -151,13 +155,19 @@ def _facts(rows: list[tuple[str, Term]], date_nodes: dict[tuple[str, str], Preci
                   key=lambda f: f[0].label.casefold())
 
 
-def _best_name(names: list[tuple[str, str, str]]) -> str | None:
-    """The entity's label: by the preferred naming property, English or untagged first."""
+def _best_name(names: list[tuple[str, str, str]], lang: str = "en") -> Label | None:
+    """The entity's label: in `lang` by any naming property but the alternative ones, else
+    by the preferred naming property, English or untagged first."""
+    if lang != "en":
+        for prop in LABEL_PROPERTIES:
+            for text, tag, p in names:
+                if p == prop and p not in ALIAS_PROPERTIES and primary(tag) == lang:
+                    return Label(text, tag)
     for prop in LABEL_PROPERTIES:
-        for lang in ("en", "", None):
-            for text, lang_, p in names:
-                if p == prop and (lang is None or lang_ == lang):
-                    return text
+        for wanted in ("en", "", None):
+            for text, tag, p in names:
+                if p == prop and (wanted is None or tag == wanted):
+                    return Label(text, tag)
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.namespaces import ID, KG, PREFIXES
+from kg.wording import N_
 
 SCHEMA = PREFIXES["schema"]
 ORG = PREFIXES["org"]
@@ -114,16 +115,16 @@ KIND_NAMES = (*EDGE_KINDS, "link")
 
 #: Readable names for predicates the ontology does not label as a relation.
 PREDICATE_LABELS = {
-    ORG + "memberOf": "member of",
-    KG + "Allegation": "alleges",
-    KG + "possiblySameAs": "possibly same as",
-    KG + "Claim": "makes a claim about",
-    KG + "CountClaim": "gives a figure for",
-    KG + "TimeClaim": "dates",
-    SEM + "hasPlace": "took place at",
-    SCHEMA + "location": "took place at",
-    SEM + "subEventOf": "part of",
-    SCHEMA + "superEvent": "part of",
-    SCHEMA + "containedInPlace": "located in",
-    ORG + "subOrganizationOf": "part of",
+    ORG + "memberOf": N_("member of"),
+    KG + "Allegation": N_("alleges"),
+    KG + "possiblySameAs": N_("possibly same as"),
+    KG + "Claim": N_("makes a claim about"),
+    KG + "CountClaim": N_("gives a figure for"),
+    KG + "TimeClaim": N_("dates"),
+    SEM + "hasPlace": N_("took place at"),
+    SCHEMA + "location": N_("took place at"),
+    SEM + "subEventOf": N_("part of"),
+    SCHEMA + "superEvent": N_("part of"),
+    SCHEMA + "containedInPlace": N_("located in"),
+    ORG + "subOrganizationOf": N_("part of"),
 }

@@ -10,8 +10,11 @@ from kg.config import Config
 from kg.store import Store, open_store
 from kg.web import (
     entities,
+    errors,
     explore,
+    formatting,
     home,
+    i18n,
     ontology_page,
     query_page,
     resources,
@@ -36,8 +39,11 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
         app.config.update(test_config)
     app.extensions["kg.config"] = config
     app.extensions["kg.store"] = store or open_store(config)
+    i18n.init_app(app)
+    formatting.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
+    errors.init_app(app)
     app.after_request(_security_headers)
     return app
 

@@ -3,7 +3,8 @@
 The linked-data blueprint answers `/id/...` and sends browsers here with a 303; this module
 only renders. The gathering is in `kg.entity` (`read_entity`), the wording in
 `kg.web.entity_view`, and both the HTML and the JSON are made from one `EntityPage`, so they
-say the same thing.
+say the same thing. A page is read and worded per language: the HTML in the reader's, the
+JSON twin in English unless `?lang=` asks for another.
 """
 
 from __future__ import annotations
@@ -13,26 +14,25 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
-from markupsafe import Markup
 
 from kg.cache import Cached
-from kg.entity.model import Ref
 from kg.entity.queries import MAX_CLAIMS
 from kg.entity.reader import read_entity
 from kg.entity.refs import valid_slug
+from kg.labels import language_of
 from kg.linked_data import alternates
 from kg.store import Store
 from kg.web.context import get_config, get_store
 from kg.web.entity_view import EntityPage, entity_page
+from kg.web.i18n import PARAM, current
+from kg.wording import LANGUAGES, RTL, direction, wording
 
 bp = Blueprint("entities", __name__)
 
-RTL_LANGUAGES = {"fa", "ar", "he", "ur", "ps", "ckb"}
 
-
-def _read(store: Store, base: str, iri: str, offset: int) -> EntityPage | None:
-    entity = read_entity(store, iri, base=base, claims_offset=offset)
-    return entity_page(entity, base) if entity is not None else None
+def _read(store: Store, base: str, iri: str, offset: int, lang: str) -> EntityPage | None:
+    entity = read_entity(store, iri, base=base, claims_offset=offset, lang=lang)
+    return entity_page(entity, base, wording(lang)) if entity is not None else None
 
 
 #: Recently read entity pages: hub pages (the main event, linked from home) are read again
@@ -40,7 +40,7 @@ def _read(store: Store, base: str, iri: str, offset: int) -> EntityPage | None:
 ENTITY_PAGES = Cached[EntityPage | None]("entity-page", _read, warm=False, max_entries=512)
 
 
-def _lookup(slug: str) -> EntityPage:
+def _lookup(slug: str, lang: str) -> EntityPage:
     if not valid_slug(slug):
         abort(404)
     try:
@@ -48,7 +48,7 @@ def _lookup(slug: str) -> EntityPage:
     except ValueError:
         offset = 0
     base = get_config().base_iri
-    found = ENTITY_PAGES.get(get_store(), base, base + "id/" + slug, offset)
+    found = ENTITY_PAGES.get(get_store(), base, base + "id/" + slug, offset, lang)
     if found is None:
         abort(404)
     return found
@@ -59,25 +59,16 @@ def _links(slug: str) -> str:
     return ", ".join([*alternates(slug, slug), f'</id/{slug}>; rel="canonical"'])
 
 
-def node_link(node: Ref) -> Markup:
-    """A link to the node's page (or its label with the IRI as title). A function, not a
-    Jinja macro: a hub page draws a hundred links or more, and macro calls cost much of its
-    render."""
-    if node.page:
-        return Markup('<a href="{}">{}</a>').format(node.page, node.label)
-    return Markup('<span title="{}">{}</span>').format(node.iri, node.label)
-
-
 @bp.get("/page/<path:slug>")
 def page(slug: str) -> Response | str:
     if slug.endswith(".json"):
         return twin(slug.removesuffix(".json"))
-    view = _lookup(slug)
+    view = _lookup(slug, current())
     e = view.entity
     html = render_template(
-        "entities/page.html", e=e, view=view, slug=slug, rtl=RTL_LANGUAGES,
-        page_size=MAX_CLAIMS, link=node_link,
-        graph=neighbourhood(view), explore=f"/explore?focus={quote(e.iri, safe='')}")
+        "entities/page.html", e=e, view=view, slug=slug, rtl=RTL,
+        page_size=MAX_CLAIMS, graph=neighbourhood(view),
+        explore=f"/explore?focus={quote(e.iri, safe='')}")
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = _links(slug)
     return response
@@ -85,7 +76,8 @@ def page(slug: str) -> Response | str:
 
 def twin(slug: str) -> Response:
     """The page's data as JSON (what the HTML shows, for scripts and the graph explorer)."""
-    response = jsonify(_lookup(slug).as_json())
+    asked = request.args.get(PARAM, "")
+    response = jsonify(_lookup(slug, asked if asked in LANGUAGES else LANGUAGES[0]).as_json())
     response.headers["Link"] = _links(slug)
     return response
 
@@ -103,6 +95,7 @@ class Placed:
     anchor: str
     lx: float
     ly: float
+    dir: str = "ltr"
 
 
 def neighbourhood(view: EntityPage, width: int = 580, height: int = 340) -> dict[str, object]:
@@ -115,13 +108,17 @@ def neighbourhood(view: EntityPage, width: int = 580, height: int = 340) -> dict
         angle = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
         x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
         cos = math.cos(angle)
-        anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
-        lx = x + (10 if anchor == "start" else -10 if anchor == "end" else 0)
-        ly = y + (4 if anchor != "middle" else (-12 if y < cy else 20))
+        side = "middle" if abs(cos) < 0.2 else ("right" if cos > 0 else "left")
+        lx = x + (10 if side == "right" else -10 if side == "left" else 0)
+        ly = y + (4 if side != "middle" else (-12 if y < cy else 20))
         label = node.label if len(node.label) <= 21 else node.label[:20] + "…"
+        # SVG anchors text by its start or end, which flip with the text's direction.
+        way = direction(node.label, language_of(node.label))
+        anchor = ("middle" if side == "middle"
+                  else "start" if (side == "right") == (way == "ltr") else "end")
         placed.append(Placed(label, node.label, node.page, relation, round(x, 1), round(y, 1),
-                             anchor, round(lx, 1), round(ly, 1)))
+                             anchor, round(lx, 1), round(ly, 1), way))
     label = view.entity.label
     center = label if len(label) <= 30 else label[:29] + "…"
     return {"width": width, "height": height, "cx": cx, "cy": cy, "nodes": placed,
-            "center": center}
+            "center": center, "center_dir": direction(label, language_of(label))}

@@ -2,7 +2,8 @@
 claim kinds, assertions, name kinds, types, event roles and the neighbourhood's relations.
 
 The HTML page and its JSON twin are both made from an `EntityPage`, so they say the same
-thing in the same words.
+thing in the same words, in the language of the `Wording` the page was made with (the
+strings are marked `N_` for the message catalog).
 """
 
 from __future__ import annotations
@@ -11,21 +12,28 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
+from babel.lists import format_list
+
 from kg.datevalues import FAR
 from kg.entity.model import Claim, Count, Entity, EventEntry, Name, Ref
 from kg.entity.queries import MAX_ASSERTED
 from kg.entity.refs import structural
-from kg.namespaces import KG
+from kg.labels import Label, language_of
+from kg.namespaces import KG, PREFIXES
+from kg.wording import ENGLISH, N_, Wording, isolate
 
 #: Linked entities drawn around the entity in its neighbourhood.
 MAX_NEIGHBOURS = 14
 #: How a claim of each class is named where it has no statement.
-KIND_LABELS = {KG + "CountClaim": "count", KG + "TimeClaim": "date",
-               KG + "IdentityClaim": "identity", KG + "Allegation": "allegation",
-               KG + "Claim": "claim"}
-#: Claim groups in page order (by the start of their name: "Count: people" is a "Count").
-GROUP_ORDER = ("Date", "Count", "Part in events", "Allegations", "Offices and memberships",
-               "Possible identity", "Statements")
+KIND_LABELS = {KG + "CountClaim": N_("count"), KG + "TimeClaim": N_("date"),
+               KG + "IdentityClaim": N_("identity"), KG + "Allegation": N_("allegation"),
+               KG + "Claim": N_("claim")}
+#: Claim groups in page order ("Count: people" is a "Count").
+GROUP_ORDER = (N_("Date"), N_("Count"), N_("Part in events"), N_("Allegations"),
+               N_("Offices and memberships"), N_("Possible identity"), N_("Statements"))
+#: How a claim's dates are named beside their value (kg.datevalues.DATE_PROPERTIES).
+DATE_WORDS = {"date": N_("date"), "began": N_("began"), "ended": N_("ended")}
+AGENT = PREFIXES["prov"] + "Agent"
 
 
 @dataclass
@@ -37,6 +45,10 @@ class ClaimView:
     kind_label: str
     value: str | None  # the count, as text
     asserts: list[tuple[str, str, Ref | None]]  # (kind, text, the node it links to)
+    #: Its group's place in GROUP_ORDER.
+    rank: int = len(GROUP_ORDER)
+    #: Its dates' property names, worded.
+    date_words: dict[str, str] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {**self.claim.as_json(), "group": self.group, "value": self.value,
@@ -53,6 +65,7 @@ class EntityPage:
     types: list[Ref]
     claim_groups: list[tuple[str, list[ClaimView]]]
     neighbours: list[tuple[Ref, str]]  # (linked entity, how it is linked)
+    wording: Wording = ENGLISH
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -61,66 +74,69 @@ class EntityPage:
             "types": [t.as_json() for t in self.types],
             "claims": [{"group": g, "claims": [c.as_json() for c in cs]}
                        for g, cs in self.claim_groups],
-            "events": [{**ev.as_json(), "role": event_role(ev)} for ev in self.entity.events],
+            "events": [{**ev.as_json(), "role": event_role(ev, self.wording)}
+                       for ev in self.entity.events],
             "neighbours": [{"node": n.as_json(), "relation": r} for n, r in self.neighbours],
         }
 
 
-def entity_page(entity: Entity, base: str) -> EntityPage:
-    """The page of `entity` (whose IRIs are minted under `base`)."""
-    views = [claim_view(c, entity.iri) for c in entity.claims]
-    return EntityPage(entity, [name_row(n) for n in entity.names], type_refs(entity.types),
-                      claim_groups(views), neighbours(entity, views, base))
+def entity_page(entity: Entity, base: str, wording: Wording = ENGLISH) -> EntityPage:
+    """The page of `entity` (whose IRIs are minted under `base`), in `wording`'s language."""
+    w = wording
+    views = [claim_view(c, entity.iri, w) for c in entity.claims]
+    return EntityPage(entity, [name_row(n, w) for n in entity.names], type_refs(entity.types),
+                      claim_groups(views), neighbours(entity, views, base, w), w)
 
 
-def claim_view(claim: Claim, entity: str) -> ClaimView:
-    return ClaimView(claim, group_name(claim), KIND_LABELS[claim.kind],
-                     count_text(claim.count) if claim.count else None,
-                     assertion_lines(claim, entity))
+def claim_view(claim: Claim, entity: str, wording: Wording = ENGLISH) -> ClaimView:
+    w = wording
+    rank, group = group_name(claim, w)
+    return ClaimView(claim, group, w(KIND_LABELS[claim.kind]),
+                     count_text(claim.count, w) if claim.count else None,
+                     assertion_lines(claim, entity, w), rank,
+                     {p: w(DATE_WORDS.get(p, p)) for p, _ in claim.dates})
 
 
-def count_text(count: Count) -> str:
+def count_text(count: Count, wording: Wording = ENGLISH) -> str:
     """A count claim's figure: '30,000', '4,000 – 5,000', '≥ 33,700', '≤ 500', '2,800 or
-    3,800' or '?'."""
-
-    def num(x: str) -> str:
-        try:
-            return f"{int(float(x)):,}"
-        except ValueError:
-            return x
-
+    3,800' or '?' (Persian says 'at least' and 'at most' in words)."""
+    w = wording
     exact, low, high = count.exact, count.low, count.high
     if count.alternatives:
-        return " or ".join(num(x) for x in count.alternatives)
+        return format_list([w.number(x) for x in count.alternatives], style="or",
+                           locale=w.lang)
     if exact is not None:
-        return num(exact)
+        return w.number(exact)
     if low is not None and high is not None:
-        return f"{num(low)} – {num(high)}"
+        return w(N_("{low} – {high}"), low=w.number(low), high=w.number(high))
     if low is not None:
-        return f"≥ {num(low)}"
+        return w(N_("≥ {figure}"), figure=w.number(low))
     if high is not None:
-        return f"≤ {num(high)}"
+        return w(N_("≤ {figure}"), figure=w.number(high))
     return "?"
 
 
-def group_name(claim: Claim) -> str:
-    """What the claim is about, so that competing values land in one table."""
+def group_name(claim: Claim, wording: Wording = ENGLISH) -> tuple[int, str]:
+    """What the claim is about, so that competing values land in one table: the group's
+    place in GROUP_ORDER and its name."""
+    w = wording
     if claim.kind == KG + "CountClaim":
         unit = claim.count.unit if claim.count else None
-        return f"Count: {unit}" if unit else "Count"
+        return 1, w(N_("Count: {unit}"), unit=isolate(unit, w)) if unit else w(GROUP_ORDER[1])
     if claim.kind == KG + "TimeClaim":
         props = sorted({p for p, _ in claim.dates})
-        return "Date" + (f" ({', '.join(props)})" if props and props != ["date"] else "")
+        if props and props != ["date"]:
+            return 0, w(N_("Date ({properties})"), properties=format_list(
+                [w(DATE_WORDS.get(p, p)) for p in props], locale=w.lang))
+        return 0, w(GROUP_ORDER[0])
     if claim.kind == KG + "IdentityClaim":
-        return "Possible identity"
-    if claim.kind == KG + "Allegation":
-        return "Allegations"
-    kinds = {a.kind for a in claim.assertions}
-    if "participation" in kinds:
-        return "Part in events"
-    if "membership" in kinds:
-        return "Offices and memberships"
-    return "Statements"
+        rank = 5
+    elif claim.kind == KG + "Allegation":
+        rank = 3
+    else:
+        kinds = {a.kind for a in claim.assertions}
+        rank = 2 if "participation" in kinds else 4 if "membership" in kinds else 6
+    return rank, w(GROUP_ORDER[rank])
 
 
 def claim_groups(views: list[ClaimView]) -> list[tuple[str, list[ClaimView]]]:
@@ -131,7 +147,7 @@ def claim_groups(views: list[ClaimView]) -> list[tuple[str, list[ClaimView]]]:
         groups[v.group].append(v)
 
     def order(name: str) -> tuple[int, str]:
-        return next((i for i, g in enumerate(GROUP_ORDER) if name.startswith(g)), 99), name
+        return groups[name][0].rank, name
 
     def claim_key(v: ClaimView) -> tuple[Any, ...]:
         c = v.claim
@@ -141,32 +157,39 @@ def claim_groups(views: list[ClaimView]) -> list[tuple[str, list[ClaimView]]]:
     return [(g, sorted(groups[g], key=claim_key)) for g in sorted(groups, key=order)]
 
 
-def assertion_lines(claim: Claim, entity: str) -> list[tuple[str, str, Ref | None]]:
+def assertion_lines(claim: Claim, entity: str, wording: Wording = ENGLISH
+                    ) -> list[tuple[str, str, Ref | None]]:
     """What the claim asserts, as seen from `entity`: 'victim in ' + the event, 'Name:
     activist of ' + the organisation; a long list of victims by its size."""
+    w = wording
     lines: list[tuple[str, str, Ref | None]] = []
     if claim.asserted_total > MAX_ASSERTED:
-        lines.append(("many", f"names {claim.asserted_total:,} participations or memberships",
-                      None))
+        lines.append(("many", w(N_("names {count} participations or memberships"),
+                                count=w.number(claim.asserted_total)), None))
     for a in claim.assertions:
         participation = a.kind == "participation"
-        role = a.role if a.role is not None else ("participant" if participation else "member")
+        role = (isolate(a.role, w, language_of(a.role)) if a.role is not None
+                else w(N_("participant")) if participation else w(N_("member")))
         if a.involvement is not None:
-            role += f" ({a.involvement})"
-        link = " in " if participation else " of "
+            role = w(N_("{role} ({involvement})"), role=role,
+                     involvement=isolate(a.involvement, w, language_of(a.involvement)))
+        who = isolate(a.who.label, w, language_of(a.who.label))
         if a.who.iri == entity:
-            line = (a.kind, role + link, a.what)
+            text = w(N_("{role} in ")) if participation else w(N_("{role} of "))
+            line = (a.kind, text.format(role=role), a.what)
         elif a.what.iri == entity:
-            line = (a.kind, f"{a.who.label}: {role}", a.who)
+            line = (a.kind, w(N_("{who}: {role}"), who=who, role=role), a.who)
         else:
-            line = (a.kind, f"{a.who.label}: {role}{link}", a.what)
+            text = w(N_("{who}: {role} in ")) if participation else w(N_("{who}: {role} of "))
+            line = (a.kind, text.format(who=who, role=role), a.what)
         if line not in lines:
             lines.append(line)
     return lines
 
 
-def name_row(name: Name) -> tuple[str, str, str]:
-    return name.text, ", ".join(name.languages), "also known as" if name.alias else "name"
+def name_row(name: Name, wording: Wording = ENGLISH) -> tuple[str, str, str]:
+    return (name.text, ", ".join(name.languages),
+            wording(N_("also known as")) if name.alias else wording(N_("name")))
 
 
 def type_refs(types: list[Ref]) -> list[Ref]:
@@ -175,17 +198,20 @@ def type_refs(types: list[Ref]) -> list[Ref]:
     by_label: dict[str, Ref] = {}
     for t in types:
         label = t.label[:1].upper() + t.label[1:]
+        if isinstance(t.label, Label):
+            label = Label(label, t.label.lang)
         by_label.setdefault(label, replace(t, label=label))
     if len(by_label) > 1:
-        by_label.pop("Agent", None)
+        by_label = {k: t for k, t in by_label.items() if k != "Agent" and t.iri != AGENT}
     return sorted(by_label.values(), key=lambda t: t.label)
 
 
-def event_role(event: EventEntry) -> str | None:
-    return "this event" if event.itself else event.role
+def event_role(event: EventEntry, wording: Wording = ENGLISH) -> str | None:
+    return wording(N_("this event")) if event.itself else event.role
 
 
-def neighbours(entity: Entity, views: list[ClaimView], base: str) -> list[tuple[Ref, str]]:
+def neighbours(entity: Entity, views: list[ClaimView], base: str,
+               wording: Wording = ENGLISH) -> list[tuple[Ref, str]]:
     """Up to MAX_NEIGHBOURS linked entities for the small graph, most direct first: events,
     the entity's links, what its claims assert or are about, what points at it."""
     seen: dict[str, tuple[Ref, str]] = {}
@@ -195,8 +221,9 @@ def neighbours(entity: Entity, views: list[ClaimView], base: str) -> list[tuple[
                 structural(node.iri, base) and len(seen) < MAX_NEIGHBOURS:
             seen[node.iri] = (node, relation)
 
+    w = wording
     for ev in entity.events:
-        add(ev.event, event_role(ev) or "event")
+        add(ev.event, event_role(ev, w) or w(N_("event")))
     for prop, values in entity.facts:
         for v in values:
             if v.node:
@@ -209,5 +236,5 @@ def neighbours(entity: Entity, views: list[ClaimView], base: str) -> list[tuple[
             add(n, view.kind_label)
     for links in entity.incoming:
         for s in links.subjects[:3]:
-            add(s, links.property.label + " (inverse)")
+            add(s, w(N_("{property} (inverse)"), property=links.property.label))
     return list(seen.values())

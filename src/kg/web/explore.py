@@ -4,13 +4,16 @@ The page and the API are one thing: the browser only ever renders what these end
 answer, so a script, a test or another tool can ask the same questions. Neighbourhoods,
 paths, search and metadata come from the cached networkx projection (kg.network); the claims
 behind an edge come from SPARQL on demand, because quotes and gradings are only wanted for
-the edge a reader clicks.
+the edge a reader clicks. Answers name things in the reader's language (`?lang=`, see
+kg.web.graph_names).
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
+from flask import jsonify as _jsonify
+from flask_babel import gettext
 
 from kg import formats
 from kg.cache import NotReady
@@ -19,6 +22,8 @@ from kg.network.claims import claims_for, evidence_pack, graph_title
 from kg.network.projection import PROJECTION, Projection
 from kg.search import index_for
 from kg.web.context import get_config, get_store
+from kg.web.graph_names import in_language
+from kg.web.i18n import current, current_wording, script_strings
 
 bp = Blueprint("explore", __name__)
 
@@ -27,6 +32,12 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "frame-ancestors 'none'; form-action 'self'")
 MAX_LIMIT = 200
+
+
+def jsonify(*args: object, **kwargs: object) -> Response:
+    """Flask's jsonify, the names in the answer put in the reader's language first."""
+    data = args[0] if args else kwargs
+    return _jsonify(in_language(get_store(), data, current()))
 
 
 def projection() -> Projection:
@@ -88,6 +99,9 @@ def page() -> str:
         "pageBase": "/page/",
         "maxNodes": 2000,
         "pageSize": 25,
+        "lang": current(),
+        "dir": "rtl" if current_wording().rtl else "ltr",
+        "strings": script_strings("explore.js"),
     }
     return render_template("explore/index.html", boot=boot)
 
@@ -132,7 +146,8 @@ def neighbourhood() -> Response:
             offset=_int_arg("offset", 0, 0, 10_000_000),
             predicate=_iri_arg("predicate"), direction=direction)
     except KeyError:
-        return _bad(f"{iri} is not a person, organisation, group, event or place in the graph",
+        return _bad(gettext("%(iri)s is not a person, organisation, group, event or place in "
+                            "the graph", iri=iri),
                     404)
     return jsonify(data)
 
@@ -155,7 +170,7 @@ def paths() -> Response:
     try:
         found = views.paths(projection(), a, b, k=_int_arg("k", 3, 1, 10))
     except KeyError as exc:
-        return _bad(f"{exc.args[0]} is not in the graph", 404)
+        return _bad(gettext("%(iri)s is not in the graph", iri=exc.args[0]), 404)
     return jsonify(paths=found)
 
 
@@ -164,7 +179,7 @@ def edge(edge_id: str) -> Response:
     """An edge and the claims behind it: status, statement, source, date, claimant, quotes."""
     proj = projection()
     if edge_id not in proj.edges:
-        return _bad("no such edge in the current graph", 404)
+        return _bad(gettext("no such edge in the current graph"), 404)
     e = proj.edges[edge_id]
     data = views.edge_json(proj, edge_id)
     data["sourceLabel"] = proj.nodes[e.source].label

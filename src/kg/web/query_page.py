@@ -1,7 +1,9 @@
 """/query: YASGUI against the local /sparql endpoint, with the researchers' example queries.
 
 The examples are the files in queries/*.rq (their `# title:` and `# description:` lines
-name them), read when the page is served, so a new example needs no code. YASGUI is
+name them), read when the page is served, so a new example needs no code; `extract_examples`
+hands those lines to `pybabel extract`, so the titles and descriptions are translated in the
+message catalog like the rest of the page. YASGUI is
 vendored and configured not to reach outside the machine: no LOV class/property
 completion, no prefix.cc download, and the endpoint catalogue holds only our endpoint.
 """
@@ -9,10 +11,13 @@ completion, no prefix.cc download, and the endpoint catalogue holds only our end
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO, Any
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 
 from kg.web.context import get_config
 
@@ -37,21 +42,35 @@ class ExampleQuery:
     text: str
 
 
+def _header(text: str) -> Iterator[tuple[int, str, str]]:
+    """(line number, 'title' or 'description', value) of a query's header comments."""
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _HEADER.match(line)
+        if match:
+            yield number, match.group(1).lower(), match.group(2)
+        elif line.strip() and not line.startswith("#"):
+            return
+
+
 def load_examples(directory: Path) -> list[ExampleQuery]:
     """Every queries/*.rq file, titled by its header comment (or its file name)."""
     examples = []
     for path in sorted(directory.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         meta: dict[str, str] = {}
-        for line in text.splitlines():
-            match = _HEADER.match(line)
-            if match:
-                meta.setdefault(match.group(1).lower(), match.group(2))
-            elif line.strip() and not line.startswith("#"):
-                break
+        for _number, key, value in _header(text):
+            meta.setdefault(key, value)
         examples.append(ExampleQuery(path.stem, meta.get("title", path.stem.replace("-", " ")),
                                      meta.get("description", ""), text))
     return examples
+
+
+def extract_examples(fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+                     ) -> Iterator[tuple[int, str, str, list[str]]]:
+    """A Babel extractor (babel.cfg) for queries/*.rq: each title and description."""
+    for number, key, value in _header(fileobj.read().decode("utf-8")):
+        if value:
+            yield number, "", value, [f"example query {key}"]
 
 
 def examples_dir() -> Path:
@@ -67,7 +86,9 @@ def _security_headers(response: Response) -> Response:
 
 @bp.get("/query")
 def page() -> str:
-    examples = load_examples(examples_dir())
+    examples = [replace(e, title=gettext(e.title),
+                        description=gettext(e.description) if e.description else "")
+                for e in load_examples(examples_dir())]
     boot = {
         "endpoint": "/sparql",
         "examples": [{"name": e.name, "title": e.title, "description": e.description,

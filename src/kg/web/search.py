@@ -6,9 +6,11 @@ import time
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
+from kg.labels import Label, labels, primary
 from kg.linked_data import page_of
 from kg.search import Hit, index_for, with_types
 from kg.web.context import get_config, get_store
+from kg.web.i18n import current
 
 bp = Blueprint("search", __name__)
 MAX_QUERY = 200
@@ -43,8 +45,25 @@ def search_page() -> str:
     q, wanted, hits, seconds, facets = _run()
     base = get_config().base_iri
     pages = {h.iri: page_of(h.iri, base) for h in hits}
+    titles, type_names = _in_language(hits, current())
     return render_template("search/results.html", q=q, wanted=wanted, hits=hits, pages=pages,
-                           seconds=seconds, facets=facets)
+                           seconds=seconds, facets=facets, titles=titles,
+                           type_names=type_names)
+
+
+def _in_language(hits: list[Hit], lang: str) -> tuple[dict[str, Label], dict[str, Label]]:
+    """Each hit's name and each type's name (by its English label, the filter's key) in the
+    reader's language where the graph has them; else the label that was found."""
+    found = labels(get_store(), [h.iri for h in hits] + [t for h in hits for t, _ in h.types],
+                   lang)
+    titles, types = {}, {}
+    for h in hits:
+        name = found[h.iri]
+        titles[h.iri] = name if primary(name.lang) == lang else Label(h.label, h.lang)
+        for t, label in h.types:
+            own = found[t]
+            types[label] = own if primary(own.lang) == lang else Label(label, "en")
+    return titles, types
 
 
 @bp.get("/search.json")

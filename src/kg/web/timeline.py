@@ -1,20 +1,26 @@
 """The timeline (`/timeline?from=1988&to=1989`): events at their stated precision, with the
-Solar Hijri reading; vague dates are drawn as spans, single days as points (server-side SVG)."""
+Solar Hijri reading; vague dates are drawn as spans, single days as points (server-side SVG).
+
+On a right-to-left page the drawing is mirrored (time runs from right to left, names on the
+right) and the axis marks Solar Hijri years at Nowruz; the filter reads Persian digits too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+import jdatetime
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from kg.cache import Cached
 from kg.dates import PreciseDate, parse_bound, parse_upper_bound
 from kg.datevalues import EVENT_DATES
-from kg.labels import labels
+from kg.labels import Label, labels
 from kg.linked_data import page_of
 from kg.store import Store
 from kg.web.context import get_config, get_store
+from kg.web.i18n import current, current_wording
 
 bp = Blueprint("timeline", __name__)
 MAX_EVENTS = 400
@@ -26,7 +32,7 @@ WIDTH = 1000
 @dataclass
 class Row:
     iri: str
-    label: str
+    label: Label
     page: str | None
     date: PreciseDate
     x: float = 0
@@ -54,13 +60,16 @@ def _select() -> tuple[list[Row], dt.date | None, dt.date | None, int, str, str,
     years = sorted({d.earliest.year for _, d in dated})
     chosen = chosen[:MAX_EVENTS]
     base = get_config().base_iri
-    names = labels(store, (iri for iri, _ in chosen))
-    rows = [Row(iri, names.get(iri, iri), page_of(iri, base), d) for iri, d in chosen]
+    names = labels(store, (iri for iri, _ in chosen), current())
+    rows = [Row(iri, names[iri], page_of(iri, base), d) for iri, d in chosen]
     return rows, start, end, total, raw_from, raw_to, years
 
 
-def _layout(rows: list[Row], start: dt.date | None, end: dt.date | None) -> dict[str, object]:
-    """x positions on a linear day scale, and year ticks (at most about a dozen)."""
+def _layout(rows: list[Row], start: dt.date | None, end: dt.date | None,
+            rtl: bool = False) -> dict[str, object]:
+    """x positions on a linear day scale, mirrored for right-to-left pages, and year ticks
+    (at most about a dozen): Gregorian years at 1 January, or Solar Hijri years at Nowruz
+    on right-to-left pages."""
     if not rows:
         return {"ticks": [], "height": 0}
     lo = start or min(r.date.earliest for r in rows)
@@ -71,23 +80,33 @@ def _layout(rows: list[Row], start: dt.date | None, end: dt.date | None) -> dict
     track = WIDTH - LEFT - 20
 
     def x(day: dt.date) -> float:
-        return LEFT + track * max(0, min(days, (day - lo).days)) / days
+        offset = track * max(0, min(days, (day - lo).days)) / days
+        return WIDTH - LEFT - offset if rtl else LEFT + offset
 
     for i, r in enumerate(rows):
-        r.x = round(x(r.date.earliest), 1)
-        r.w = round(max(x(r.date.latest + dt.timedelta(days=1)) - r.x, 3), 1)
+        a, b = x(r.date.earliest), x(r.date.latest + dt.timedelta(days=1))
+        r.x = round(min(a, b), 1)
+        r.w = round(max(abs(b - a), 3), 1)
         r.y = 40 + i * ROW
     years = hi.year - lo.year + 1
     step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 1000) if years / s <= 12)
-    ticks = [(round(x(dt.date(y, 1, 1)), 1), y) for y in range(lo.year, hi.year + 1)
-             if y % step == 0 or step == 1]
-    return {"ticks": ticks, "height": 50 + len(rows) * ROW, "width": WIDTH, "left": LEFT}
+    if rtl:
+        first = jdatetime.date.fromgregorian(date=lo).year
+        starts = [(jdatetime.date(y, 1, 1).togregorian(), y)
+                  for y in range(first, first + years + 1)]
+    else:
+        starts = [(dt.date(y, 1, 1), y) for y in range(lo.year, hi.year + 1)]
+    ticks = [(round(x(day), 1), y) for day, y in starts
+             if lo <= day <= hi and (y % step == 0 or step == 1)]
+    return {"ticks": ticks, "height": 50 + len(rows) * ROW, "width": WIDTH,
+            "label_x": WIDTH - LEFT + 12 if rtl else LEFT - 12, "rtl": rtl}
 
 
 @bp.get("/timeline")
 def timeline() -> str:
     rows, start, end, total, raw_from, raw_to, years = _select()
-    return render_template("timeline/index.html", rows=rows, layout=_layout(rows, start, end),
+    layout = _layout(rows, start, end, rtl=current_wording().rtl)
+    return render_template("timeline/index.html", rows=rows, layout=layout,
                            years=years[:40],
                            total=total, shown=len(rows), raw_from=raw_from, raw_to=raw_to,
                            bad_from=bool(raw_from) and start is None,

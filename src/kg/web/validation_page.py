@@ -19,6 +19,7 @@ from kg.linked_data import page_of
 from kg.store import Store
 from kg.validate import Report, validate
 from kg.web.context import get_config, get_store
+from kg.wording import N_
 
 bp = Blueprint("validation", __name__)
 
@@ -42,6 +43,9 @@ def _run(store: Store) -> Run:
     return Run(report, time.monotonic() - started)
 
 
+#: SHACL's severities as readers see them.
+SEVERITY_WORDS = {"Violation": N_("Violation"), "Warning": N_("Warning"), "Info": N_("Info")}
+
 VALIDATION = Cached[Run]("validation-report", _run, background=True, warm=False)
 RUNNING = Run(None, 0.0, done=False)
 
@@ -56,7 +60,7 @@ def current_run(wait: float = 2.0) -> Run:
 @bp.get("/validation")
 def page() -> Response:
     run = current_run()
-    ctx: dict[str, Any] = {"run": run}
+    ctx: dict[str, Any] = {"run": run, "severity_words": SEVERITY_WORDS}
     if run.report is not None:
         order = {"Violation": 0, "Warning": 1, "Info": 2}
         results = sorted(run.report.results,

@@ -2,13 +2,19 @@
  *
  * Every piece of text from the data goes through textContent (never innerHTML), the page
  * runs under a CSP without inline scripts, and the whole state lives in the URL so a view
- * can be shared. The canvas renderer is kept on purpose: WebGL mode drops dashed edges,
+ * can be shared. What the explorer says comes in the reader's language in the boot block
+ * (`_()` and `_n()` below; the server reads those calls with Babel to fill it), numbers in
+ * the language's digits, and names from the data sit in <bdi> elements tagged with their
+ * language, so a Latin name in a Persian panel (or the reverse) keeps its own direction. The canvas renderer is kept on purpose: WebGL mode drops dashed edges,
  * and dashes are how contested and alleged relations are told apart.
  */
 (function () {
   "use strict";
 
   var boot = JSON.parse(document.getElementById("kx-boot").textContent);
+  var LANG = boot.lang || "en";
+  var RTL = boot.dir === "rtl";
+  var STRINGS = boot.strings || {};
   var API = boot.api;
   var MAX_NODES = boot.maxNodes || 2000;
   var PAGE = boot.pageSize || 25;
@@ -30,11 +36,53 @@
   var predicateLabels = {};
   var sourcesByIri = {};
 
+  // ---------------------------------------------------------------------------------
+  // Words and numbers in the reader's language
+  // ---------------------------------------------------------------------------------
+  function fill(text, values) {
+    if (!values) { return text; }
+    return text.replace(/\{(\w+)\}/g, function (m, k) {
+      return Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m;
+    });
+  }
+  function _(message, values) {
+    var t = STRINGS[message];
+    return fill(typeof t === "string" ? t : message, values);
+  }
+  function _n(one, many, n, values) {
+    var t = STRINGS[one];
+    var text = Array.isArray(t) ? t[n === 1 ? 0 : 1] : (n === 1 ? one : many);
+    return fill(text, Object.assign({n: num(n)}, values || {}));
+  }
+  var NUMBERS = new Intl.NumberFormat(LANG);
+  var DECIMALS = new Intl.NumberFormat(LANG, {minimumFractionDigits: 2, maximumFractionDigits: 2});
+  function num(n) { return NUMBERS.format(n); }
+  function digits(text) { return String(text).replace(/[0-9]/g, function (d) { return num(+d); }); }
+  var KIND_WORDS = {person: _("person"), organisation: _("organisation"), group: _("group"),
+                    event: _("event"), place: _("place"), more: ""};
+  var STATUS_WORDS = {asserted: _("asserted"), contested: _("contested"), superseded: _("superseded"),
+                      "court-finding": _("court finding"),
+                      "official-acknowledgement": _("official acknowledgement"),
+                      "official-denial": _("official denial")};
+  var EDGE_KIND_WORDS = {participation: _("participation"), membership: _("membership"),
+                         allegation: _("allegation"), identity: _("identity"), claim: _("claim"),
+                         link: _("link")};
+  function word(table, key) { return table[key] || String(key || "").replace(/-/g, " "); }
+  // Arrows point the way the page reads.
+  var FORWARD = RTL ? "←" : "→", BACKWARD = RTL ? "→" : "←";
+
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) { node.className = cls; }
     if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  // A name from the data: isolated, in its language when the server knows it.
+  function bdi(text, lang) {
+    var node = el("bdi", null, text);
+    if (lang) { node.lang = lang; }
+    if (lang && lang.split("-")[0] !== LANG) { node.className = "fallback"; }
     return node;
   }
   function setStatus(text) { $("kx-status").textContent = text; }
@@ -44,23 +92,22 @@
   // ---------------------------------------------------------------------------------
   function api(path, params, options) {
     var url = API + path;
-    if (params) {
-      var q = new URLSearchParams();
-      Object.keys(params).forEach(function (k) {
-        if (params[k] !== null && params[k] !== undefined && params[k] !== "") { q.set(k, params[k]); }
-      });
-      url += "?" + q.toString();
-    }
+    var q = new URLSearchParams();
+    Object.keys(params || {}).forEach(function (k) {
+      if (params[k] !== null && params[k] !== undefined && params[k] !== "") { q.set(k, params[k]); }
+    });
+    q.set("lang", LANG);  // names and relations come back in the reader's language
+    url += "?" + q.toString();
     var attempt = 0;
     function go() {
       return fetch(url, options || {headers: {Accept: "application/json"}}).then(function (r) {
         if (r.status === 202 && attempt < 120) {
           attempt += 1;
-          setStatus("The server is preparing the graph projection…");
+          setStatus(_("The server is preparing the graph projection…"));
           return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(go);
         }
         return r.json().then(function (body) {
-          if (!r.ok) { throw new Error(body.error || ("HTTP " + r.status)); }
+          if (!r.ok) { throw new Error(body.error || _("HTTP {status}", {status: r.status})); }
           return body;
         });
       });
@@ -134,7 +181,7 @@
 
   function nodeData(n) {
     return {
-      id: n.id, label: n.label, kind: kindOf(n), start: n.start, end: n.end,
+      id: n.id, label: n.label, labelLang: n.labelLang, kind: kindOf(n), start: n.start, end: n.end,
       degree: n.degree, centrality: n.centrality, community: n.community,
       size: nodeSize(n.centrality),
       color: n.community === null || n.community === undefined ? "#6b7280" : PALETTE[n.community % PALETTE.length]
@@ -151,15 +198,14 @@
   }
 
   function edgeLabel(e) {
-    var n = e.sources;
-    return e.label + " · " + n + (n === 1 ? " source" : " sources");
+    return e.label + " · " + _n("{n} source", "{n} sources", e.sources);
   }
 
   function addEdge(e) {
     if (cy.getElementById(e.id).nonempty()) { return; }
     if (cy.getElementById(e.source).empty() || cy.getElementById(e.target).empty()) { return; }
     var d = {id: e.id, source: e.source, target: e.target, label: edgeLabel(e),
-             relation: e.label, kind: e.kind, status: e.status, alleged: e.alleged,
+             relation: e.label, relationLang: e.labelLang, kind: e.kind, status: e.status, alleged: e.alleged,
              sources: e.sources, claims: e.claims, sourceIris: e.sourceIris,
              start: e.start, end: e.end, width: Math.min(9, 1.2 + 1.6 * Math.log2(1 + e.sources))};
     cy.add({group: "edges", data: d, classes: edgeClasses(e)});
@@ -191,14 +237,17 @@
     var more = data.more + cut;
     if (more > 0) {
       cy.add({group: "nodes", classes: "more", data: {
-        id: moreId, label: "+" + more + " more", more: true, parent_: focus.id,
+        id: moreId, label: _("+{n} more", {n: num(more)}), more: true, parent_: focus.id,
         predicate: data.predicate || "", direction: data.direction || "",
         offset: data.offset + data.nodes.length - cut, kind: "more", size: 22, color: "#f3f4f6"
       }, position: place(anchor, 1, 0.5)});
       cy.add({group: "edges", classes: "more-edge", data: {
         id: moreId + "|e", source: focus.id, target: moreId, label: "", width: 1}});
     }
-    if (cut > 0) { setStatus("Showing at most " + MAX_NODES + " nodes: " + cut + " more were left out. Clear or dim to focus."); }
+    if (cut > 0) {
+      setStatus(_("Showing at most {max} nodes: {cut} more were left out. Clear or dim to focus.",
+                  {max: num(MAX_NODES), cut: num(cut)}));
+    }
     return fresh.length;
   }
 
@@ -241,7 +290,7 @@
   // ---------------------------------------------------------------------------------
   function expand(iri, opts) {
     opts = opts || {};
-    setStatus("Loading the neighbourhood…");
+    setStatus(_("Loading the neighbourhood…"));
     return api("/neighbourhood", {iri: iri, limit: PAGE, offset: opts.offset || 0,
                                    predicate: opts.predicate, direction: opts.direction})
       .then(function (data) {
@@ -262,7 +311,7 @@
         }
         return data;
       })
-      .catch(function (err) { setStatus("Could not load: " + err.message); });
+      .catch(function (err) { setStatus(_("Could not load: {error}", {error: err.message})); });
   }
 
   // Edges between nodes that arrived through different expansions (A's page and B's page).
@@ -280,9 +329,11 @@
   }
 
   function describe(data, added) {
-    return data.focus.label + ": " + data.total + " neighbours, " + added + " added" +
-      (data.more ? ", " + data.more + " more available" : "") + ". " +
-      cy.nodes().not(".more").length + " nodes on the canvas.";
+    var values = {name: data.focus.label, total: num(data.total), added: num(added),
+                  more: num(data.more)};
+    return (data.more ? _("{name}: {total} neighbours, {added} added, {more} more available.", values)
+                      : _("{name}: {total} neighbours, {added} added.", values)) + " " +
+      _n("{n} node on the canvas.", "{n} nodes on the canvas.", cy.nodes().not(".more").length);
   }
 
   function pageUrl(iri) {
@@ -305,52 +356,63 @@
     var box = $("kx-details");
     box.replaceChildren();
     var d = node.data();
-    var kind = el("p", "kx-kind", d.kind);
+    var kind = el("p", "kx-kind", word(KIND_WORDS, d.kind));
     box.appendChild(kind);
-    box.appendChild(el("h2", "kx-title", d.label));
+    var title = el("h2", "kx-title");
+    title.appendChild(bdi(d.label, d.labelLang));
+    box.appendChild(title);
     var links = el("p", "kx-links");
     var href = pageUrl(iri);
     if (href) {
-      var a = el("a", null, "Open the entity page"); a.href = href; links.appendChild(a);
+      var a = el("a", null, _("Open the entity page")); a.href = href; links.appendChild(a);
       links.appendChild(document.createTextNode(" · "));
     }
-    var focus = el("a", null, "Explore from here");
+    var focus = el("a", null, _("Explore from here"));
     focus.href = "/explore?focus=" + encodeURIComponent(iri);
     links.appendChild(focus);
     box.appendChild(links);
-    var facts = el("p", "kx-facts",
-      (d.degree || 0) + " relations · centrality " + (d.centrality || 0).toFixed(2) +
-      (d.community !== null && d.community !== undefined ? " · community " + (d.community + 1) : "") +
-      (d.start ? " · " + d.start + (d.end && d.end !== d.start ? " to " + d.end : "") : ""));
-    box.appendChild(facts);
+    var parts = [_n("{n} relation", "{n} relations", d.degree || 0),
+                 _("centrality {value}", {value: DECIMALS.format(d.centrality || 0)})];
+    if (d.community !== null && d.community !== undefined) {
+      parts.push(_("community {n}", {n: num(d.community + 1)}));
+    }
+    if (d.start) {
+      parts.push(d.end && d.end !== d.start ? _("{start} to {end}", {start: digits(d.start), end: digits(d.end)})
+                                            : digits(d.start));
+    }
+    box.appendChild(el("p", "kx-facts", parts.join(" · ")));
     var ends = el("div", "kx-row");
-    var setA = el("button", "kx-btn", "Set as From"); setA.type = "button";
+    var setA = el("button", "kx-btn", _("Set as From")); setA.type = "button";
     setA.addEventListener("click", function () { setEnd("a", iri); });
-    var setB = el("button", "kx-btn", "Set as To"); setB.type = "button";
+    var setB = el("button", "kx-btn", _("Set as To")); setB.type = "button";
     setB.addEventListener("click", function () { setEnd("b", iri); });
     ends.appendChild(setA); ends.appendChild(setB);
     box.appendChild(ends);
-    box.appendChild(el("h3", null, "Relations"));
+    box.appendChild(el("h3", null, _("Relations")));
     var rels = state.relations[iri];
     if (!rels) {
-      var load = el("button", "kx-btn kx-primary", "Show relations and add neighbours");
+      var load = el("button", "kx-btn kx-primary", _("Show relations and add neighbours"));
       load.type = "button";
       load.addEventListener("click", function () { expand(iri).then(function () { showNode(iri); }); });
       box.appendChild(load);
       return;
     }
-    if (!rels.length) { box.appendChild(el("p", "kx-hint", "No relations in the graph.")); return; }
+    if (!rels.length) { box.appendChild(el("p", "kx-hint", _("No relations in the graph."))); return; }
     var list = el("ul", "kx-rels");
     rels.forEach(function (r) {
       var li = el("li");
       var b = el("button", "kx-rel");
       b.type = "button";
-      b.appendChild(el("span", "kx-dir", r.direction === "out" ? "→" : "←"));
-      b.appendChild(el("span", "kx-rel-label", r.label));
-      b.appendChild(el("span", "kx-count", r.count));
-      b.title = "Add up to " + PAGE + " of these neighbours";
-      b.setAttribute("aria-label", (r.direction === "out" ? "outgoing " : "incoming ") + r.label +
-        ": " + r.count + " — add up to " + PAGE);
+      b.appendChild(el("span", "kx-dir", r.direction === "out" ? FORWARD : BACKWARD));
+      var rl = el("span", "kx-rel-label");
+      rl.appendChild(bdi(r.label, r.labelLang));
+      b.appendChild(rl);
+      b.appendChild(el("span", "kx-count", num(r.count)));
+      b.title = _("Add up to {n} of these neighbours", {n: num(PAGE)});
+      var values = {relation: r.label, count: num(r.count), n: num(PAGE)};
+      b.setAttribute("aria-label", r.direction === "out"
+        ? _("outgoing {relation}: {count} — add up to {n}", values)
+        : _("incoming {relation}: {count} — add up to {n}", values));
       b.addEventListener("click", function () {
         expand(iri, {predicate: r.predicate, direction: r.direction});
       });
@@ -362,56 +424,82 @@
 
   function showEdge(id) {
     var box = $("kx-details");
-    box.replaceChildren(el("p", "kx-hint", "Loading the claims…"));
+    box.replaceChildren(el("p", "kx-hint", _("Loading the claims…")));
     api("/edge/" + encodeURIComponent(id)).then(function (e) {
       box.replaceChildren();
-      box.appendChild(el("p", "kx-kind", e.kind + " · " + e.status + (e.alleged ? " · alleged" : "")));
+      box.appendChild(el("p", "kx-kind", word(EDGE_KIND_WORDS, e.kind) + " · " + word(STATUS_WORDS, e.status) +
+        (e.alleged ? " · " + _("alleged") : "")));
       var h = el("h2", "kx-title");
-      h.appendChild(el("span", null, e.sourceLabel));
-      h.appendChild(el("span", "kx-rel-inline", " " + e.label + " "));
-      h.appendChild(el("span", null, e.targetLabel));
+      h.appendChild(bdi(e.sourceLabel, e.sourceLabelLang));
+      var rel = el("span", "kx-rel-inline");
+      rel.appendChild(document.createTextNode(" "));
+      rel.appendChild(bdi(e.label, e.labelLang));
+      rel.appendChild(document.createTextNode(" "));
+      h.appendChild(rel);
+      h.appendChild(bdi(e.targetLabel, e.targetLabelLang));
       box.appendChild(h);
-      box.appendChild(el("p", "kx-facts", e.sources + (e.sources === 1 ? " source" : " sources") +
-        (e.claims ? " · " + e.claims + (e.claims === 1 ? " claim" : " claims") : "")));
+      box.appendChild(el("p", "kx-facts", _n("{n} source", "{n} sources", e.sources) +
+        (e.claims ? " · " + _n("{n} claim", "{n} claims", e.claims) : "")));
       if (e.graphs) {
-        box.appendChild(el("h3", null, "Stated in"));
+        box.appendChild(el("h3", null, _("Stated in")));
         var gl = el("ul", "kx-claims");
-        e.graphs.forEach(function (g) { gl.appendChild(el("li", null, g.title)); });
+        e.graphs.forEach(function (g) { var li = el("li"); li.appendChild(bdi(g.title)); gl.appendChild(li); });
         box.appendChild(gl);
         return;
       }
-      box.appendChild(el("h3", null, "Who says so"));
+      box.appendChild(el("h3", null, _("Who says so")));
       var list = el("ol", "kx-claims");
       e.claims.forEach(function (c) {
         var li = el("li", "kx-claim kx-st-" + c.status);
         var head = el("p", "kx-claim-head");
-        head.appendChild(el("span", "kx-badge kx-b-" + c.status, c.status.replace(/-/g, " ")));
-        if (c.grading) { head.appendChild(el("span", "kx-badge", "grading " + c.grading)); }
+        head.appendChild(el("span", "kx-badge kx-b-" + c.status, word(STATUS_WORDS, c.status)));
+        if (c.grading) {
+          var grade = el("span", "kx-badge", _("grading") + " ");
+          grade.appendChild(bdi(c.grading, "en"));
+          head.appendChild(grade);
+        }
         li.appendChild(head);
-        if (c.statement) { li.appendChild(el("p", "kx-statement", c.statement)); }
+        if (c.statement) {
+          var st = el("p", "kx-statement");
+          st.appendChild(bdi(c.statement));
+          li.appendChild(st);
+        }
         c.quotes.forEach(function (q) {
           var bq = el("blockquote", "kx-quote", "“" + q + "”");
+          bq.dir = "auto";
           li.appendChild(bq);
         });
         var meta = el("p", "kx-meta");
         if (c.claimantLabel || c.claimant) {
-          meta.appendChild(el("span", null, "Claimant: " + (c.claimantLabel || c.claimant)));
+          var who = el("span", null, _("Claimant:") + " ");
+          who.appendChild(bdi(c.claimantLabel || c.claimant, c.claimantLabelLang));
+          meta.appendChild(who);
         }
         var src = el("span");
-        src.appendChild(document.createTextNode(" Source: "));
-        var title = c.sourceTitle || c.source || "unknown";
+        src.appendChild(document.createTextNode(" " + _("Source:") + " "));
         var href = c.source && pageUrl(c.source);
-        if (href) { var a = el("a", null, title); a.href = href; src.appendChild(a); }
-        else { src.appendChild(document.createTextNode(title)); }
-        if (c.published) { src.appendChild(document.createTextNode(" (" + c.published + ")")); }
+        var title = c.sourceTitle || c.source ? bdi(c.sourceTitle || c.source) : el("span", null, _("unknown"));
+        if (href) { var a = el("a"); a.href = href; a.appendChild(title); src.appendChild(a); }
+        else { src.appendChild(title); }
+        if (c.published) {
+          src.appendChild(document.createTextNode(" ("));
+          src.appendChild(bdi(digits(c.published)));
+          src.appendChild(document.createTextNode(")"));
+        }
         meta.appendChild(src);
         li.appendChild(meta);
-        if (c.reason) { li.appendChild(el("p", "kx-hint", "Superseded because: " + c.reason)); }
+        if (c.reason) {
+          var why = el("p", "kx-hint", _("Superseded because:") + " ");
+          why.appendChild(bdi(c.reason));
+          li.appendChild(why);
+        }
         list.appendChild(li);
       });
-      if (!e.claims.length) { list.appendChild(el("li", "kx-hint", "No claim found.")); }
+      if (!e.claims.length) { list.appendChild(el("li", "kx-hint", _("No claim found."))); }
       box.appendChild(list);
-    }).catch(function (err) { box.replaceChildren(el("p", "kx-hint", "Could not load: " + err.message)); });
+    }).catch(function (err) {
+      box.replaceChildren(el("p", "kx-hint", _("Could not load: {error}", {error: err.message})));
+    });
   }
 
   cy.on("tap", "node", function (evt) {
@@ -470,7 +558,10 @@
         if (dim) { dimmedEdges += 1; }
       });
       var total = dimmedNodes + dimmedEdges;
-      $("kx-hidden").textContent = total ? (total + " hidden (" + dimmedNodes + " nodes, " + dimmedEdges + " edges dimmed)") : "Nothing dimmed";
+      $("kx-hidden").textContent = total
+        ? _("{total} hidden ({nodes} nodes, {edges} edges dimmed)",
+            {total: num(total), nodes: num(dimmedNodes), edges: num(dimmedEdges)})
+        : _("Nothing dimmed");
     });
     if (cy.edges().length <= LABEL_LIMIT) { cy.edges().not(".more-edge").addClass("labelled"); }
     else { cy.edges().removeClass("labelled"); }
@@ -501,8 +592,8 @@
     var nodes = cy.nodes().not(".more").sort(function (a, b) {
       return (b.data("centrality") || 0) - (a.data("centrality") || 0);
     });
-    box.appendChild(el("p", "kx-hint", nodes.length + " nodes and " + cy.edges().not(".more-edge").length +
-      " edges, most central first. Dimmed items are marked."));
+    box.appendChild(el("p", "kx-hint", _("{nodes} nodes and {edges} edges, most central first. Dimmed items are marked.",
+      {nodes: num(nodes.length), edges: num(cy.edges().not(".more-edge").length)})));
     var ul = el("ul", "kx-list-nodes");
     nodes.forEach(function (n) {
       var li = el("li", n.hasClass("dimmed") ? "dimmed" : "");
@@ -511,8 +602,9 @@
       b.type = "button";
       b.dataset.iri = n.id();
       b.appendChild(el("span", "kx-swatch kx-" + n.data("kind")));
-      b.appendChild(el("span", null, n.data("label")));
-      b.appendChild(el("span", "kx-kind-inline", " " + n.data("kind") + (n.hasClass("dimmed") ? " (dimmed)" : "")));
+      b.appendChild(bdi(n.data("label"), n.data("labelLang")));
+      b.appendChild(el("span", "kx-kind-inline", " " + word(KIND_WORDS, n.data("kind")) +
+        (n.hasClass("dimmed") ? " " + _("(dimmed)") : "")));
       if (n.id() === state.selected) { b.setAttribute("aria-current", "true"); }
       b.addEventListener("click", function () {
         select(n.id());
@@ -526,9 +618,12 @@
           var eli = el("li");
           var eb = el("button", "kx-list-edge " + (e.classes() || []).join(" "));
           eb.type = "button";
-          eb.textContent = "→ " + e.data("relation") + " → " + e.target().data("label") + " (" +
-            e.data("sources") + (e.data("sources") === 1 ? " source" : " sources") + ", " + e.data("status") +
-            (e.data("alleged") ? ", alleged" : "") + ")";
+          eb.appendChild(document.createTextNode(FORWARD + " "));
+          eb.appendChild(bdi(e.data("relation"), e.data("relationLang")));
+          eb.appendChild(document.createTextNode(" " + FORWARD + " "));
+          eb.appendChild(bdi(e.target().data("label"), e.target().data("labelLang")));
+          eb.appendChild(document.createTextNode(" (" + [_n("{n} source", "{n} sources", e.data("sources")),
+            word(STATUS_WORDS, e.data("status"))].concat(e.data("alleged") ? [_("alleged")] : []).join(_(", ")) + ")"));
           eb.addEventListener("click", function () { cy.elements().unselect(); e.select(); showEdge(e.id()); });
           eli.appendChild(eb);
           sub.appendChild(eli);
@@ -586,8 +681,8 @@
           li.id = "kx-opt-" + i;
           li.tabIndex = -1;
           li.appendChild(el("span", "kx-swatch kx-" + n.kind));
-          li.appendChild(el("span", null, n.label));
-          li.appendChild(el("span", "kx-kind-inline", " " + n.kind));
+          li.appendChild(bdi(n.label, n.labelLang));
+          li.appendChild(el("span", "kx-kind-inline", " " + word(KIND_WORDS, n.kind)));
           li.addEventListener("click", function () { start(n.id); closeResults(); });
           li.addEventListener("keydown", function (ev) {
             if (ev.key === "Enter") { start(n.id); closeResults(); }
@@ -597,7 +692,7 @@
           });
           results.appendChild(li);
         });
-        if (!body.results.length) { results.appendChild(el("li", "kx-hint", "No match")); }
+        if (!body.results.length) { results.appendChild(el("li", "kx-hint", _("No match"))); }
         results.hidden = false;
         $("kx-search").setAttribute("aria-expanded", "true");
       });
@@ -630,11 +725,11 @@
   // ---------------------------------------------------------------------------------
   function labelOf(iri) {
     var n = cy.getElementById(iri);
-    return n.nonempty() ? n.data("label") : iri;
+    return n.nonempty() ? bdi(n.data("label"), n.data("labelLang")) : bdi(iri);
   }
   function setEnd(which, iri) {
     if (which === "a") { state.pathA = iri; } else { state.pathB = iri; }
-    $(which === "a" ? "kx-path-a" : "kx-path-b").textContent = iri ? labelOf(iri) : "not set";
+    $(which === "a" ? "kx-path-a" : "kx-path-b").replaceChildren(iri ? labelOf(iri) : _("not set"));
     $("kx-path-run").disabled = !(state.pathA && state.pathB && state.pathA !== state.pathB);
     writeUrl();
   }
@@ -642,31 +737,35 @@
 
   function findPaths() {
     var out = $("kx-paths");
-    out.replaceChildren(el("li", "kx-hint", "Searching…"));
+    out.replaceChildren(el("li", "kx-hint", _("Searching…")));
     return api("/paths", {from: state.pathA, to: state.pathB, k: 3}).then(function (body) {
       out.replaceChildren();
       cy.elements().removeClass("on-path");
-      if (!body.paths.length) { out.appendChild(el("li", "kx-hint", "No connection in the graph.")); return; }
+      if (!body.paths.length) { out.appendChild(el("li", "kx-hint", _("No connection in the graph."))); return; }
       body.paths.forEach(function (p, i) {
         var li = el("li", "kx-path");
-        var head = el("button", "kx-path-head", (i + 1) + ". " + p.length + " hops · weakest hop: " +
-          p.weakest + (p.weakest === 1 ? " source" : " sources"));
+        var head = el("button", "kx-path-head", num(i + 1) + ". " + _n("{n} hop", "{n} hops", p.length) +
+          " · " + _("weakest hop:") + " " + _n("{n} source", "{n} sources", p.weakest));
         head.type = "button";
         head.addEventListener("click", function () { drawPath(p); });
         li.appendChild(head);
         var hops = el("ul", "kx-hops");
         p.nodes.forEach(function (n, i) {
-          hops.appendChild(el("li", "kx-hop-node", n.label));
+          var hopNode = el("li", "kx-hop-node");
+          hopNode.appendChild(bdi(n.label, n.labelLang));
+          hops.appendChild(hopNode);
           var h = p.hops[i];
           if (!h) { return; }
           var rel = el("li", "kx-hop-rel");
           h.edges.forEach(function (e) {
             var forward = e.source === h.from;
-            var eb = el("button", "kx-hop-edge " + edgeClasses(e),
-              (forward ? "↓ " : "↑ ") + e.label + " · " + e.sources + (e.sources === 1 ? " source" : " sources") +
-              (e.status !== "asserted" ? " · " + e.status.replace(/-/g, " ") : "") + (e.alleged ? " · alleged" : ""));
+            var eb = el("button", "kx-hop-edge " + edgeClasses(e), forward ? "↓ " : "↑ ");
+            eb.appendChild(bdi(e.label, e.labelLang));
+            eb.appendChild(document.createTextNode(" · " + _n("{n} source", "{n} sources", e.sources) +
+              (e.status !== "asserted" ? " · " + word(STATUS_WORDS, e.status) : "") +
+              (e.alleged ? " · " + _("alleged") : "")));
             eb.type = "button";
-            eb.title = "Show who says so";
+            eb.title = _("Show who says so");
             eb.addEventListener("click", function () { drawPath(p); showEdge(e.id); });
             rel.appendChild(eb);
           });
@@ -676,7 +775,9 @@
         out.appendChild(li);
       });
       drawPath(body.paths[0]);
-    }).catch(function (err) { out.replaceChildren(el("li", "kx-hint", "Could not search: " + err.message)); });
+    }).catch(function (err) {
+      out.replaceChildren(el("li", "kx-hint", _("Could not search: {error}", {error: err.message})));
+    });
   }
 
   function drawPath(p) {
@@ -697,7 +798,7 @@
     relayout(false);
     applyFilters(); renderList();
     cy.fit(cy.elements(".on-path"), 60);
-    setStatus("Path of " + p.length + " hops shown in amber.");
+    setStatus(_n("Path of {n} hop shown in amber.", "Path of {n} hops shown in amber.", p.length));
   }
 
   // ---------------------------------------------------------------------------------
@@ -708,7 +809,7 @@
   $("kx-clear").addEventListener("click", function () {
     cy.elements().remove(); state.expanded = []; state.relations = {}; state.selected = null;
     $("kx-paths").replaceChildren(); renderList(); writeUrl();
-    setStatus("Cleared. Search for an entity to start again.");
+    setStatus(_("Cleared. Search for an entity to start again."));
   });
   $("kx-png").addEventListener("click", function () {
     download(cy.png({output: "blob", bg: "#ffffff", full: true, scale: 2, maxWidth: 6000, maxHeight: 6000}),
@@ -739,7 +840,7 @@
     var px = 90, py = 20;  // SVG labels are not ellipsised as on the canvas: leave room
     var x0 = bb.x1 - px, y0 = bb.y1 - py, w = bb.w + 2 * px, h = bb.h + 2 * py + 24;
     var root = svgEl("svg", {xmlns: SVGNS, width: Math.ceil(w), height: Math.ceil(h),
-      viewBox: [x0, y0, w, h].join(" "), "font-family": "sans-serif"});
+      viewBox: [x0, y0, w, h].join(" "), "font-family": "sans-serif", "xml:lang": LANG});
     root.appendChild(svgEl("rect", {x: x0, y: y0, width: w, height: h, fill: "#ffffff"}));
     eles.edges().forEach(function (e) {
       var s = e.sourceEndpoint(), t = e.targetEndpoint(), cps = e.controlPoints();
@@ -773,14 +874,14 @@
         attrs.x = p.x - w / 2; attrs.y = p.y - h / 2; attrs.width = w; attrs.height = h; attrs.rx = 4;
         node = svgEl("rect", attrs);
       } else { attrs.cx = p.x; attrs.cy = p.y; attrs.rx = w / 2; attrs.ry = h / 2; node = svgEl("ellipse", attrs); }
-      node.appendChild(svgEl("title", {}, n.data("label") + " (" + n.data("kind") + ")"));
+      node.appendChild(svgEl("title", {}, n.data("label") + " (" + word(KIND_WORDS, n.data("kind")) + ")"));
       g.appendChild(node);
       g.appendChild(svgEl("text", {x: p.x, y: p.y + h / 2 + 11, "font-size": 10, "text-anchor": "middle",
         fill: "#1f2937"}, n.data("label")));
       root.appendChild(g);
     });
     root.appendChild(svgEl("text", {x: x0 + 6, y: y0 + h - 8, "font-size": 10, fill: "#5a6272"},
-      "kg graph export, " + new Date().toISOString().slice(0, 10) + ": " + location.href));
+      _("kg graph export, {date}: {url}", {date: digits(new Date().toISOString().slice(0, 10)), url: location.href})));
     var blob = new Blob(['<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(root)],
                         {type: "image/svg+xml"});
     download(blob, "kg-graph.svg");
@@ -798,19 +899,20 @@
   // citation list, built by the server from the same store.
   function exportEvidence() {
     var ids = cy.edges().not(".more-edge, .dimmed").map(function (e) { return e.id(); });
-    if (!ids.length) { setStatus("No relation on the canvas to export."); return Promise.resolve(); }
-    setStatus("Preparing the evidence pack…");
+    if (!ids.length) { setStatus(_("No relation on the canvas to export.")); return Promise.resolve(); }
+    setStatus(_("Preparing the evidence pack…"));
     return fetch(API + "/evidence", {method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify({edges: ids, permalink: location.href})})
       .then(function (r) {
-        if (!r.ok) { throw new Error("HTTP " + r.status); }
+        if (!r.ok) { throw new Error(_("HTTP {status}", {status: r.status})); }
         return r.blob();
       })
       .then(function (blob) {
         download(blob, "kg-evidence.ttl");
-        setStatus("Evidence pack for " + ids.length + " relations downloaded.");
+        setStatus(_n("Evidence pack for {n} relation downloaded.", "Evidence pack for {n} relations downloaded.",
+                     ids.length));
       })
-      .catch(function (err) { setStatus("Could not export: " + err.message); });
+      .catch(function (err) { setStatus(_("Could not export: {error}", {error: err.message})); });
   }
   $("kx-evidence").addEventListener("click", exportEvidence);
 
@@ -848,12 +950,12 @@
     api("/status").then(function (s) {
       predicateLabels = s.predicates || {};
       var starts = $("kx-starts");
-      starts.replaceChildren(el("p", "kx-label", "Or begin with a central entity:"));
+      starts.replaceChildren(el("p", "kx-label", _("Or begin with a central entity:")));
       s.top.slice(0, 8).forEach(function (n) {
         var b = el("button", "kx-chip");
         b.type = "button";
         b.appendChild(el("span", "kx-swatch kx-" + n.kind));
-        b.appendChild(el("span", null, n.label));
+        b.appendChild(bdi(n.label, n.labelLang));
         b.addEventListener("click", function () { start(n.id); });
         starts.appendChild(b);
       });
@@ -861,14 +963,14 @@
         $("kx-from").placeholder = s.dates.start.slice(0, 4);
         $("kx-to").placeholder = s.dates.end.slice(0, 4);
       }
-      setStatus(s.nodes + " entities and " + s.edges + " sourced relations in the graph." +
-        (wanted.focus ? "" : " Search or pick a start."));
+      setStatus(_("{nodes} entities and {edges} sourced relations in the graph.", {nodes: num(s.nodes), edges: num(s.edges)}) +
+        (wanted.focus ? "" : " " + _("Search or pick a start.")));
       return api("/sources");
     }).then(function (body) {
       var sel = $("kx-source");
       body.sources.forEach(function (src) {
         sourcesByIri[src.iri] = src;
-        var o = el("option", null, src.title + (src.date ? " (" + String(src.date).slice(0, 4) + ")" : ""));
+        var o = el("option", null, src.title + (src.date ? " (" + digits(String(src.date).slice(0, 4)) + ")" : ""));
         o.value = src.iri;
         sel.appendChild(o);
       });
@@ -880,13 +982,13 @@
         if (all.length) {
           relayout(true); applyFilters(); renderList(); writeUrl(); connectShown();
           select(all[0]);
-          setStatus(cy.nodes().not(".more").length + " nodes on the canvas.");
+          setStatus(_n("{n} node on the canvas.", "{n} nodes on the canvas.", cy.nodes().not(".more").length));
         }
         if (wanted.a) { setEnd("a", wanted.a); }
         if (wanted.b) { setEnd("b", wanted.b); }
         if (wanted.a && wanted.b) { return findPaths(); }
       });
-    }).catch(function (err) { setStatus("Could not load the graph: " + err.message); });
+    }).catch(function (err) { setStatus(_("Could not load the graph: {error}", {error: err.message})); });
   }
 
   window.kgExplorer = {exportSvg: exportSvg, exportEvidence: exportEvidence, relayout: relayout,
