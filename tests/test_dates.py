@@ -84,3 +84,40 @@ def test_filter_bounds_ignore_garbage() -> None:
     assert parse_bound("1988-13") is None
     assert parse_bound("<script>") is None
     assert parse_upper_bound("") is None
+
+
+def test_persian_reading_puts_precision_words_in_persian() -> None:
+    fa = wording("fa")
+    late = PreciseDate.from_values("1988-07", PART, "1988-07-21", "1988-07-31")
+    assert late.label(fa) == "اواخر ژوئیه ۱۹۸۸"
+    assert late.solar_hijri(fa) == "اواخر تیر – اوایل مرداد ۱۳۶۷"
+    fall = PreciseDate.from_values("1988", SEASON, "1988-09-22", "1988-12-21")
+    assert fall.label(fa) == "پاییز ۱۹۸۸" and fall.solar_hijri(fa) == "پاییز ۱۳۶۷"
+    odd = PreciseDate.from_values("1988", SEASON, "1988-02-03", "1988-05-01")
+    assert odd.label(fa) == "میان ۳ فوریه ۱۹۸۸ و ۱ مه ۱۹۸۸".translate(
+        str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert PreciseDate.from_values("1988", YEAR).solar_hijri(fa) == "۱۳۶۶–۱۳۶۷"
+
+
+def test_solar_hijri_reads_parts_and_seasons_of_its_own_months() -> None:
+    """'late Mordad 1367' when the bounds sit in the last third of Mordad; a part of a
+    Gregorian month straddling two Solar Hijri months names both."""
+    mordad = PreciseDate.from_values("1988-08", PART, "1988-08-12", "1988-08-21")
+    assert mordad.label() == "mid August 1988"
+    assert mordad.solar_hijri() == "late Mordad 1367"
+    assert mordad.solar_hijri(wording("fa")) == "اواخر مرداد ۱۳۶۷"
+    early_sep = PreciseDate.from_values("1988-09", PART, "1988-09-01", "1988-09-10")
+    assert early_sep.solar_hijri() == "mid Shahrivar 1367"
+    late_july = PreciseDate.from_values("1988-07", PART, "1988-07-21", "1988-07-31")
+    assert late_july.solar_hijri() == "late Tir – early Mordad 1367"
+    esfand = PreciseDate.from_values("1989-03", PART, "1989-03-12", "1989-03-30")
+    assert esfand.solar_hijri() == "late Esfand 1367 – early Farvardin 1368"
+    autumn = PreciseDate.from_values("1988", SEASON, "1988-09-22", "1988-12-21")
+    assert autumn.solar_hijri() == "autumn 1367"
+    into_fall = PreciseDate.from_values("1988", SEASON, "1988-09-01", "1988-12-21")
+    assert into_fall.solar_hijri() == "Shahrivar–Azar 1367"  # not a Solar Hijri season
+
+
+def test_bounds_typed_in_persian_digits() -> None:
+    assert parse_bound("۱۹۸۸-۰۷") == dt.date(1988, 7, 1)
+    assert parse_upper_bound("١٩٨٨") == dt.date(1988, 12, 31)

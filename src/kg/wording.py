@@ -76,7 +76,7 @@ class Wording:
             return str(value)
         if isinstance(number, float) and number.is_integer():
             number = int(number)
-        return self.digits(format_decimal(number, locale=self.lang))
+        return self.digits(format_decimal(number, locale=self.lang, numbering_system="default"))
 
 
 ENGLISH = Wording()

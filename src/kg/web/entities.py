@@ -96,6 +96,7 @@ class Placed:
     lx: float
     ly: float
     dir: str = "ltr"
+    lang: str | None = None
 
 
 def neighbourhood(view: EntityPage, width: int = 580, height: int = 340) -> dict[str, object]:
@@ -117,7 +118,8 @@ def neighbourhood(view: EntityPage, width: int = 580, height: int = 340) -> dict
         anchor = ("middle" if side == "middle"
                   else "start" if (side == "right") == (way == "ltr") else "end")
         placed.append(Placed(label, node.label, node.page, relation, round(x, 1), round(y, 1),
-                             anchor, round(lx, 1), round(ly, 1), way))
+                             anchor, round(lx, 1), round(ly, 1), way,
+                             language_of(node.label)))
     label = view.entity.label
     center = label if len(label) <= 30 else label[:29] + "…"
     return {"width": width, "height": height, "cx": cx, "cy": cy, "nodes": placed,

@@ -15,9 +15,9 @@ from markupsafe import Markup
 
 from kg.dates import PRECISION_WORDS, PreciseDate
 from kg.entity.model import Ref
-from kg.labels import Label, primary
+from kg.labels import Label, language_of, primary
 from kg.web.i18n import current, current_wording
-from kg.wording import RTL
+from kg.wording import RTL, direction
 
 
 def num(value: int | float | str) -> str:
@@ -48,7 +48,13 @@ def when(d: PreciseDate, inferred: bool = True) -> Markup:
     if inferred and d.inferred:
         tag = Markup(' <span class="tag" title="{}">{}</span>').format(
             gettext("inferred by the editors"), gettext("inferred"))
-    return first + tag + second
+    return first + second + tag
+
+
+def text_direction(label: str) -> str:
+    """'rtl' or 'ltr' for a label (by its language, else its letters): SVG text, which has
+    no <bdi>, is given it as its `direction`."""
+    return direction(label, language_of(label))
 
 
 def lang_attrs(lang: str | None) -> Markup:
@@ -99,5 +105,5 @@ def init_app(app: Flask) -> None:
     # the catalog holds through an `N_` mark or an extractor; `_` is for literal messages.
     app.jinja_env.globals.update(when=when, name=name, name_attrs=name_attrs, link=link,
                                  lang_attrs=lang_attrs, tr=gettext,
-                                 language_name=language_name,
+                                 language_name=language_name, text_direction=text_direction,
                                  precision_names=PRECISION_WORDS)

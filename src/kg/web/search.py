@@ -62,7 +62,8 @@ def _in_language(hits: list[Hit], lang: str) -> tuple[dict[str, Label], dict[str
         titles[h.iri] = name if primary(name.lang) == lang else Label(h.label, h.lang)
         for t, label in h.types:
             own = found[t]
-            types[label] = own if primary(own.lang) == lang else Label(label, "en")
+            types[label] = (Label(own[:1].upper() + own[1:], own.lang) if primary(own.lang) == lang
+                            else Label(label, "en"))
     return titles, types
 
 

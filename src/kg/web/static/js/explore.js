@@ -68,6 +68,15 @@
                          allegation: _("allegation"), identity: _("identity"), claim: _("claim"),
                          link: _("link")};
   function word(table, key) { return table[key] || String(key || "").replace(/-/g, " "); }
+  // Canvas text takes the page's direction as a whole: a name running the other way is set
+  // off with Unicode isolates (FSI ... PDI), the canvas's <bdi>.
+  var RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+  function isolated(text) {
+    text = String(text);
+    var first = text.match(/[A-Za-z\u00c0-\u024f]|[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/);
+    var rtlText = !!first && RTL_LETTER.test(first[0]);
+    return (first && rtlText !== RTL) ? "\u2068" + text + "\u2069" : text;
+  }
   // Arrows point the way the page reads.
   var FORWARD = RTL ? "←" : "→", BACKWARD = RTL ? "→" : "←";
 
@@ -135,7 +144,7 @@
         "width": "data(size)", "height": "data(size)",
         "background-color": "data(color)",
         "border-width": 1.5, "border-color": "#ffffff",
-        "label": "data(label)", "font-size": 10, "color": "#1f2937",
+        "label": "data(canvasLabel)", "font-size": 10, "color": "#1f2937",
         "text-valign": "bottom", "text-margin-y": 3,
         "text-wrap": "ellipsis", "text-max-width": 130,
         "text-background-color": "#ffffff", "text-background-opacity": 0.75,
@@ -183,7 +192,7 @@
     return {
       id: n.id, label: n.label, labelLang: n.labelLang, kind: kindOf(n), start: n.start, end: n.end,
       degree: n.degree, centrality: n.centrality, community: n.community,
-      size: nodeSize(n.centrality),
+      size: nodeSize(n.centrality), canvasLabel: isolated(n.label),
       color: n.community === null || n.community === undefined ? "#6b7280" : PALETTE[n.community % PALETTE.length]
     };
   }
@@ -198,7 +207,7 @@
   }
 
   function edgeLabel(e) {
-    return e.label + " · " + _n("{n} source", "{n} sources", e.sources);
+    return isolated(e.label) + " · " + _n("{n} source", "{n} sources", e.sources);
   }
 
   function addEdge(e) {
@@ -409,7 +418,7 @@
       b.appendChild(rl);
       b.appendChild(el("span", "kx-count", num(r.count)));
       b.title = _("Add up to {n} of these neighbours", {n: num(PAGE)});
-      var values = {relation: r.label, count: num(r.count), n: num(PAGE)};
+      var values = {relation: isolated(r.label), count: num(r.count), n: num(PAGE)};
       b.setAttribute("aria-label", r.direction === "out"
         ? _("outgoing {relation}: {count} — add up to {n}", values)
         : _("incoming {relation}: {count} — add up to {n}", values));
@@ -960,8 +969,8 @@
         starts.appendChild(b);
       });
       if (s.dates && s.dates.start) {
-        $("kx-from").placeholder = s.dates.start.slice(0, 4);
-        $("kx-to").placeholder = s.dates.end.slice(0, 4);
+        $("kx-from").placeholder = digits(s.dates.start.slice(0, 4));
+        $("kx-to").placeholder = digits(s.dates.end.slice(0, 4));
       }
       setStatus(_("{nodes} entities and {edges} sourced relations in the graph.", {nodes: num(s.nodes), edges: num(s.edges)}) +
         (wanted.focus ? "" : " " + _("Search or pick a start.")));
@@ -972,6 +981,7 @@
         sourcesByIri[src.iri] = src;
         var o = el("option", null, src.title + (src.date ? " (" + digits(String(src.date).slice(0, 4)) + ")" : ""));
         o.value = src.iri;
+        o.dir = "auto";  // a title, in whatever language the source has it
         sel.appendChild(o);
       });
       if (state.source) { sel.value = state.source; }
