@@ -1,23 +1,19 @@
 """The pages in Debian's Chromium: search -> entity page, no script errors, nothing leaves
 127.0.0.1, hostile labels stay text, and the layout holds from laptop to phone width.
 
-Set KG_SCREENSHOTS=1 to (re)write the PNGs under docs/screenshots/.
+The screenshots of every page in both languages are taken by tests/test_browser_i18n.py.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from kg.config import PROJECT_DIR
 from tests.conftest import LiveServer
 from tests.webdata import XSS_LABEL, XSS_QUOTE, disk_store
 
 pytestmark = pytest.mark.browser
-SHOTS = PROJECT_DIR / "docs" / "screenshots"
 
 
 def test_search_khosravi_then_his_page(page, live_server: LiveServer) -> None:
@@ -133,28 +129,3 @@ def test_hostile_labels_render_as_text(browser, xss_server: LiveServer) -> None:
         assert dialogs == [] and errors == [] and outside == []
     finally:
         context.close()
-
-
-@pytest.mark.skipif(not os.environ.get("KG_SCREENSHOTS"), reason="set KG_SCREENSHOTS=1")
-def test_screenshots(browser, live_server: LiveServer) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1366, "height": 800})
-    page = context.new_page()
-    try:
-        for name, path in [("home", "/"), ("search", "/search?q=khosrowi"),
-                           ("entity-person", "/page/person/gholamreza-khosravi"),
-                           ("entity-event", "/page/event/1988-massacre"),
-                           ("timeline", "/timeline"), ("ontology", "/ontology"),
-                           ("validation", "/validation")]:
-            page.goto(live_server.url + path)
-            if name == "validation":
-                page.wait_for_selector(".verdict", timeout=120_000)
-            page.screenshot(path=str(SHOTS / f"{name}.png"))
-        narrow = browser.new_context(viewport={"width": 390, "height": 844})
-        phone = narrow.new_page()
-        phone.goto(live_server.url + "/page/person/gholamreza-khosravi")
-        phone.screenshot(path=str(SHOTS / "entity-person-narrow.png"))
-        narrow.close()
-    finally:
-        context.close()
-    assert all(Path(SHOTS / f).stat().st_size < 600_000 for f in os.listdir(SHOTS))

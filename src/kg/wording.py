@@ -11,13 +11,14 @@ language says the same as the templates around it.
 
 from __future__ import annotations
 
+import functools
 import gettext
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 
 #: The message catalogs: <lang>/LC_MESSAGES/messages.mo (compiled from messages.po).
 TRANSLATIONS = Path(__file__).parent / "web" / "translations"
@@ -48,6 +49,8 @@ class Wording:
     translate: Callable[[str], str] = field(default=_same, compare=False)
     translate_in: Callable[[str, str], str] = field(default=lambda context, text: text,
                                                     compare=False)
+    translate_plural: Callable[[str, str, int], str] = field(
+        default=lambda one, many, n: one if n == 1 else many, compare=False)
 
     def __call__(self, message: str, **values: object) -> str:
         """The translation of `message`, with `{name}` fields filled from `values`."""
@@ -76,10 +79,18 @@ class Wording:
             return str(value)
         if isinstance(number, float) and number.is_integer():
             number = int(number)
+        if isinstance(number, int):  # the common case, without Babel's pattern machinery
+            return self.digits(f"{number:,}".replace(",", _group_symbol(self.lang)))
         return self.digits(format_decimal(number, locale=self.lang, numbering_system="default"))
 
 
 ENGLISH = Wording()
+
+
+@functools.lru_cache(maxsize=16)
+def _group_symbol(lang: str) -> str:
+    """The language's thousands separator in its own numbering system ('٬' for Persian)."""
+    return get_group_symbol(lang, numbering_system="default")
 
 
 def direction(text: str, lang: str | None = None) -> str:
@@ -106,11 +117,12 @@ def isolate(text: str, wording: Wording, lang: str | None = None) -> str:
     return f"\u2068{text}\u2069"
 
 
+@functools.lru_cache(maxsize=16)
 def wording(lang: str) -> Wording:
     """The wording of `lang` from the compiled catalog (English for a language without
-    one). `gettext.translation` keeps each catalog loaded once per process."""
+    one), read once per process: the catalogs ship with the code and never change under it."""
     if lang == ENGLISH.lang:
         return ENGLISH
     catalog = gettext.translation(DOMAIN, localedir=TRANSLATIONS, languages=[lang],
                                   fallback=True)
-    return Wording(lang, catalog.gettext, catalog.pgettext)
+    return Wording(lang, catalog.gettext, catalog.pgettext, catalog.ngettext)

@@ -24,8 +24,8 @@ from kg.linked_data import alternates
 from kg.store import Store
 from kg.web.context import get_config, get_store
 from kg.web.entity_view import EntityPage, entity_page
-from kg.web.i18n import PARAM, current
-from kg.wording import LANGUAGES, RTL, direction, wording
+from kg.web.i18n import current, data_language
+from kg.wording import RTL, direction, wording
 
 bp = Blueprint("entities", __name__)
 
@@ -76,8 +76,7 @@ def page(slug: str) -> Response | str:
 
 def twin(slug: str) -> Response:
     """The page's data as JSON (what the HTML shows, for scripts and the graph explorer)."""
-    asked = request.args.get(PARAM, "")
-    response = jsonify(_lookup(slug, asked if asked in LANGUAGES else LANGUAGES[0]).as_json())
+    response = jsonify(_lookup(slug, data_language()).as_json())
     response.headers["Link"] = _links(slug)
     return response
 

@@ -23,7 +23,7 @@ from kg.network.projection import PROJECTION, Projection
 from kg.search import index_for
 from kg.web.context import get_config, get_store
 from kg.web.graph_names import in_language
-from kg.web.i18n import current, current_wording, script_strings
+from kg.web.i18n import current, current_wording, data_language, script_strings
 
 bp = Blueprint("explore", __name__)
 
@@ -37,7 +37,7 @@ MAX_LIMIT = 200
 def jsonify(*args: object, **kwargs: object) -> Response:
     """Flask's jsonify, the names in the answer put in the reader's language first."""
     data = args[0] if args else kwargs
-    return _jsonify(in_language(get_store(), data, current()))
+    return _jsonify(in_language(get_store(), data, data_language()))
 
 
 def projection() -> Projection:

@@ -3,21 +3,24 @@ Solar Hijri reading first on Persian pages (the Gregorian beside it) and the oth
 on English ones, and names isolated from the text around them and marked with their
 language, so that a Latin name in a Persian sentence (or the reverse) never scrambles it.
 
-Python functions rather than Jinja macros: a hub page shows hundreds of names and dates.
+Python functions building strings rather than Jinja macros or `Markup.format`: a hub page
+shows hundreds of names and dates, and each costs little this way. The words come from the
+request's `Wording` (the same catalog Flask-Babel reads).
 """
 
 from __future__ import annotations
 
+import functools
+
 from babel import Locale
 from flask import Flask
-from flask_babel import gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from kg.dates import PRECISION_WORDS, PreciseDate
 from kg.entity.model import Ref
 from kg.labels import Label, language_of, primary
 from kg.web.i18n import current, current_wording
-from kg.wording import RTL, direction
+from kg.wording import N_, RTL, direction, wording
 
 
 def num(value: int | float | str) -> str:
@@ -32,23 +35,20 @@ def digits(value: object) -> str:
 
 def when(d: PreciseDate, inferred: bool = True) -> Markup:
     """A date at its precision in both calendars, the reader's first: on a Persian page
-    'اواخر مرداد ۱۳۶۷ (۱۲ اوت ...)', on an English one '1 June 2014 (11 Khordad 1393 SH)'."""
+    'اواخر مرداد ۱۳۶۷ (اوت ۱۹۸۸ ...)', on an English one '1 June 2014 (11 Khordad 1393 SH)'."""
     w = current_wording()
     if w.rtl:
-        first = Markup('<span class="date" data-precision="{}">{}</span>').format(
-            d.precision, d.solar_hijri(w))
-        second = Markup(' <span class="other-calendar" title="{}">({})</span>').format(
-            gettext("Gregorian calendar"), d.label(w))
+        first, other = d.solar_hijri(w), f"({d.label(w)})"
+        calendar = w(N_("Gregorian calendar"))
     else:
-        first = Markup('<span class="date" data-precision="{}">{}</span>').format(
-            d.precision, d.label(w))
-        second = Markup(' <span class="other-calendar" title="{}">({} {})</span>').format(
-            gettext("Solar Hijri calendar"), d.solar_hijri(w), gettext("SH"))
-    tag = Markup("")
+        first, other = d.label(w), f"({d.solar_hijri(w)} {w(N_('SH'))})"
+        calendar = w(N_("Solar Hijri calendar"))
+    html = (f'<span class="date" data-precision="{escape(d.precision)}">{escape(first)}</span>'
+            f' <span class="other-calendar" title="{escape(calendar)}">{escape(other)}</span>')
     if inferred and d.inferred:
-        tag = Markup(' <span class="tag" title="{}">{}</span>').format(
-            gettext("inferred by the editors"), gettext("inferred"))
-    return first + second + tag
+        html += (f' <span class="tag" title="{escape(w(N_("inferred by the editors")))}">'
+                 f'{escape(w(N_("inferred")))}</span>')
+    return Markup(html)
 
 
 def text_direction(label: str) -> str:
@@ -57,13 +57,25 @@ def text_direction(label: str) -> str:
     return direction(label, language_of(label))
 
 
+@functools.lru_cache(maxsize=256)
+def _attrs(lang: str | None, page: str) -> str:
+    """The attributes of text in `lang` on a page in `page` (a pure function of the two,
+    remembered: a hub page asks for the same few hundreds of times)."""
+    code = primary(lang)
+    if not code:
+        return ' dir="auto"'
+    attrs = f' lang="{escape(lang)}" dir="{"rtl" if code in RTL else "ltr"}"'
+    if code != page:
+        said = wording(page)(N_("No name in this language in the graph: shown as the graph "
+                                 "has it"))
+        attrs += f' class="fallback" title="{escape(said)}"'
+    return attrs
+
+
 def lang_attrs(lang: str | None) -> Markup:
     """`lang` and `dir` for text in `lang` ('' or None: unknown, its direction from its
     first strong letter)."""
-    code = primary(lang)
-    if not code:
-        return Markup(' dir="auto"')
-    return Markup(' lang="{}" dir="{}"').format(lang, "rtl" if code in RTL else "ltr")
+    return Markup(_attrs(lang or None, primary(lang) or "-"))
 
 
 def name_attrs(label: str) -> Markup:
@@ -71,26 +83,21 @@ def name_attrs(label: str) -> Markup:
     another language a mark that it stands in for a name the graph lacks."""
     if not isinstance(label, Label):
         return Markup(' dir="auto"')
-    attrs = lang_attrs(label.lang)
-    if primary(label.lang) != current():
-        attrs += Markup(' class="fallback" title="{}"').format(
-            gettext("No name in this language in the graph: shown as the graph has it"))
-    return attrs
+    return Markup(_attrs(label.lang, current()))
 
 
 def name(label: str) -> Markup:
     """A label isolated as a name: `<bdi>` with its language."""
-    return Markup("<bdi{}>{}</bdi>").format(name_attrs(label), label)
+    return Markup(f"<bdi{name_attrs(label)}>{escape(label)}</bdi>")
 
 
 def link(node: Ref) -> Markup:
     """A link to the node's page (or its label with the IRI as title), isolated and marked
     with its language."""
+    attrs = name_attrs(node.label)
     if node.page:
-        return Markup('<a href="{}"{}>{}</a>').format(node.page, name_attrs(node.label),
-                                                      node.label)
-    return Markup('<span title="{}"{}>{}</span>').format(node.iri, name_attrs(node.label),
-                                                         node.label)
+        return Markup(f'<a href="{escape(node.page)}"{attrs}>{escape(node.label)}</a>')
+    return Markup(f'<span title="{escape(node.iri)}"{attrs}>{escape(node.label)}</span>')
 
 
 def language_name(code: str) -> str:
@@ -99,11 +106,15 @@ def language_name(code: str) -> str:
     return Locale.parse(current()).languages.get(code.split("-", 1)[0].lower(), code)
 
 
+def translate(message: str) -> str:
+    """A message chosen at run time (a kind, an example query's title) that the catalog
+    holds through an `N_` mark or an extractor; `_` is for literal messages."""
+    return current_wording()(message)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(num=num, digits=digits)
-    # `tr` translates a message chosen at run time (a kind, an example query's title) that
-    # the catalog holds through an `N_` mark or an extractor; `_` is for literal messages.
     app.jinja_env.globals.update(when=when, name=name, name_attrs=name_attrs, link=link,
-                                 lang_attrs=lang_attrs, tr=gettext,
+                                 lang_attrs=lang_attrs, tr=translate,
                                  language_name=language_name, text_direction=text_direction,
                                  precision_names=PRECISION_WORDS)

@@ -20,7 +20,7 @@ from kg.labels import Label, labels
 from kg.linked_data import page_of
 from kg.store import Store
 from kg.web.context import get_config, get_store
-from kg.web.i18n import current, current_wording
+from kg.web.i18n import current, current_wording, data_language
 
 bp = Blueprint("timeline", __name__)
 MAX_EVENTS = 400
@@ -49,7 +49,9 @@ def _all_dated(store: Store) -> list[tuple[str, PreciseDate]]:
 DATED_EVENTS = Cached[list[tuple[str, PreciseDate]]]("dated-events", _all_dated)
 
 
-def _select() -> tuple[list[Row], dt.date | None, dt.date | None, int, str, str, list[int]]:
+def _select(lang: str) -> tuple[list[Row], dt.date | None, dt.date | None, int, str, str,
+                              list[int]]:
+    """The events in the asked range, named in `lang`."""
     raw_from, raw_to = request.args.get("from", "").strip(), request.args.get("to", "").strip()
     start, end = parse_bound(raw_from), parse_upper_bound(raw_to)
     store = get_store()
@@ -60,7 +62,7 @@ def _select() -> tuple[list[Row], dt.date | None, dt.date | None, int, str, str,
     years = sorted({d.earliest.year for _, d in dated})
     chosen = chosen[:MAX_EVENTS]
     base = get_config().base_iri
-    names = labels(store, (iri for iri, _ in chosen), current())
+    names = labels(store, (iri for iri, _ in chosen), lang)
     rows = [Row(iri, names[iri], page_of(iri, base), d) for iri, d in chosen]
     return rows, start, end, total, raw_from, raw_to, years
 
@@ -104,7 +106,7 @@ def _layout(rows: list[Row], start: dt.date | None, end: dt.date | None,
 
 @bp.get("/timeline")
 def timeline() -> str:
-    rows, start, end, total, raw_from, raw_to, years = _select()
+    rows, start, end, total, raw_from, raw_to, years = _select(current())
     layout = _layout(rows, start, end, rtl=current_wording().rtl)
     return render_template("timeline/index.html", rows=rows, layout=layout,
                            years=years[:40],
@@ -115,7 +117,7 @@ def timeline() -> str:
 
 @bp.get("/timeline.json")
 def timeline_json() -> Response:
-    rows, _, _, total, _, _, _ = _select()
+    rows, _, _, total, _, _, _ = _select(data_language())
     return jsonify({"total": total, "events": [
         {"iri": r.iri, "label": r.label, "page": r.page, "date": r.date.as_json()}
         for r in rows]})
