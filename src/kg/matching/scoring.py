@@ -35,7 +35,7 @@ MATCH_NAME = 0.9
 #: ... another field agreeing at least this strongly ...
 MATCH_EVIDENCE = 0.5
 #: ... and the next candidate at least this many points behind.
-MATCH_MARGIN = 5.0
+MATCH_MARGIN = 10.0
 #: Candidates whose names are less alike than this are not scored further.
 NAME_FLOOR = 0.45
 #: Most candidates scored in full per query (the most alike names first).
