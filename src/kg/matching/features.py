@@ -28,12 +28,6 @@ class Feature:
         return {"id": self.id, "value": round(self.value, 3)}
 
 
-def name_feature(record: Record, profile: Profile) -> Feature:
-    others = [text for text, _lang, _rank in profile.names]
-    value = best_similarity(record.names, others)
-    return Feature("name", value, value >= 0.9)
-
-
 def father_feature(record: Record, profile: Profile) -> Feature | None:
     if not record.father_names or not profile.fathers:
         return None
@@ -43,6 +37,8 @@ def father_feature(record: Record, profile: Profile) -> Feature | None:
 
 
 def _candidate_births(profile: Profile) -> list[tuple[int, int]]:
+    if not profile.ages:
+        return profile.births
     births = list(profile.births)
     for age in profile.ages:
         for death in profile.deaths:

@@ -49,7 +49,18 @@ class MatchIndex:
         self.number = {p.iri: n for n, p in enumerate(self.profiles)}
         self.parents = parents
         postings: dict[str, set[int]] = defaultdict(set)
+        # People share names (a few thousand names over tens of thousands of victims):
+        # name similarity is computed once per distinct set of names and query.
+        groups: dict[tuple[str, ...], int] = {}
+        self.group: list[int] = []
+        self.group_names: list[list[str]] = []
         for n, profile in enumerate(self.profiles):
+            names = tuple(sorted({text for text, _lang, _rank in profile.names}))
+            g = groups.get(names)
+            if g is None:
+                g = groups[names] = len(self.group_names)
+                self.group_names.append(list(names))
+            self.group.append(g)
             for text, _lang, _rank in profile.names:
                 words, joined = name_keys(text)
                 for key in words + joined:
@@ -153,7 +164,7 @@ def _read(source: IO[bytes]) -> MatchIndex:
 #: The public index, per store version, in a file every server worker reads.
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v1.pickle", _write, _read))
+    persist=Persist("match-index-v2.pickle", _write, _read))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,

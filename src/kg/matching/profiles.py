@@ -23,7 +23,7 @@ from kg.namespaces import ID, KG, PREFIXES, sparql_prefixes
 from kg.store import Store, View
 
 SCHEMA, ORG, SEM = PREFIXES["schema"], PREFIXES["org"], PREFIXES["sem"]
-RDFS, SKOS = PREFIXES["rdfs"], PREFIXES["skos"]
+DCTERMS = PREFIXES["dcterms"]
 _P = sparql_prefixes()
 
 #: Classes whose instances are candidates, by kind (subclasses count, via the ontology;
@@ -111,74 +111,99 @@ def read_profiles(store: Store, base: str = ID, view: View = "public") -> dict[s
                     found.names.append(entry)
     for iri in [i for i, p in profiles.items() if not p.names]:
         del profiles[iri]
-    _read_curated(store, view, profiles)
+    agent_of = _read_curated(store, view, profiles)
     _read_attributes(store, view, profiles)
-    _read_sources(store, view, profiles)
+    _read_sources(store, view, profiles, agent_of)
     return profiles
 
 
-def _read_curated(store: Store, view: View, profiles: dict[str, Profile]) -> None:
-    """Victims' events (date and place of death) and memberships (affiliation)."""
+def _pairs(store: Store, view: View, prop: str) -> list[tuple[str, str]]:
+    """(subject, object) of one property: a plain pattern per property, joined in Python,
+    costs a fraction of one query joining them (as `kg.search.label_rows` found)."""
+    return [(row[0].value, row[1].value)
+            for row in _rows(store, view, f"SELECT ?s ?o WHERE {{ ?s <{prop}> ?o }}")]
+
+
+def _read_curated(store: Store, view: View, profiles: dict[str, Profile]) -> dict[str, str]:
+    """Victims' events (date and place of death) and memberships (affiliation); returns the
+    participant or member of every participation and membership node, for sources."""
     event_places: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, view, "SELECT ?ev ?pl WHERE { ?ev sem:hasPlace ?pl }"):
-        event_places[row["ev"].value].add(row["pl"].value)
+    for event, place in _pairs(store, view, SEM + "hasPlace"):
+        event_places[event].add(place)
     dates = EVENT_DATES.get(store)
-    for row in _rows(store, view, "SELECT ?p ?ev WHERE { ?x kg:participant ?p ; kg:inEvent ?ev ;"
-                                  f" sem:roleType <{VICTIM_ROLE}> }}"):
-        found = profiles.get(row["p"].value)
-        if found is None or found.kind != "person":
+    victim_nodes = {x for x, role in _pairs(store, view, SEM + "roleType") if role == VICTIM_ROLE}
+    events = dict(_pairs(store, view, KG + "inEvent"))
+    agent_of: dict[str, str] = {}
+    for x, person in _pairs(store, view, KG + "participant"):
+        agent_of[x] = person
+        found = profiles.get(person)
+        event = events.get(x)
+        if x not in victim_nodes or found is None or found.kind != "person" or event is None:
             continue
-        event = row["ev"].value
         found.events.add(event)
         found.places.update(event_places.get(event, ()))
         if event in dates:
             span = _span(dates[event])
             if span not in found.deaths:
                 found.deaths.append(span)
-    for row in _rows(store, view, "SELECT ?p ?o WHERE { ?m org:member ?p ; org:organization ?o }"):
-        found = profiles.get(row["p"].value)
-        if found is not None:
-            found.affiliations.add(row["o"].value)
+    organisations = dict(_pairs(store, view, ORG + "organization"))
+    for m, person in _pairs(store, view, ORG + "member"):
+        agent_of[m] = person
+        found = profiles.get(person)
+        if found is not None and m in organisations:
+            found.affiliations.add(organisations[m])
+    return agent_of
 
 
 def _read_attributes(store: Store, view: View, profiles: dict[str, Profile]) -> None:
     """Attribute claims (not superseded ones) and the same properties stated plainly."""
     for short, prop in ATTRIBUTES.items():
-        query = (f"SELECT ?s ?o ?dv ?dprec ?dlo ?dhi ?dinf WHERE {{ {{ ?s <{prop}> ?o }} UNION "
-                 f"{{ ?c kg:about ?s ; kg:property <{prop}> ; kg:value ?o "
-                 f"FILTER NOT EXISTS {{ ?c kg:claimStatus <{SUPERSEDED}> }} }} "
-                 f"OPTIONAL {{ {date_pattern('?o', 'd')} }} }}")
-        for row in _rows(store, view, query):
-            found = profiles.get(row["s"].value)
-            if found is None:
-                continue
-            value = row["o"]
-            date = _span(decode(row, "d")) if row["dv"] is not None else None
-            if short == "father" and isinstance(value, ox.Literal):
-                found.fathers.append(value.value)
-            elif short == "birth" and date is not None:
-                found.births.append((date.earliest.year, date.latest.year))
-            elif short == "age" and isinstance(value, ox.Literal):
-                try:
-                    found.ages.append(int(value.value))
-                except ValueError:
-                    continue
-            elif short == "death" and date is not None and date not in found.deaths:
-                found.deaths.append(date)
-            elif short == "affiliation" and isinstance(value, ox.NamedNode):
-                found.affiliations.add(value.value)
-            elif short in ("held", "death_place", "burial") and isinstance(value, ox.NamedNode):
-                found.places.add(value.value)
+        dated = f"OPTIONAL {{ {date_pattern('?o', 'd')} }}"
+        direct = f"SELECT ?s ?o ?dv ?dprec ?dlo ?dhi ?dinf WHERE {{ ?s <{prop}> ?o {dated} }}"
+        claimed = (f"SELECT ?s ?o ?dv ?dprec ?dlo ?dhi ?dinf WHERE {{ ?c kg:property <{prop}> ; "
+                   f"kg:about ?s ; kg:value ?o "
+                   f"FILTER NOT EXISTS {{ ?c kg:claimStatus <{SUPERSEDED}> }} {dated} }}")
+        for query in (direct, claimed):
+            for row in _rows(store, view, query):
+                found = profiles.get(row["s"].value)
+                if found is not None:
+                    _add_attribute(found, short, row)
 
 
-def _read_sources(store: Store, view: View, profiles: dict[str, Profile]) -> None:
+def _add_attribute(found: Profile, short: str, row: ox.QuerySolution) -> None:
+    value = row["o"]
+    date = _span(decode(row, "d")) if row["dv"] is not None else None
+    if short == "father" and isinstance(value, ox.Literal):
+        found.fathers.append(value.value)
+    elif short == "birth" and date is not None:
+        found.births.append((date.earliest.year, date.latest.year))
+    elif short == "age" and isinstance(value, ox.Literal):
+        try:
+            found.ages.append(int(value.value))
+        except ValueError:
+            return
+    elif short == "death" and date is not None and date not in found.deaths:
+        found.deaths.append(date)
+    elif short == "affiliation" and isinstance(value, ox.NamedNode):
+        found.affiliations.add(value.value)
+    elif short in ("held", "death_place", "burial") and isinstance(value, ox.NamedNode):
+        found.places.add(value.value)
+
+
+def _read_sources(store: Store, view: View, profiles: dict[str, Profile],
+                  agent_of: dict[str, str]) -> None:
     """The sources whose claims are about each entity or assert its participations."""
-    query = ("SELECT DISTINCT ?p ?src WHERE { { ?c kg:about ?p } UNION { ?c kg:asserts ?x . "
-             "?x kg:participant|org:member ?p } ?c dcterms:source ?src }")
-    for row in _rows(store, view, query):
-        found = profiles.get(row["p"].value)
-        if found is not None:
-            found.sources.add(row["src"].value)
+    source_of: dict[str, set[str]] = defaultdict(set)
+    for claim, source in _pairs(store, view, DCTERMS + "source"):
+        source_of[claim].add(source)
+    for claim, thing in _pairs(store, view, KG + "about"):
+        found = profiles.get(thing)
+        if found is not None and claim in source_of:
+            found.sources |= source_of[claim]
+    for claim, node in _pairs(store, view, KG + "asserts"):
+        found = profiles.get(agent_of.get(node, ""))
+        if found is not None and claim in source_of:
+            found.sources |= source_of[claim]
 
 
 def place_parents(store: Store, view: View = "public") -> dict[str, set[str]]:

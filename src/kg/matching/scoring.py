@@ -9,6 +9,7 @@ rest, with the features in front of them; kg never merges on a score.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -18,9 +19,9 @@ from kg.matching.features import (
     death_feature,
     father_feature,
     iri_feature,
-    name_feature,
 )
 from kg.matching.index import MatchIndex
+from kg.matching.namesim import best_similarity
 from kg.matching.profiles import Profile
 from kg.matching.records import Record
 
@@ -38,8 +39,10 @@ MATCH_EVIDENCE = 0.5
 MATCH_MARGIN = 10.0
 #: Candidates whose names are less alike than this are not scored further.
 NAME_FLOOR = 0.45
-#: Most candidates scored in full per query (the most alike names first).
+#: Most candidates scored in full per query (the most alike names first) ...
 DETAILED = 300
+#: ... and only those whose names are nearly as alike as the most alike.
+NAME_WINDOW = 0.3
 
 
 @dataclass
@@ -113,22 +116,34 @@ def match_record(index: MatchIndex, record: Record, limit: int = 5,
     """The best `limit` candidates for `record`, best first; the first has `match` True
     when the decision rule above holds."""
     kinds = tuple(kinds) if kinds else ((record.kind,) if record.kind else None)
-    numbers = index.candidates(record.names, kinds)
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for n in index.candidates(record.names, kinds):
+        by_group[index.group[n]].append(n)
+    alike = []
+    for g, members in by_group.items():
+        value = best_similarity(record.names, index.group_names[g])
+        if value >= NAME_FLOOR:
+            alike.append((value, g, members))
+    alike.sort(key=lambda item: -item[0])
     named = []
-    for n in numbers:
-        profile = index.profiles[n]
-        feature = name_feature(record, profile)
-        if feature.value >= NAME_FLOOR:
-            named.append((feature, profile))
-    named.sort(key=lambda fp: -fp[0].value)
+    for value, _g, members in alike:
+        if value < alike[0][0] - NAME_WINDOW:
+            break
+        for n in members:
+            profile = index.profiles[n]
+            named.append((Feature("name", value, value >= MATCH_NAME), profile))
+        if len(named) >= DETAILED:
+            break
     places = _resolved(index, record.places, ("place",))
     affiliations = _resolved(index, record.affiliations, ("organisation",))
     scored = []
     for feature, profile in named[:DETAILED]:
         features = features_of(index, record, profile, feature, places, affiliations)
-        scored.append(Candidate(profile.iri, profile.label, profile.kind, score_of(features),
+        scored.append(Candidate(profile.iri, "", profile.kind, score_of(features),
                                 features, profile))
-    scored.sort(key=lambda c: (-c.score, c.name, c.iri))
+    scored.sort(key=lambda c: (-c.score, c.iri))
+    for c in scored[:limit]:
+        c.name = c.profile.label
     if scored and scored[0].eligible:
         runner_up = scored[1].score if len(scored) > 1 else -1.0
         scored[0].match = runner_up <= scored[0].score - MATCH_MARGIN
