@@ -89,6 +89,7 @@ EZAFE = frozenset({"e", "ye", "i", "ی"})
 TITLES = frozenset({
     "ayatollah", "ayatolah", "ayatullah", "hojjatoleslam", "hojjat", "ol", "eslam", "ul",
     "islam", "haj", "hajj", "haji", "hajji", "mr", "mrs", "ms", "dr", "sheikh", "shaykh",
+    "seyed", "seyyed", "sayed", "sayyed", "sayyid", "syed", "سید", "سیده", "seyyedeh", "seyedeh",
     "آیتالله", "آیت", "الله", "حجتالاسلام", "حجت", "الاسلام", "حاج", "حاجی", "شیخ", "دکتر",
 })
 _EZAFE_HEH = re.compile("\u0647\u200c\u06cc(?=\\s|$)")  # "خانه‌ی" -> "خانه"

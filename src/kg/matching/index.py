@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import IO
 
@@ -22,6 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from kg.cache import Cached, Persist
+from kg.matching.features import Rates
 from kg.matching.namesim import form, token_similarity
 from kg.matching.profiles import Profile, place_parents, read_profiles
 from kg.names import latin_skeleton, name_tokens
@@ -66,6 +67,7 @@ class MatchIndex:
                 for key in words + joined:
                     postings[key].add(n)
         self.postings = {k: frozenset(v) for k, v in postings.items()}
+        self.rates = _rates(self.profiles)
         self.vocabulary = sorted(self.postings)
         self._near: dict[str, list[str]] = {}
         self.build_seconds = time.perf_counter() - started
@@ -146,6 +148,29 @@ class MatchIndex:
         return out
 
 
+def _share(counts: Counter[str], total: int) -> dict[str, float]:
+    return {k: n / total for k, n in counts.items()} if total else {}
+
+
+def _spread(values: list[int], least: int) -> int:
+    """The range holding the middle 80% of the values (at least `least`)."""
+    if len(values) < 10:
+        return least
+    ordered = sorted(values)
+    return max(least, ordered[len(ordered) * 9 // 10] - ordered[len(ordered) // 10])
+
+
+def _rates(profiles: list[Profile]) -> Rates:
+    people = [p for p in profiles if p.kind == "person"]
+    places: Counter[str] = Counter(i for p in people for i in p.places)
+    orgs: Counter[str] = Counter(i for p in people for i in p.affiliations)
+    deaths = [d.earliest.toordinal() for p in people for d in p.deaths]
+    births = [lo for p in people for lo, _hi in p.births]
+    return Rates(_share(places, sum(1 for p in people if p.places)),
+                 _share(orgs, sum(1 for p in people if p.affiliations)),
+                 _spread(deaths, 60), _spread(births, 20))
+
+
 def _build(store: Store, base: str = ID, view: View = "public") -> MatchIndex:
     return MatchIndex(read_profiles(store, base, view).values(), place_parents(store, view))
 
@@ -164,7 +189,7 @@ def _read(source: IO[bytes]) -> MatchIndex:
 #: The public index, per store version, in a file every server worker reads.
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v2.pickle", _write, _read))
+    persist=Persist("match-index-v3.pickle", _write, _read))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,

@@ -35,8 +35,11 @@ DISAGREE_POINTS = {"father_name": 25.0, "birth_year": 20.0, "place": 10.0,
 MATCH_NAME = 0.9
 #: ... another field agreeing at least this strongly ...
 MATCH_EVIDENCE = 0.5
-#: ... and the next candidate at least this many points behind.
-MATCH_MARGIN = 10.0
+#: ... and the next candidate at least this many points behind ...
+MATCH_MARGIN = 5.0
+#: ... and agreements rare enough: at most this many of the name's bearers expected to
+#: agree by chance.
+MATCH_CHANCE = 0.5
 #: Candidates whose names are less alike than this are not scored further.
 NAME_FLOOR = 0.45
 #: Most candidates scored in full per query (the most alike names first) ...
@@ -58,13 +61,24 @@ class Candidate:
     match: bool = False
 
     @property
-    def eligible(self) -> bool:
-        """Name matches, another field agrees, nothing disagrees."""
+    def chance(self) -> float:
+        """How likely another person of the same name would agree on all that agrees."""
+        value = 1.0
+        for f in self.features:
+            if f.id != "name" and f.agrees:
+                value *= f.chance
+        return value
+
+    def eligible(self, namesakes: int) -> bool:
+        """Name matches, another field agrees, nothing disagrees, and what agrees is rare
+        enough that none of the `namesakes` (people in the graph with the same name, or
+        people of that name not in it) would be expected to agree by chance."""
         by_id = {f.id: f for f in self.features}
         return (by_id["name"].value >= MATCH_NAME
                 and any(f.agrees and f.value >= MATCH_EVIDENCE for f in self.features
                         if f.id != "name")
-                and not any(f.agrees is False for f in self.features))
+                and not any(f.agrees is False for f in self.features)
+                and max(namesakes, 1) * self.chance <= MATCH_CHANCE)
 
     def why(self) -> str:
         """The features in words: 'name 0.95; death_date agrees (0.7); place disagrees'."""
@@ -91,10 +105,12 @@ def features_of(index: MatchIndex, record: Record, profile: Profile, name: Featu
     found = [name]
     if profile.kind == "person":
         found += [f for f in (
-            father_feature(record, profile), birth_feature(record, profile),
-            death_feature(record, profile),
-            iri_feature("place", places, profile.places, index.parents),
-            iri_feature("affiliation", affiliations, profile.affiliations, {}, disagree=True),
+            father_feature(record, profile), birth_feature(record, profile, index.rates),
+            death_feature(record, profile, index.rates),
+            iri_feature("place", places, profile.places, index.parents,
+                        index.rates.place_share),
+            iri_feature("affiliation", affiliations, profile.affiliations, {},
+                        index.rates.org_share),
         ) if f is not None]
     return found
 
@@ -144,7 +160,8 @@ def match_record(index: MatchIndex, record: Record, limit: int = 5,
     scored.sort(key=lambda c: (-c.score, c.iri))
     for c in scored[:limit]:
         c.name = c.profile.label
-    if scored and scored[0].eligible:
+    namesakes = sum(1 for feature, _profile in named if feature.value >= MATCH_NAME)
+    if scored and scored[0].eligible(namesakes):
         runner_up = scored[1].score if len(scored) > 1 else -1.0
         scored[0].match = runner_up <= scored[0].score - MATCH_MARGIN
     return scored[:limit]
