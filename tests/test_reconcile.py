@@ -106,7 +106,7 @@ def test_preview_is_an_embeddable_card(client: FlaskClient) -> None:
     response = client.get("/reconcile/preview", query_string={"id": KHOSRAVI})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "غلامرضا خسروی" in html and "2014-06-01" in html
+    assert "غلامرضا خسروی" in html and "2014-06-01 (inferred)" in html
     policy = response.headers["Content-Security-Policy"]
     assert "frame-ancestors *" in policy and "script-src" not in policy
     assert "<script" not in html
@@ -142,7 +142,7 @@ def test_property_proposals_and_data_extension(client: FlaskClient) -> None:
     check("data-extension-response", body)
     row = body["rows"][KHOSRAVI]
     assert row["label_fa"] == [{"str": "غلامرضا خسروی"}]
-    assert row["date_of_death"] == [{"str": "2014-06-01"}]
+    assert row["date_of_death"] == [{"str": "2014-06-01 (inferred)"}]  # the year is inferred
     assert {"id": "org/mek", "name": "People's Mojahedin Organization of Iran"} in \
         row["affiliation"]
     assert row["iri"] == [{"str": "https://kg.example.org/id/" + KHOSRAVI}]

@@ -43,6 +43,11 @@ def propose(type_id: str | None, limit: int | None = None) -> dict[str, Any]:
 
 
 def _date_text(span: Span) -> str:
+    text = _date_value(span)
+    return text + " (inferred)" if span.inferred else text
+
+
+def _date_value(span: Span) -> str:
     if span.precision == "day":
         return span.earliest.isoformat()
     if span.precision == "month":

@@ -189,7 +189,7 @@ def _read(source: IO[bytes]) -> MatchIndex:
 #: The public index, per store version, in a file every server worker reads.
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v3.pickle", _write, _read))
+    persist=Persist("match-index-v4.pickle", _write, _read))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,

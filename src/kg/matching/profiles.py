@@ -79,7 +79,8 @@ def _rows(store: Store, view: View, query: str) -> Iterator[ox.QuerySolution]:
 
 
 def _span(date: object) -> Span:
-    return Span(date.earliest, date.latest, date.precision)  # type: ignore[attr-defined]
+    return Span(date.earliest, date.latest, date.precision,  # type: ignore[attr-defined]
+                date.inferred)  # type: ignore[attr-defined]
 
 
 def read_profiles(store: Store, base: str = ID, view: View = "public") -> dict[str, Profile]:

@@ -30,6 +30,8 @@ class Span:
     earliest: dt.date
     latest: dt.date
     precision: str
+    #: The graph's date was worked out, not stated (shown as such wherever it appears).
+    inferred: bool = False
 
     def overlaps(self, other: Span) -> bool:
         return self.earliest <= other.latest and other.earliest <= self.latest

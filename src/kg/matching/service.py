@@ -170,7 +170,7 @@ def describe(index: MatchIndex, profile: Profile) -> str:
             when = str(death.earliest.year)
         else:
             when = f"{death.earliest.isoformat()} – {death.latest.isoformat()}"
-        parts.append("died " + when)
+        parts.append("died " + when + (" (inferred)" if death.inferred else ""))
     for lo, hi in profile.births[:1]:
         parts.append(f"born {lo}" if lo == hi else f"born {lo}–{hi}")
     for iri in sorted(profile.places)[:2] + sorted(profile.affiliations)[:2]:
