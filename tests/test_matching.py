@@ -11,6 +11,7 @@ from kg.build import bundled_sources
 from kg.config import PROJECT_DIR
 from kg.formats import for_path
 from kg.matching import Record, index_for, match_record, parse_date, parse_year, record_from_row
+from kg.matching.imports import candidates_for_rows, confirmed_person
 from kg.matching.namesim import similarity
 from kg.names import fold, latin_skeleton, name_tokens
 from kg.store import LoadSource, MemoryStore, Store
@@ -112,3 +113,18 @@ def test_restricted_people_are_never_public_candidates(store: Store) -> None:
     assert index_for(store).profile(ID + "person/test-hidden-witness") is None
     full = match_record(index_for(store, view="full"), record)
     assert full[0].iri == ID + "person/test-hidden-witness"
+
+
+def test_import_rows_get_candidates_from_other_sources_only(store: Store) -> None:
+    index = index_for(store)
+    rows = [(2, {"record_id": "a", "name_en": "Gholam-Reza Khosrowi",
+                 "date_of_death": "1393/03/11"}),
+            (3, {"record_id": "17", "name_fa": "بهرام گلشيري", "father_name": "کاظم"}),
+            (4, {"record_id": "x", "name_en": ""})]
+    found = candidates_for_rows(index, rows, own_source=ID + "source/test-list")
+    assert [c.iri for c in found[0].candidates][:1] == [ID + "person/gholamreza-khosravi"]
+    assert found[0].candidates[0].match
+    # The list's own people (only its own source describes them) are not candidates.
+    assert found[1].candidates == [] and found[2].candidates == []
+    assert confirmed_person(index, ID + "person/gholamreza-khosravi") is not None
+    assert confirmed_person(index, ID + "org/mek") is None

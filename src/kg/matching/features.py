@@ -29,7 +29,7 @@ class Rates:
 DATE_SLACK_DAYS = 15
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Feature:
     """`value` 0..1: how alike (for the name) or how strong the agreement (else);
     `agrees` True/False, or None when one side does not give the field."""

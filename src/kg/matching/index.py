@@ -69,7 +69,12 @@ class MatchIndex:
         self.postings = {k: frozenset(v) for k, v in postings.items()}
         self.rates = _rates(self.profiles)
         self.vocabulary = sorted(self.postings)
+        kinds: dict[str, set[int]] = defaultdict(set)
+        for n, profile in enumerate(self.profiles):
+            kinds[profile.kind].add(n)
+        self.members = {kind: frozenset(numbers) for kind, numbers in kinds.items()}
         self._near: dict[str, list[str]] = {}
+        self._slots: dict[str, frozenset[int]] = {}
         self.build_seconds = time.perf_counter() - started
 
     def __len__(self) -> int:
@@ -93,14 +98,18 @@ class MatchIndex:
             self._near[key] = found
         return found
 
-    def _slot(self, key: str) -> frozenset[int] | set[int]:
-        keys = self.near_keys(key)
-        if len(keys) == 1:
-            return self.postings[keys[0]]
-        out: set[int] = set()
-        for k in keys:
-            out |= self.postings[k]
-        return out
+    def _slot(self, key: str, fuzzy: bool = True) -> frozenset[int]:
+        """Entities with a name word keyed `key` (or, `fuzzy`, one edit away)."""
+        if not fuzzy:
+            return self.postings.get(key, frozenset())
+        found = self._slots.get(key)
+        if found is None:
+            keys = self.near_keys(key)
+            found = frozenset().union(*(self.postings[k] for k in keys))
+            if len(self._slots) > 20_000:
+                self._slots.clear()
+            self._slots[key] = found
+        return found
 
     def candidates(self, names: list[str], kinds: Iterable[str] | None = None) -> list[int]:
         """Entity numbers whose names share at least two words with one of `names` (one,
@@ -108,7 +117,8 @@ class MatchIndex:
         found: set[int] = set()
         for text in names:
             words, joined = name_keys(text)
-            slots = [self._slot(k) for k in words + joined]
+            # Joined pairs are looked up as they are: their typos are their words' typos.
+            slots = [self._slot(k) for k in words] + [self._slot(k, False) for k in joined]
             if len(words) <= 1:
                 for slot in slots:
                     found |= slot
@@ -125,9 +135,9 @@ class MatchIndex:
                     found |= slot
                     if len(found) >= MAX_CANDIDATES:
                         break
-        wanted = set(kinds) if kinds else None
-        out = [n for n in found if wanted is None or self.profiles[n].kind in wanted]
-        return out
+        if kinds:
+            found &= frozenset().union(*(self.members.get(k, frozenset()) for k in kinds))
+        return list(found)
 
     def resolve(self, text: str, kinds: tuple[str, ...]) -> set[str]:
         """IRIs of the entities of `kinds` a place or body name given as text denotes: every
@@ -189,7 +199,7 @@ def _read(source: IO[bytes]) -> MatchIndex:
 #: The public index, per store version, in a file every server worker reads.
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v4.pickle", _write, _read))
+    persist=Persist("match-index-v5.pickle", _write, _read))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,

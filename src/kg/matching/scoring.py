@@ -39,7 +39,7 @@ MATCH_EVIDENCE = 0.5
 MATCH_MARGIN = 5.0
 #: ... and agreements rare enough: at most this many of the name's bearers expected to
 #: agree by chance.
-MATCH_CHANCE = 0.5
+MATCH_CHANCE = 0.25
 #: Candidates whose names are less alike than this are not scored further.
 NAME_FLOOR = 0.45
 #: Most candidates scored in full per query (the most alike names first) ...
