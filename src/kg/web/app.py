@@ -14,6 +14,7 @@ from kg.web import (
     home,
     ontology_page,
     query_page,
+    reconcile,
     resources,
     search,
     sparql,
@@ -22,7 +23,7 @@ from kg.web import (
 )
 
 BLUEPRINTS = (home, sparql, resources, entities, search, timeline, validation_page,
-              ontology_page, explore, query_page)
+              ontology_page, explore, query_page, reconcile)
 
 
 def create_app(config: Config | None = None, *, store: Store | None = None,
