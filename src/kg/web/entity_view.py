@@ -1,5 +1,6 @@
 """How an entity page words what `kg.entity` read: claim groups and their order, count text,
-claim kinds, assertions, name kinds, types, event roles and the neighbourhood's relations.
+claim kinds, assertions, lineage and independent origins, name kinds, types, event roles and
+the neighbourhood's relations.
 
 The HTML page and its JSON twin are both made from an `EntityPage`, so they say the same
 thing in the same words.
@@ -8,13 +9,14 @@ thing in the same words.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.datevalues import FAR
 from kg.entity.model import Claim, Count, Entity, EventEntry, Name, Ref
 from kg.entity.queries import MAX_ASSERTED
 from kg.entity.refs import structural
+from kg.lineage import Lineage
 from kg.namespaces import KG
 
 #: Linked entities drawn around the entity in its neighbourhood.
@@ -29,6 +31,18 @@ GROUP_ORDER = ("Date", "Count", "Part in events", "Allegations", "Offices and me
 
 
 @dataclass
+class LineageStep:
+    """One step back along a claim's chain, worded: '<lead> the claim of <claimants> in
+    <publication>'."""
+
+    lead: str  # "Derived from", "Quotes", or "The claim of X is derived from" further up
+    source: Ref  # the claim it takes its figure or statement from
+    claimants: list[Ref]
+    publication: Ref | None
+    note: str | None
+
+
+@dataclass
 class ClaimView:
     """A claim with the words its card shows."""
 
@@ -37,11 +51,15 @@ class ClaimView:
     kind_label: str
     value: str | None  # the count, as text
     asserts: list[tuple[str, str, Ref | None]]  # (kind, text, the node it links to)
+    lineage_steps: list[LineageStep] = field(default_factory=list)
+    #: '1 independent origin (NCRI), repeated by 3 sources'.
+    origins_text: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {**self.claim.as_json(), "group": self.group, "value": self.value,
                 "asserts": [{"kind": k, "text": t, "node": n.as_json() if n else None}
-                            for k, t, n in self.asserts]}
+                            for k, t, n in self.asserts],
+                "originsText": self.origins_text}
 
 
 @dataclass
@@ -76,7 +94,50 @@ def entity_page(entity: Entity, base: str) -> EntityPage:
 def claim_view(claim: Claim, entity: str) -> ClaimView:
     return ClaimView(claim, group_name(claim), KIND_LABELS[claim.kind],
                      count_text(claim.count) if claim.count else None,
-                     assertion_lines(claim, entity))
+                     assertion_lines(claim, entity), lineage_steps(claim),
+                     origins_text(claim.lineage, claim.lineage_refs) if claim.lineage else None)
+
+
+def lineage_steps(claim: Claim) -> list[LineageStep]:
+    """The claim's chain, nearest step first: what it quotes or is derived from, then what
+    those claims take theirs from."""
+    lineage, refs = claim.lineage, claim.lineage_refs
+    if lineage is None:
+        return []
+    steps = []
+    for link in lineage.links:
+        verb = "Quotes" if link.kind == "quoted" else "Derived from"
+        if link.claim != claim.iri:
+            by = lineage.facts(link.claim)
+            who = " and ".join(refs[w].label for w in by.claimants) if by else ""
+            verb = (f"The claim of {who or 'an unattributed claimant'} "
+                    + ("quotes" if link.kind == "quoted" else "is derived from"))
+        source = lineage.facts(link.source_claim)
+        steps.append(LineageStep(
+            verb, refs[link.source_claim],
+            [refs[w] for w in source.claimants] if source else [],
+            refs[source.publication] if source and source.publication else None, link.note))
+    return steps
+
+
+def origins_text(lineage: Lineage, refs: dict[str, Ref]) -> str:
+    """'1 independent origin (NCRI), repeated by 3 sources': corroboration counted in
+    origins (witnesses), repetitions apart."""
+    n = lineage.independent_origins
+    if n == 0:
+        return "No origin: the chain loops back on itself"
+    if lineage.is_origin:
+        text = "1 independent origin (this claim)"
+    else:
+        witnesses = "; ".join(" and ".join(refs[w].label for w in group) or "unattributed"
+                              for group in lineage.group_claimants())
+        text = f"{n} independent origin{'s' if n != 1 else ''} ({witnesses})"
+    sources, claims = len(lineage.repeated_in), len(lineage.repeats)
+    if sources:
+        text += f", repeated by {sources} source{'s' if sources != 1 else ''}"
+    elif claims:
+        text += f", repeated by {claims} claim{'s' if claims != 1 else ''}"
+    return text
 
 
 def count_text(count: Count) -> str:
