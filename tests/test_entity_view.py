@@ -16,14 +16,14 @@ from kg.web.entity_view import (
     ClaimView,
     EntityPage,
     assertion_lines,
+    claim_view,
     count_text,
     entity_page,
     event_role,
-    lineage_steps,
     name_row,
-    origins_text,
     type_refs,
 )
+from kg.web.lineage_view import lineage_steps, origins_text
 from tests.webdata import memory_store
 
 ID = BASE + "id/"
@@ -123,7 +123,8 @@ def test_a_step_further_up_the_chain_names_the_claim_it_starts_from() -> None:
                       (ChainClaim(b, ("urn:x:v",), "urn:x:p"), ChainClaim(c, ("urn:x:w",), None)))
     refs = {i: Ref(i, i.rsplit(":", 1)[-1].upper()) for i in lineage.iris()}
     claim = Claim(a, KG + "CountClaim", lineage=lineage, lineage_refs=refs)
-    first, second = lineage_steps(claim)
+    first, second = lineage_steps(lineage, refs)
+    assert claim_view(claim, a).lineage_steps == [first, second]
     assert (first.lead, first.source.iri, [w.iri for w in first.claimants]) == (
         "Quotes", b, ["urn:x:v"])
     assert first.publication and first.publication.iri == "urn:x:p"

@@ -16,8 +16,8 @@ from kg.datevalues import FAR
 from kg.entity.model import Claim, Count, Entity, EventEntry, Name, Ref
 from kg.entity.queries import MAX_ASSERTED
 from kg.entity.refs import structural
-from kg.lineage import Lineage
 from kg.namespaces import KG
+from kg.web.lineage_view import LineageStep, lineage_steps, origins_text
 
 #: Linked entities drawn around the entity in its neighbourhood.
 MAX_NEIGHBOURS = 14
@@ -28,18 +28,6 @@ KIND_LABELS = {KG + "CountClaim": "count", KG + "TimeClaim": "date",
 #: Claim groups in page order (by the start of their name: "Count: people" is a "Count").
 GROUP_ORDER = ("Date", "Count", "Part in events", "Allegations", "Offices and memberships",
                "Possible identity", "Statements")
-
-
-@dataclass
-class LineageStep:
-    """One step back along a claim's chain, worded: '<lead> the claim of <claimants> in
-    <publication>'."""
-
-    lead: str  # "Derived from", "Quotes", or "The claim of X is derived from" further up
-    source: Ref  # the claim it takes its figure or statement from
-    claimants: list[Ref]
-    publication: Ref | None
-    note: str | None
 
 
 @dataclass
@@ -94,50 +82,9 @@ def entity_page(entity: Entity, base: str) -> EntityPage:
 def claim_view(claim: Claim, entity: str) -> ClaimView:
     return ClaimView(claim, group_name(claim), KIND_LABELS[claim.kind],
                      count_text(claim.count) if claim.count else None,
-                     assertion_lines(claim, entity), lineage_steps(claim),
+                     assertion_lines(claim, entity),
+                     lineage_steps(claim.lineage, claim.lineage_refs) if claim.lineage else [],
                      origins_text(claim.lineage, claim.lineage_refs) if claim.lineage else None)
-
-
-def lineage_steps(claim: Claim) -> list[LineageStep]:
-    """The claim's chain, nearest step first: what it quotes or is derived from, then what
-    those claims take theirs from."""
-    lineage, refs = claim.lineage, claim.lineage_refs
-    if lineage is None:
-        return []
-    steps = []
-    for link in lineage.links:
-        verb = "Quotes" if link.kind == "quoted" else "Derived from"
-        if link.claim != claim.iri:
-            by = lineage.facts(link.claim)
-            who = " and ".join(refs[w].label for w in by.claimants) if by else ""
-            verb = (f"The claim of {who or 'an unattributed claimant'} "
-                    + ("quotes" if link.kind == "quoted" else "is derived from"))
-        source = lineage.facts(link.source_claim)
-        steps.append(LineageStep(
-            verb, refs[link.source_claim],
-            [refs[w] for w in source.claimants] if source else [],
-            refs[source.publication] if source and source.publication else None, link.note))
-    return steps
-
-
-def origins_text(lineage: Lineage, refs: dict[str, Ref]) -> str:
-    """'1 independent origin (NCRI), repeated by 3 sources': corroboration counted in
-    origins (witnesses), repetitions apart."""
-    n = lineage.independent_origins
-    if n == 0:
-        return "No origin: the chain loops back on itself"
-    if lineage.is_origin:
-        text = "1 independent origin (this claim)"
-    else:
-        witnesses = "; ".join(" and ".join(refs[w].label for w in group) or "unattributed"
-                              for group in lineage.group_claimants())
-        text = f"{n} independent origin{'s' if n != 1 else ''} ({witnesses})"
-    sources, claims = len(lineage.repeated_in), len(lineage.repeats)
-    if sources:
-        text += f", repeated by {sources} source{'s' if sources != 1 else ''}"
-    elif claims:
-        text += f", repeated by {claims} claim{'s' if claims != 1 else ''}"
-    return text
 
 
 def count_text(count: Count) -> str:
