@@ -180,7 +180,7 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(str(ox.NamedNode(i)) for i in iris)
 
 
-def _group(origins: list[ChainClaim]) -> tuple[tuple[str, ...], ...]:
+def group_origins(origins: list[ChainClaim]) -> tuple[tuple[str, ...], ...]:
     """Union-find over origins: two origins with a claimant in common are one witness."""
     parent = {o.claim: o.claim for o in origins}
 
@@ -292,7 +292,7 @@ class _Graph:
         ends = {o.claim for o in origins}
         repeats = sorted({r for o in ends for r in self.reachable(o, self.relays)} - ends)
         repeated_in = sorted({self.publication[r] for r in repeats if r in self.publication})
-        return Lineage(start, tuple(links), tuple(origins), _group(origins), tuple(relayed),
+        return Lineage(start, tuple(links), tuple(origins), group_origins(origins), tuple(relayed),
                        tuple(repeats), tuple(repeated_in))
 
 
