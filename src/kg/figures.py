@@ -169,7 +169,7 @@ def dispute(store: Store, quantity: Quantity) -> Dispute:
     witnesses = _witnesses(figures)
     iris = {quantity.event, quantity.counted}
     for f in figures:
-        iris.update(f.claimants, f.lineage.iris())
+        iris.update(f.claimants, f.lineage.named())
         grading = (f.grading.reliability, f.grading.credibility) if f.grading else ()
         iris.update(i for i in (f.publication, f.kind, f.status, *grading) if i)
     return Dispute(quantity, figures, witnesses, label_lookup(store, iris))

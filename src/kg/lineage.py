@@ -147,6 +147,14 @@ class Lineage:
             found.update((o.claim, *o.claimants, *((o.publication,) if o.publication else ())))
         return found
 
+    def named(self) -> set[str]:
+        """The IRIs it names that are not claims (claimants, publications): the ones worth
+        a label lookup, claims having none."""
+        found = set(self.repeated_in)
+        for o in (*self.origins, *self.relayed):
+            found.update((*o.claimants, *((o.publication,) if o.publication else ())))
+        return found
+
     def facts(self, claim: str) -> ChainClaim | None:
         """Claimants and publication of a claim on the chain (None for the claim itself)."""
         return next((o for o in (*self.relayed, *self.origins) if o.claim == claim), None)
@@ -283,6 +291,10 @@ class _Graph:
         return queue
 
     def lineage(self, start: str) -> Lineage:
+        if start not in self.up and start not in self.down:  # most claims: their own origin
+            alone = ChainClaim(start, tuple(sorted(self.claimants.get(start, ()))),
+                               self.publication.get(start))
+            return Lineage(start, (), (alone,), ((start,),))
         chain = self.reachable(start, self.sources)
         links = [k for node in chain for k in self.up.get(node, ())]
         facts = {n: ChainClaim(n, tuple(sorted(self.claimants.get(n, ()))),

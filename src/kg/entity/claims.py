@@ -56,7 +56,7 @@ def read_claims(store: Store, base: str, entity: str, claim_iris: list[str],
                     else results(start_queries(store, queries.asserted(small))))
     lineages = claim_lineages(store, claim_iris)
     labels = label_lookup(store, chain(_named(rows, asserted),
-                                       (i for found in lineages.values() for i in found.iris())))
+                                       (i for found in lineages.values() for i in found.named())))
     claims = build_claims(entity, claim_iris, rows, asserted, labels, PUBLISHED.get(store), base)
     for claim in claims:
         claim.lineage = lineages[claim.iri]

@@ -82,9 +82,9 @@ def origins_text(lineage: Lineage, refs: dict[str, Ref]) -> str:
 
 def lineage_refs(store: Store, base: str, lineages: Iterable[Lineage]) -> dict[str, Ref]:
     """A Ref (label and page) for every IRI these lineages name, in one label lookup."""
-    iris = {i for found in lineages for i in found.iris()}
-    labels = label_lookup(store, iris)
-    return {i: ref(i, labels, base) for i in iris}
+    lineages = list(lineages)
+    labels = label_lookup(store, {i for found in lineages for i in found.named()})
+    return {i: ref(i, labels, base) for found in lineages for i in found.iris()}
 
 
 def lineage_json(store: Store, base: str, claims: Iterable[str]) -> dict[str, dict[str, Any]]:
