@@ -11,6 +11,7 @@ from kg.store import Store, open_store
 from kg.web import (
     entities,
     explore,
+    figures,
     home,
     ontology_page,
     query_page,
@@ -23,7 +24,7 @@ from kg.web import (
 )
 
 BLUEPRINTS = (home, sparql, resources, entities, search, timeline, validation_page,
-              ontology_page, explore, query_page, reconcile)
+              ontology_page, explore, query_page, reconcile, figures)
 
 
 def create_app(config: Config | None = None, *, store: Store | None = None,

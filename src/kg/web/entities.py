@@ -24,6 +24,7 @@ from kg.linked_data import alternates
 from kg.store import Store
 from kg.web.context import get_config, get_store
 from kg.web.entity_view import EntityPage, entity_page
+from kg.web.figure_view import quantity_links
 
 bp = Blueprint("entities", __name__)
 
@@ -68,6 +69,11 @@ def node_link(node: Ref) -> Markup:
     return Markup('<span title="{}">{}</span>').format(node.iri, node.label)
 
 
+def figures_about(iri: str) -> list[dict]:
+    """Links to the contested-figure pages of quantities about this entity (an event)."""
+    return quantity_links(get_store(), get_config().base_iri, iri)
+
+
 @bp.get("/page/<path:slug>")
 def page(slug: str) -> Response | str:
     if slug.endswith(".json"):
@@ -76,7 +82,7 @@ def page(slug: str) -> Response | str:
     e = view.entity
     html = render_template(
         "entities/page.html", e=e, view=view, slug=slug, rtl=RTL_LANGUAGES,
-        page_size=MAX_CLAIMS, link=node_link,
+        page_size=MAX_CLAIMS, link=node_link, figures=figures_about(e.iri),
         graph=neighbourhood(view), explore=f"/explore?focus={quote(e.iri, safe='')}")
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = _links(slug)
@@ -85,7 +91,8 @@ def page(slug: str) -> Response | str:
 
 def twin(slug: str) -> Response:
     """The page's data as JSON (what the HTML shows, for scripts and the graph explorer)."""
-    response = jsonify(_lookup(slug).as_json())
+    view = _lookup(slug)
+    response = jsonify({**view.as_json(), "figures": figures_about(view.entity.iri)})
     response.headers["Link"] = _links(slug)
     return response
 

@@ -1,5 +1,6 @@
 """How an entity page words what `kg.entity` read: claim groups and their order, count text,
-claim kinds, assertions, name kinds, types, event roles and the neighbourhood's relations.
+claim kinds, assertions, lineage and independent origins, name kinds, types, event roles and
+the neighbourhood's relations.
 
 The HTML page and its JSON twin are both made from an `EntityPage`, so they say the same
 thing in the same words.
@@ -8,7 +9,7 @@ thing in the same words.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kg.datevalues import FAR
@@ -16,6 +17,7 @@ from kg.entity.model import Claim, Count, Entity, EventEntry, Name, Ref
 from kg.entity.queries import MAX_ASSERTED
 from kg.entity.refs import structural
 from kg.namespaces import KG
+from kg.web.lineage_view import LineageStep, lineage_steps, origins_text
 
 #: Linked entities drawn around the entity in its neighbourhood.
 MAX_NEIGHBOURS = 14
@@ -37,11 +39,15 @@ class ClaimView:
     kind_label: str
     value: str | None  # the count, as text
     asserts: list[tuple[str, str, Ref | None]]  # (kind, text, the node it links to)
+    lineage_steps: list[LineageStep] = field(default_factory=list)
+    #: '1 independent origin (NCRI), repeated by 3 sources'.
+    origins_text: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {**self.claim.as_json(), "group": self.group, "value": self.value,
                 "asserts": [{"kind": k, "text": t, "node": n.as_json() if n else None}
-                            for k, t, n in self.asserts]}
+                            for k, t, n in self.asserts],
+                "originsText": self.origins_text}
 
 
 @dataclass
@@ -76,7 +82,9 @@ def entity_page(entity: Entity, base: str) -> EntityPage:
 def claim_view(claim: Claim, entity: str) -> ClaimView:
     return ClaimView(claim, group_name(claim), KIND_LABELS[claim.kind],
                      count_text(claim.count) if claim.count else None,
-                     assertion_lines(claim, entity))
+                     assertion_lines(claim, entity),
+                     lineage_steps(claim.lineage, claim.lineage_refs) if claim.lineage else [],
+                     origins_text(claim.lineage, claim.lineage_refs) if claim.lineage else None)
 
 
 def count_text(count: Count) -> str:

@@ -360,6 +360,39 @@
     box.appendChild(list);
   }
 
+  function refLink(ref, text) {
+    // Pages are paths the server made from IRIs under its own base ("/page/..."); anything
+    // else is shown as text.
+    if (ref.page && ref.page.charAt(0) === "/") {
+      var a = el("a", null, text === undefined ? ref.label : text);
+      a.href = ref.page;
+      return a;
+    }
+    return document.createTextNode(text === undefined ? ref.label : text);
+  }
+
+  // Where a claim comes from: its chain back to its origins, and the origins counted
+  // (repetition is not corroboration). The words come from the server.
+  function lineageBox(c) {
+    var box = el("div", "kx-lineage");
+    (c.lineageSteps || []).forEach(function (s) {
+      var p = el("p", "kx-step");
+      p.appendChild(document.createTextNode(s.lead + " "));
+      p.appendChild(refLink(s.source, "the claim"));
+      s.claimants.forEach(function (w, i) {
+        p.appendChild(document.createTextNode(i ? " and " : " of "));
+        p.appendChild(refLink(w));
+      });
+      if (s.publication) {
+        p.appendChild(document.createTextNode(" in "));
+        p.appendChild(refLink(s.publication));
+      }
+      box.appendChild(p);
+    });
+    box.appendChild(el("p", "kx-origins", c.originsText));
+    return box;
+  }
+
   function showEdge(id) {
     var box = $("kx-details");
     box.replaceChildren(el("p", "kx-hint", "Loading the claims…"));
@@ -372,7 +405,7 @@
       h.appendChild(el("span", null, e.targetLabel));
       box.appendChild(h);
       box.appendChild(el("p", "kx-facts", e.sources + (e.sources === 1 ? " source" : " sources") +
-        (e.claims ? " · " + e.claims + (e.claims === 1 ? " claim" : " claims") : "")));
+        (e.claims.length ? " · " + e.claims.length + (e.claims.length === 1 ? " claim" : " claims") : "")));
       if (e.graphs) {
         box.appendChild(el("h3", null, "Stated in"));
         var gl = el("ul", "kx-claims");
@@ -406,6 +439,7 @@
         if (c.published) { src.appendChild(document.createTextNode(" (" + c.published + ")")); }
         meta.appendChild(src);
         li.appendChild(meta);
+        if (c.originsText) { li.appendChild(lineageBox(c)); }
         if (c.reason) { li.appendChild(el("p", "kx-hint", "Superseded because: " + c.reason)); }
         list.appendChild(li);
       });
