@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.guard import Limits, check_sparql
 from kg.namespaces import UPDATES_GRAPH
 from kg.query.engines import ChildEngine, Engine, InProcessEngine
 from kg.store.base import (
@@ -58,7 +59,9 @@ def _query(store: ox.Store, sparql: str, substitutions) -> QueryResult:
 
 
 def _update(sparql: str) -> Apply:
-    """An update; triples it put in the default graph move to a public named graph."""
+    """An update; triples it put in the default graph move to a public named graph. Checked
+    first: pyoxigraph's SPARQL parser crashes the process on deep nesting."""
+    check_sparql(sparql, Limits.current(), "the SPARQL update")
 
     def apply(parts: Partitions) -> LoadReport:
         try:
