@@ -27,7 +27,9 @@ from kg.config import PROJECT_DIR
 from kg.query.child import oxigraph_binary
 from kg.store import DiskStore
 from tests.conftest import LiveServer, free_port, wait_for
-from tests.test_guard import (
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from hostile import (  # noqa: E402
     deep_blank_nodes,
     deep_collection,
     deep_json,
