@@ -24,22 +24,11 @@ from pathlib import Path
 import pytest
 
 from kg.config import PROJECT_DIR
-from kg.query.child import oxigraph_binary
 from kg.store import DiskStore
-from tests.conftest import LiveServer, free_port, wait_for
+from tests.conftest import LiveServer, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from hostile import (  # noqa: E402
-    deep_blank_nodes,
-    deep_collection,
-    deep_json,
-    deep_triple_terms,
-    deep_xml,
-    gzip_bomb,
-    laughs,
-    long_line,
-    write,
-)
+import hostile as make  # noqa: E402
 
 SECONDS = 1.0
 MEGABYTES = 200
@@ -97,7 +86,7 @@ def snapshot(path: Path) -> Snapshot:
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding a little data, for refusals to leave alone."""
     base = tmp_path_factory.mktemp("guarded")
-    data = write(base / "ok.ttl", "<urn:a> <urn:p> <urn:b> .\n<urn:b> <urn:p> ( 1 2 3 ) .\n")
+    data = make.write(base / "ok.ttl", "<urn:a> <urn:p> <urn:b> .\n<urn:b> <urn:p> ( 1 2 3 ) .\n")
     path = base / "store"
     assert run_kg("load", str(data), "--store", str(path)).code == 0
     return path
@@ -115,33 +104,29 @@ def assert_refused(run: Run, startup: Run, path: Path | str, reason: str) -> Non
 #: name -> (how to make it in a directory, what the refusal says). What pyoxigraph 0.5.13 did
 #: with each, unguarded: see the kg.guard modules.
 HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
-    "laughs.rdf": (lambda d: write(d / "laughs.rdf", laughs()), "max_entity_expansion"),
-    "bomb.nt.gz": (lambda d: gzip_bomb(d / "bomb.nt.gz"), "max_unpack_ratio"),
-    "remote.jsonld": (lambda d: write(d / "remote.jsonld",
-                                      '{"@context": "https://schema.org/", "@id": "urn:a"}'),
+    "laughs.rdf": (lambda p: make.write(p, make.laughs()), "max_entity_expansion"),
+    "bomb.nt.gz": (make.gzip_bomb, "max_unpack_ratio"),
+    "remote.jsonld": (lambda p: make.write(p, '{"@context": "https://x.example/", "@id": "urn:a"}'),
                       "remote JSON-LD context"),
-    "nested.jsonld": (lambda d: write(d / "nested.jsonld", '{"@context": {}, "urn:p": '
-                                      '{"@context": {"x": "urn:x"}, "x": 1}}'),
+    "nested.jsonld": (lambda p: make.write(p, '{"@context": {}, "urn:p": '
+                                              '{"@context": {"x": "urn:x"}, "x": 1}}'),
                       "nested JSON-LD context"),
-    "line.nt": (lambda d: long_line(d / "line.nt", 300 << 20), "max_line_bytes"),
-    "collections.ttl": (lambda d: write(d / "collections.ttl", deep_collection(1_000_000)),
-                        "max_nesting"),
-    "blank-nodes.trig": (lambda d: write(d / "blank-nodes.trig", deep_blank_nodes(100_000)),
-                         "max_nesting"),
-    "triple-terms.nt": (lambda d: write(d / "triple-terms.nt", deep_triple_terms(100_000)),
-                        "max_nesting"),
-    "deep.jsonld": (lambda d: write(d / "deep.jsonld", deep_json(4000)), "max_nesting"),
-    "deep.rdf": (lambda d: write(d / "deep.rdf", deep_xml(30_000)), "max_nesting"),
-    "latin1.nt": (lambda d: write(d / "latin1.nt", '<urn:a> <urn:b> "café" .\n'.encode("latin-1")),
+    "line.nt": (lambda p: make.long_line(p, 300 << 20), "max_line_bytes"),
+    "collections.ttl": (lambda p: make.write(p, make.deep_collection(1_000_000)), "max_nesting"),
+    "blank-nodes.trig": (lambda p: make.write(p, make.deep_blank_nodes(100_000)), "max_nesting"),
+    "triple-terms.nt": (lambda p: make.write(p, make.deep_triple_terms(100_000)), "max_nesting"),
+    "deep.jsonld": (lambda p: make.write(p, make.deep_json(4000)), "max_nesting"),
+    "deep.rdf": (lambda p: make.write(p, make.deep_xml(30_000)), "max_nesting"),
+    "latin1.nt": (lambda p: make.write(p, '<urn:a> <urn:b> "café" .\n'.encode("latin-1")),
                   "Invalid UTF-8"),
-    "binary.ttl": (lambda d: write(d / "binary.ttl", bytes(range(256)) * 64), "binary data"),
+    "binary.ttl": (lambda p: make.write(p, bytes(range(256)) * 64), "binary data"),
 }
 
 
 @pytest.fixture
 def hostile(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    make, reason = HOSTILE[request.param]
-    path = make(tmp_path)
+    maker, reason = HOSTILE[request.param]
+    path = maker(tmp_path / request.param)
     yield path, reason
     path.unlink()  # the long line is 300 MB
 
@@ -159,8 +144,8 @@ def test_kg_load_refuses_hostile_files(hostile: tuple[Path, str], store: Path,
 def test_kg_load_refuses_before_loading_any_file(tmp_path: Path, store: Path,
                                                  startup: Run) -> None:
     """A hostile file after good ones: nothing loaded, nothing left half-written."""
-    good = write(tmp_path / "good.nt", "<urn:x> <urn:y> <urn:z> .\n")
-    bomb = write(tmp_path / "laughs.rdf", laughs())
+    good = make.write(tmp_path / "good.nt", "<urn:x> <urn:y> <urn:z> .\n")
+    bomb = make.write(tmp_path / "laughs.rdf", make.laughs())
     before = snapshot(store)
     run = run_kg("load", str(good), str(bomb), "--store", str(store))
     assert_refused(run, startup, bomb, "max_entity_expansion")
@@ -172,7 +157,7 @@ def test_kg_build_refuses_a_hostile_data_file(tmp_path: Path, store: Path,
     project = tmp_path / "project"
     for sub in ("ontology", "shapes", "data"):
         shutil.copytree(PROJECT_DIR / sub, project / sub)
-    bomb = write(project / "data" / "deep.trig", deep_blank_nodes(100_000))
+    bomb = make.write(project / "data" / "deep.trig", make.deep_blank_nodes(100_000))
     before = snapshot(store)
     run = run_kg("build", "--store", str(store), env={"KG_PROJECT_DIR": str(project)})
     assert_refused(run, startup, bomb, "max_nesting")
@@ -181,7 +166,7 @@ def test_kg_build_refuses_a_hostile_data_file(tmp_path: Path, store: Path,
 
 def test_limits_are_settings(tmp_path: Path, startup: Run) -> None:
     """A trusted file past a limit loads once the limit is raised."""
-    path = write(tmp_path / "deep.ttl", deep_collection(150))
+    path = make.write(tmp_path / "deep.ttl", make.deep_collection(150))
     store = tmp_path / "store"
     assert_refused(run_kg("load", str(path), "--store", str(store)), startup, path,
                    "KG_MAX_NESTING")
@@ -189,32 +174,12 @@ def test_limits_are_settings(tmp_path: Path, startup: Run) -> None:
                   env={"KG_MAX_NESTING": "200"}).code == 0
 
 
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(tmp_path_factory.mktemp("remote")),
-         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/query?query=ASK%7B%7D", process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def test_remote_loads_are_refused_before_anything_is_sent(tmp_path: Path, oxigraph_server: str,
-                                                          startup: Run) -> None:
-    bomb = write(tmp_path / "laughs.rdf", laughs())
-    run = run_kg("load", str(bomb), "--store", oxigraph_server)
+def test_remote_loads_are_refused_before_anything_is_sent(tmp_path: Path, startup: Run) -> None:
+    """Nothing listens at the remote store's address: had kg tried to send anything, the
+    error would be that it cannot reach the server."""
+    bomb = make.write(tmp_path / "laughs.rdf", make.laughs())
+    run = run_kg("load", str(bomb), "--store", f"http://127.0.0.1:{free_port()}")
     assert_refused(run, startup, bomb, "max_entity_expansion")
-    query = urllib.request.Request(oxigraph_server + "/query", data=b"ASK { ?s ?p ?o }",
-                                   headers={"Content-Type": "application/sparql-query",
-                                            "Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(query, timeout=10) as response:
-        assert b"false" in response.read()
 
 
 def test_a_deep_sparql_update_is_refused_and_the_server_lives_on(tmp_path: Path,
