@@ -49,7 +49,7 @@ def _prolog(where: str | Path, chunks: Iterator[Chunk], limits: Limits
                          "external entities are never fetched; write the value out")
         if limits.max_entity_expansion == 0:
             raise refuse(where, line, f"entity declaration &{name};", "max_entity_expansion")
-        declared[name] = value
+        declared.setdefault(name, value)  # XML: the first declaration binds
 
     def start(name: str, attributes: object) -> None:
         raise _Stop
