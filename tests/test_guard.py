@@ -134,6 +134,23 @@ def test_json_ld_contexts_that_would_be_fetched_or_layered_are_refused(
     assert reason in refusal(write(tmp_path / "c.jsonld", text))
 
 
+def test_a_context_key_and_its_value_in_different_chunks(tmp_path: Path) -> None:
+    """The scan reads about a megabyte at a time, cut at line ends."""
+    text = ('{"urn:pad": "' + "x" * (3 << 19) + '", "@context":\n"https://x.example/c"}')
+    assert "remote JSON-LD context" in refusal(write(tmp_path / "split.jsonld", text))
+
+
+def test_a_big_json_ld_document_after_its_context_is_counted_not_walked(tmp_path: Path) -> None:
+    nodes = ", ".join(f'{{"@id": "urn:n{i}", "urn:p": [{{"urn:q": "caf\\u00e9 {i}"}}]}}'
+                      for i in range(20000))
+    path = write(tmp_path / "big.jsonld", '{"@context": {"e": "urn:e#"}, "@graph": [' + nodes
+                 + "]}")
+    check_rdf(path, for_path(path), Limits())
+    deep = write(tmp_path / "deeper.jsonld", '{"@context": {}, "@graph": [' + nodes + ", "
+                 + deep_json(200) + "]}")
+    assert "max_nesting" in refusal(deep)
+
+
 def test_gzip_bombs_are_refused_by_ratio_and_by_size(tmp_path: Path) -> None:
     bomb = gzip_bomb(tmp_path / "bomb.nt.gz", 256 << 20)
     assert "max_unpack_ratio" in refusal(bomb)

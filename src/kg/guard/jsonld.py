@@ -22,12 +22,15 @@ _STRING = rb'"(?:[^"\\\n\r]|\\.)*"'
 _STRINGS = re.compile(_STRING)
 _TOKEN = re.compile(rb"(?P<string>" + _STRING + rb")(?P<key>\s*:)?|(?P<bracket>[\[\]{}])"
                     rb"|(?P<atom>null|true|false|-?[0-9][0-9.eE+-]*)")
-_KEYWORDS = (b"@context", b"@import", b"\\u")
+_KEYWORDS = (b"@context", b"@import")
+#: A key spelled with escapes ("@\u0063ontext"): it may be a keyword in disguise.
+_ESCAPED_KEY = re.compile(rb'"(?:\\u0040|@[^"\\]*\\u)')
 _FIX = "give the context inline, once, at the top of the document"
 
 
 class JsonLd:
-    """Scans the chunks of one JSON-LD input."""
+    """Scans the chunks of one JSON-LD input: brackets counted at C speed, and walked token
+    by token only around the keywords that name contexts."""
 
     def __init__(self, where: str | Path, limit: int) -> None:
         self.where = where
@@ -35,6 +38,7 @@ class JsonLd:
         self.depth = 0
         self.floor = 0
         self.root: int | None = None  # b"{" or b"[": where top-level contexts sit
+        self.context_value = False  # a @context key was read; its value comes next
         self.context_array: int | None = None  # depth of the elements of a @context array
 
     def feed(self, chunk: Chunk) -> None:
@@ -43,28 +47,41 @@ class JsonLd:
             stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
             if stripped:
                 self.root = stripped[0]
-        if any(k in data for k in _KEYWORDS) or self.context_array is not None:
-            self._walk(chunk)
-            return
-        rise, depth, floor = climb(_STRINGS.sub(b"", data), self.depth, self.floor, self.limit)
+        keywords = [data.rfind(k) for k in _KEYWORDS]
+        escaped = [m.start() for m in _ESCAPED_KEY.finditer(data)]
+        last = max(keywords + escaped[-1:])
+        if last >= 0 or self._in_context():
+            self._walk(chunk, last)
+        else:
+            self._climb(chunk, 0)
+
+    def _in_context(self) -> bool:
+        return self.context_value or self.context_array is not None
+
+    def _climb(self, chunk: Chunk, start: int) -> None:
+        rise, depth, floor = climb(_STRINGS.sub(b"", chunk.data[start:]), self.depth,
+                                   self.floor, self.limit)
         if rise > self.limit:
-            self._walk(chunk)  # finds the line and refuses
+            self._walk(chunk, len(chunk.data), start)  # finds the line and refuses
         self.depth, self.floor = depth, floor
 
-    def _walk(self, chunk: Chunk) -> None:
-        """Token by token: where contexts are, what they hold, and the depth."""
+    def _walk(self, chunk: Chunk, last: int, start: int = 0) -> None:
+        """Token by token, from `start` until past `last` (the last keyword) and out of any
+        context value: where contexts are, what they hold, and the depth."""
         data = chunk.data
         top = 1 if self.root == ord("{") else 2
-        value_of_context = False
-        for match in _TOKEN.finditer(data):
+        for match in _TOKEN.finditer(data, start):
+            if match.start() > last and not self._in_context():
+                self._climb(chunk, match.start())
+                return
             if match.group("atom") is not None:
-                value_of_context = False
+                self.context_value = False
                 continue
             bracket = match.group("bracket")
             if bracket is not None:
-                if value_of_context and bracket == b"[":
+                if self.context_value and bracket == b"[":
                     self.context_array = self.depth + 1
-                value_of_context = False
+                self.context_value = False
                 self.depth += 1 if bracket in b"[{" else -1
                 self.floor = min(self.floor, self.depth)
                 if self.depth - self.floor > self.limit:
@@ -74,7 +91,7 @@ class JsonLd:
                     self.context_array = None
                 continue
             text = _decode(match.group("string"))
-            if value_of_context or self.context_array == self.depth:
+            if self.context_value or self.context_array == self.depth:
                 raise refuse(self.where, chunk.line_at(match.start()),
                              f"remote JSON-LD context {text!r}: contexts are never fetched; "
                              f"{_FIX}")
@@ -88,7 +105,7 @@ class JsonLd:
                     raise refuse(self.where, chunk.line_at(match.start()),
                                  f"nested JSON-LD context (@context at depth {self.depth}): "
                                  f"{_FIX}")
-                value_of_context = True
+                self.context_value = True
 
 
 def _decode(token: bytes) -> str:
