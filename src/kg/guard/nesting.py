@@ -7,8 +7,9 @@ expressions or groups 10,000 deep; a Turtle collection or blank node 1,000,000 d
 file) costs 1.4 GB. Real data nests a few levels, so a depth cap refuses all of these
 cheaply, where parsing in a child with resource limits would cost a second parse of every
 file. The count runs at C speed (strings and IRIs cut out by one regex substitution, brackets
-summed with `itertools.accumulate`); only a chunk that breaks the limit, or ends inside a
-long string, is walked token by token.
+summed with `itertools.accumulate`); only a chunk that holds a Turtle long string (which may
+go on past the chunk) is walked token by token to find out, and one that breaks the limit
+line by line to name the line.
 """
 
 from __future__ import annotations
