@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         f"kg load's own start-up (refusing a missing file): {startup['cpu']:.2f} s CPU, "
         f"{startup['wall']:.2f} s wall, {startup['rss']:.0f} MB; the refusals above include "
         f"it. Unguarded runs had {args.memory_gb:g} GB of address space and "
-        f"{args.timeout:g} s.", "", cost, "",
+        f"{args.timeout:g} s. Peak RSS is the child's `ru_maxrss`, which Linux starts at "
+        "the size of the process that forked it (this script, about 30 MB).", "", cost, "",
         f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
         f"{time.strftime('%Y-%m-%d %H:%M')}; 1-minute load average {os.getloadavg()[0]:.1f} "
         "(other work on the machine stretches wall times, not CPU times)."])
