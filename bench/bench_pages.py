@@ -23,6 +23,7 @@ from kg.build import bundled_sources
 from kg.config import PROJECT_DIR, Config
 from kg.entity.claim_index import CLAIM_INDEX
 from kg.formats import for_path
+from kg.lineage import LINEAGE_INDEX
 from kg.store import DiskStore, LoadSource
 from kg.web import create_app
 from kg.web.entities import ENTITY_PAGES
@@ -86,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f", search index {time.perf_counter() - started:.2f} s (or from its cache file)", end="")
     started = time.perf_counter()
     CLAIM_INDEX.get(store, wait=None)  # what kg serve's warm-up builds for entity pages
-    print(f", claim index {time.perf_counter() - started:.2f} s")
+    print(f", claim index {time.perf_counter() - started:.2f} s", end="")
+    started = time.perf_counter()
+    LINEAGE_INDEX.get(store)  # every lineage link, for the claim cards' lineage
+    print(f", lineage index {time.perf_counter() - started:.2f} s")
 
     base = "https://kg.example.org/id/"
     all_times: list[float] = []

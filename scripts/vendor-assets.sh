@@ -27,6 +27,7 @@ copy() {  # copy <package> <file in package> <target name>
 
 v_cy=$(version cytoscape); v_fcose=$(version cytoscape-fcose)
 v_cose=$(version cose-base); v_layout=$(version layout-base); v_yasgui=$(version @zazuko/yasgui)
+v_chart=$(version chart.js)
 
 copy cytoscape dist/cytoscape.min.js "cytoscape-$v_cy.min.js"
 copy layout-base layout-base.js "layout-base-$v_layout.js"
@@ -34,6 +35,8 @@ copy cose-base cose-base.js "cose-base-$v_cose.js"
 copy cytoscape-fcose cytoscape-fcose.js "cytoscape-fcose-$v_fcose.js"
 copy @zazuko/yasgui build/yasgui.min.js "yasgui-$v_yasgui.min.js"
 copy @zazuko/yasgui build/yasgui.min.css "yasgui-$v_yasgui.min.css"
+# Chart.js: the UMD build (a classic script, no eval, no injected styles: fits the CSP).
+copy chart.js dist/chart.umd.min.js "chart-$v_chart.umd.min.js"
 
 # Licences: each library's own, plus every package bundled inside yasgui.min.js.
 for pkg in $(node -e '
@@ -64,6 +67,7 @@ done
   echo "cose-base $v_cose cose-base-$v_cose.js MIT"
   echo "cytoscape-fcose $v_fcose cytoscape-fcose-$v_fcose.js MIT"
   echo "@zazuko/yasgui $v_yasgui yasgui-$v_yasgui.min.js,yasgui-$v_yasgui.min.css MIT (bundles the packages listed in licenses/)"
+  echo "chart.js $v_chart chart-$v_chart.umd.min.js MIT (bundles @kurkle/color, MIT)"
   echo "# sha256"
   (cd "$vendor" && sha256sum -- *.js *.css)
 } > "$vendor/VERSIONS.txt"

@@ -100,6 +100,22 @@ def test_permalink_restores_a_view(page, live_server) -> None:
     assert page.outside_requests == []
 
 
+def test_who_says_so_panel_shows_lineage(page, live_server) -> None:
+    # issue 13: each claim says where it comes from and how many independent origins it has
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{live_server.url}/explore?focus={quote(ID + 'org/jvmi')}")
+    page.wait_for_function("() => window.kgExplorer && window.kgExplorer.cy.edges().length > 0")
+    page.evaluate("""() => window.kgExplorer.cy.edges()
+      .filter(e => e.data('relation') === 'gives a figure for')[0].emit('tap')""")
+    box = page.locator("#kx-details .kx-lineage", has_text="repeated by 3 sources").first
+    box.wait_for()
+    assert "1 independent origin (National Council of Resistance of Iran)" in box.inner_text()
+    assert box.locator("a", has_text="the claim").get_attribute("href") == (
+        "/page/claim/seed-ncri-toll-30000")
+    assert page.console_errors == []
+    assert page.outside_requests == []
+
+
 def test_png_and_svg_export_download_images(page, live_server) -> None:
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{live_server.url}/explore?focus={quote(KHOSRAVI)}")

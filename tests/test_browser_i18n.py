@@ -72,7 +72,12 @@ PAGES = {
     "entity-event": "/page/event/1988-massacre", "timeline": "/timeline",
     "ontology": "/ontology", "validation": "/validation",
     "explore": f"/explore?focus={quote(KHOSRAVI, safe='')}", "query": "/query",
+    "figure-death-toll": "/figure/event/1988-massacre/people-killed", "figures": "/figures",
+    "reconcile-docs": "/reconcile/docs",
+    "reconcile-preview": "/reconcile/preview?id=person/gholamreza-khosravi",
 }
+#: English screenshots that other tests take with the page at work.
+TAKEN_ELSEWHERE = {"explore", "query", "figure-death-toll", "reconcile-preview"}
 
 
 def in_persian(path: str) -> str:
@@ -88,6 +93,8 @@ def settle(page, name: str) -> None:
         page.wait_for_selector(".yasgui .CodeMirror")
     elif name == "validation":
         page.wait_for_selector(".verdict", timeout=120_000)
+    elif name == "figure-death-toll":
+        page.wait_for_function("() => window.kgFigure && window.kgFigure.marks > 0")
 
 
 def test_the_switch_changes_language_and_is_remembered(page, live_server: LiveServer) -> None:
@@ -199,6 +206,27 @@ def test_explorer_in_persian(page, live_server: LiveServer) -> None:
     assert page.outside_requests == []
 
 
+def test_figure_page_in_persian(page, live_server: LiveServer) -> None:
+    """The contested-figure chart mirrored: time runs leftwards with Solar Hijri years, the
+    scale on the right, the figures and the tooltip's words in Persian."""
+    page.set_default_timeout(TIMEOUT)
+    page.goto(live_server.url + in_persian(PAGES["figure-death-toll"]))
+    settle(page, "figure-death-toll")
+    assert page.locator("h1").inner_text().startswith("کشته‌شدگان")
+    scales = page.evaluate("""() => { const c = window.kgFigure.chart;
+        return {reverse: c.options.scales.x.reverse, y: c.options.scales.y.position,
+                ticks: c.scales.x.ticks.map(t => c.scales.x.getLabelForValue
+                  ? c.options.scales.x.ticks.callback(t.value) : t.label),
+                title: c.options.scales.x.title.text}; }""")
+    assert scales["reverse"] is True and scales["y"] == "right"
+    assert scales["ticks"] and all(re.fullmatch("۱[۳۴][۰-۹]{2}", t) for t in scales["ticks"])
+    assert scales["title"] == "تاریخ انتشار (سال‌های هجری شمسی)"
+    first = page.locator("table.figures tbody tr").first
+    assert re.search(PERSIAN_DIGIT, first.locator(".figure-text").inner_text())
+    assert page.evaluate(UNTRANSLATED) == []
+    assert page.console_errors == []
+
+
 def test_query_page_in_persian(page, live_server: LiveServer) -> None:
     page.set_default_timeout(TIMEOUT)
     page.goto(live_server.url + in_persian(PAGES["query"]))
@@ -220,7 +248,7 @@ def test_no_untranslated_string(page, live_server: LiveServer, name: str) -> Non
     settle(page, name)
     assert page.get_attribute("html", "dir") == "rtl"
     assert page.evaluate(UNTRANSLATED) == []
-    if not name.startswith("entity"):  # an entity's title is its name
+    if not name.startswith(("entity", "reconcile-preview")):  # titled by the entity's name
         title = re.sub(r"«[^»]*»|\bkg\b", "", page.title())  # the query, the name of kg
         assert not any(c.isascii() and c.isalpha() for c in title), title
     assert page.console_errors == []
@@ -249,7 +277,7 @@ def test_screenshots(browser, live_server: LiveServer, lang: str, prefix: str) -
     tab.set_default_timeout(TIMEOUT)
     try:
         for name, path in PAGES.items():
-            if lang == "en" and name in ("explore", "query"):
+            if lang == "en" and name in TAKEN_ELSEWHERE:
                 continue
             tab.goto(live_server.url + path + ("&" if "?" in path else "?") + "lang=" + lang)
             settle(tab, name)
@@ -261,6 +289,10 @@ def test_screenshots(browser, live_server: LiveServer, lang: str, prefix: str) -
         phone = narrow.new_page()
         phone.goto(live_server.url + PAGES["entity-person"] + "?lang=" + lang)
         phone.screenshot(path=str(SHOTS / f"{prefix}entity-person-narrow.png"))
+        if lang != "en":  # the English one is taken by tests/test_browser_figures.py
+            phone.goto(live_server.url + PAGES["figure-death-toll"] + "?lang=" + lang)
+            settle(phone, "figure-death-toll")
+            phone.screenshot(path=str(SHOTS / f"{prefix}figure-death-toll-narrow.png"))
         narrow.close()
     finally:
         context.close()

@@ -63,7 +63,8 @@ def test_claims_come_a_page_at_a_time(store: Store) -> None:
 def test_hostile_text_is_data(store: Store) -> None:
     e = read_entity(store, ID + "test/xss-person")
     assert e is not None and e.label == XSS_LABEL
-    assert e.claims[0].quotes[0].exact == XSS_QUOTE
+    (quoted,) = [c for c in e.claims if c.quotes]
+    assert quoted.quotes[0].exact == XSS_QUOTE
 
 
 def test_entity_data_is_plain_json(store: Store) -> None:

@@ -8,18 +8,22 @@ import pytest
 
 from kg.entity.model import Assertion, Claim, Count, EventEntry, Name, Ref
 from kg.entity.reader import read_entity
+from kg.lineage import ChainClaim, Lineage, Link
 from kg.namespaces import BASE, KG
 from kg.store import Store
 from kg.web.entity_view import (
     GROUP_ORDER,
+    ClaimView,
     EntityPage,
     assertion_lines,
+    claim_view,
     count_text,
     entity_page,
     event_role,
     name_row,
     type_refs,
 )
+from kg.web.lineage_view import lineage_steps, origins_text
 from tests.webdata import memory_store
 
 ID = BASE + "id/"
@@ -76,10 +80,59 @@ def test_json_twin_keeps_its_shape(store: Store) -> None:
     assert set(claim) == {
         "iri", "kind", "group", "statement", "value", "countKind", "unit", "status",
         "supersededBecause", "claimant", "publication", "published", "dates", "related",
-        "asserts", "evidence", "graph"}
+        "asserts", "evidence", "graph", "lineage", "originsText"}
+    assert {"claim", "isOrigin", "links", "relayed", "origins", "independentOrigins",
+            "independentGroups", "repeats", "repeatedIn"} == set(claim["lineage"])
     assert set(data["names"][0]) == {"text", "lang", "property"}
     assert {"this event"} == {e["role"] for e in data["events"] if e["event"]["iri"] ==
                               data["iri"]}
+
+
+def _claims(page: EntityPage) -> dict[str, ClaimView]:
+    return {c.claim.iri.rsplit("/", 1)[-1]: c for _, cs in page.claim_groups for c in cs}
+
+
+def test_claim_cards_say_where_a_figure_comes_from(store: Store) -> None:
+    # issue 13: corroboration counts origins, not repetitions
+    cards = {}
+    for offset in range(0, 200, 25):
+        entity = read_entity(store, ID + "event/1988-massacre", claims_offset=offset)
+        assert entity is not None
+        cards.update(_claims(entity_page(entity, BASE)))
+    ncri = "National Council of Resistance of Iran"
+    jvmi = cards["jvmi-toll-30000"]
+    assert jvmi.origins_text == f"1 independent origin ({ncri}), repeated by 3 sources"
+    (step,) = jvmi.lineage_steps
+    assert step.lead == "Derived from" and step.source.page == "/page/claim/seed-ncri-toll-30000"
+    assert [w.label for w in step.claimants] == [ncri] and step.publication and step.note
+    assert cards["seed-ncri-toll-30000"].origins_text == (
+        "1 independent origin (this claim), repeated by 3 sources")
+    assert cards["wikipedia-toll-other-revisions"].origins_text.startswith(
+        "2 independent origins (Hossein-Ali Montazeri; " + ncri + ")")
+    assert cards["ap-toll-5000"].origins_text == "1 independent origin (this claim)"
+    twin = jvmi.as_json()
+    assert twin["originsText"] == jvmi.origins_text
+    assert twin["lineage"]["origins"][0]["claimants"][0]["label"] == ncri
+    assert twin["lineage"]["links"][0]["from"]["page"] == "/page/claim/seed-ncri-toll-30000"
+
+
+def test_a_step_further_up_the_chain_names_the_claim_it_starts_from() -> None:
+    a, b, c = (f"urn:x:c{i}" for i in (1, 2, 3))
+    lineage = Lineage(a, (Link(a, "quoted", b), Link(b, "derived", c, "why")),
+                      (ChainClaim(c, ("urn:x:w",), None),), ((c,),),
+                      (ChainClaim(b, ("urn:x:v",), "urn:x:p"), ChainClaim(c, ("urn:x:w",), None)))
+    refs = {i: Ref(i, i.rsplit(":", 1)[-1].upper()) for i in lineage.iris()}
+    claim = Claim(a, KG + "CountClaim", lineage=lineage, lineage_refs=refs)
+    first, second = lineage_steps(lineage, refs)
+    assert claim_view(claim, a).lineage_steps == [first, second]
+    assert (first.lead, first.source.iri, [w.iri for w in first.claimants]) == (
+        "Quotes", b, ["urn:x:v"])
+    assert first.publication and first.publication.iri == "urn:x:p"
+    assert (second.lead, second.source.iri, second.note) == (
+        "The claim of V is derived from", c, "why")
+    assert origins_text(lineage, refs) == "1 independent origin (W)"
+    loop = Lineage(a, (Link(a, "derived", b), Link(b, "derived", a)), (), ())
+    assert origins_text(loop, refs) == "No origin: the chain loops back on itself"
 
 
 @pytest.mark.parametrize(("count", "text"), [

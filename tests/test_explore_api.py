@@ -73,6 +73,23 @@ def test_neighbourhood_of_khosravi(client: FlaskClient) -> None:
                                "official-acknowledgement", "official-denial"}
 
 
+def test_who_says_so_shows_where_each_claim_comes_from(client: FlaskClient) -> None:
+    # issue 13: lineage and independent origins in the explorer's who-says-so panel
+    jvmi = ID + "org/jvmi"
+    data = get(client, "/api/graph/neighbourhood?iri=" + quote(jvmi))
+    claims = [c for e in data["edges"] if e["kind"] == "claim"
+              and e["target"] == ID + "event/1988-massacre"
+              for c in get(client, "/api/graph/edge/" + e["id"])["claims"]]
+    claim = next(c for c in claims if c["iri"] == ID + "claim/jvmi-toll-30000")
+    assert claim["originsText"] == ("1 independent origin (National Council of Resistance of "
+                                    "Iran), repeated by 3 sources")
+    assert claim["lineage"]["independentOrigins"] == 1
+    (step,) = claim["lineageSteps"]
+    assert step["lead"] == "Derived from"
+    assert step["source"]["page"] == "/page/claim/seed-ncri-toll-30000"
+    assert [w["label"] for w in step["claimants"]] == ["National Council of Resistance of Iran"]
+
+
 def test_evidence_pack_is_turtle_with_quotes_and_citations(client: FlaskClient) -> None:
     data = get(client, "/api/graph/neighbourhood?iri=" + quote(KHOSRAVI))
     ids = [e["id"] for e in data["edges"]]

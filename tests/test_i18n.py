@@ -158,3 +158,30 @@ def test_every_page_speaks_persian(client: FlaskClient, url: str) -> None:
     body = html(client, url + ("&" if "?" in url else "?") + "lang=fa")
     assert '<html lang="fa" dir="rtl">' in body
     assert "<title>" in body and "پرش به محتوا" in body
+
+
+def test_lineage_in_persian(client: FlaskClient) -> None:
+    body = html(client, "/page/event/1988-massacre?claims=50&lang=fa")
+    assert re.search(r'برگرفته از <a href="/page/claim/seed-ncri-toll-30000">ادعایی</a> از سوی '
+                     r'<a href="/page/org/ncri" lang="fa" dir="rtl">شورای ملی مقاومت ایران</a>',
+                     body)
+    assert "۱ خاستگاه مستقل (شورای ملی مقاومت ایران)، تکرارشده در ۳ منبع" in body
+
+
+def test_figure_page_and_twin_in_persian(client: FlaskClient) -> None:
+    toll = "/figure/event/1988-massacre/people-killed"
+    body = html(client, toll + "?lang=fa")
+    assert "رقم‌ها بر پایهٔ تاریخ انتشار" in body and 'id="figure-boot"' in body
+    twin = client.get(toll + ".json?lang=fa").get_json()
+    assert twin["title"].startswith("کشته‌شدگان: ")
+    assert any(f["text"] == "۲٬۸۰۰، یا ۳٬۸۰۰" or "یا" in f["text"] for f in twin["figures"]
+               if f["shape"] == "alternatives")
+    english = client.get(toll + ".json").get_json()
+    assert english["title"].startswith("People killed: ")
+    assert "figure" in english["summary"] and "independent origin" in english["summary"]
+
+
+def test_reconcile_preview_in_persian(client: FlaskClient) -> None:
+    body = html(client, "/reconcile/preview?id=person/gholamreza-khosravi&lang=fa")
+    assert '<html lang="fa" dir="rtl">' in body and "شخص" in body and "درگذشت" in body
+    assert "منبع در kg" in body

@@ -9,7 +9,7 @@ import pytest
 from kg.build import bundled_sources
 from kg.config import PROJECT_DIR as PROJECT_ROOT
 from kg.formats import for_path
-from kg.lineage import Lineage, lineage, lineages
+from kg.lineage import Lineage, LineageIndex, claim_lineages, lineage, lineages
 from kg.store import LoadSource, MemoryStore
 
 CLAIM = "https://kg.example.org/id/claim/"
@@ -100,6 +100,9 @@ c:c7 prov:wasDerivedFrom c:c8 . c:c8 prov:wasDerivedFrom c:c7 .""")
     assert [(k.claim, k.source_claim) for k in chain.links] == [
         (CLAIM + "c1", CLAIM + "c2"), (CLAIM + "c2", CLAIM + "c3")]
     assert [o.claim for o in chain.origins] == [CLAIM + "c3"]
+    assert [(o.claim, o.claimants) for o in chain.relayed] == [
+        (CLAIM + "c2", ()), (CLAIM + "c3", ("https://kg.example.org/id/agent/x",))]
+    assert chain.facts(CLAIM + "c3") == chain.origins[0] and chain.facts(CLAIM + "c1") is None
     loop = lineage(store, CLAIM + "c7")  # SHACL refuses this; the library still terminates
     assert loop.origins == () and loop.independent_origins == 0 and len(loop.links) == 2
 
@@ -124,3 +127,44 @@ def test_the_sparql_pattern_counts_what_the_library_counts(bundled: MemoryStore)
     assert len(rows) >= 15
     found = lineages(bundled, rows)
     assert {c: found[c].independent_origins for c in rows} == rows
+
+
+def test_repetitions_are_the_claims_that_lead_back_to_the_same_origins(
+        bundled: MemoryStore) -> None:
+    # issue 13: 'one independent origin (NCRI), repeated by three sources'
+    repeating = {CLAIM + s for s in ("seed-toll-estimate-30000", "jvmi-toll-30000",
+                                     "wikipedia-amnesty-30000", "wikipedia-toll-2022",
+                                     "wikipedia-toll-other-revisions")}
+    for claim in (NCRI_30000, CLAIM + "jvmi-toll-30000"):
+        found = lineage(bundled, claim)
+        assert set(found.repeats) == repeating, claim
+        assert {p.rsplit("/", 1)[-1] for p in found.repeated_in} == {
+            "seed-article", "jvmi-2020-statement", "wikipedia-1988-executions"}
+    alone = lineage(bundled, CLAIM + "ap-toll-5000")
+    assert alone.repeats == () and alone.repeated_in == ()
+
+
+def test_the_index_answers_what_the_queries_answer_for_every_claim(
+        bundled: MemoryStore, tmp_path: Path) -> None:
+    claims = [r["c"].value for r in bundled.query(
+        "SELECT DISTINCT ?c WHERE { ?c <https://kg.example.org/ontology#about> ?x }")]
+    assert len(claims) > 100
+    assert LineageIndex.build(bundled).lineages(claims) == lineages(bundled, claims)
+    assert claim_lineages(bundled, claims[:3]) == lineages(bundled, claims[:3])
+    store = _store(tmp_path, """
+c:c1 prov:wasDerivedFrom c:c2 , c:c3 , c:c4 ; prov:wasQuotedFrom c:c5 ; prov:wasAttributedTo a:w .
+c:c2 prov:wasAttributedTo a:x . c:c6 prov:wasQuotedFrom c:c1 .
+c:c3 prov:wasAttributedTo a:y . c:c4 prov:wasAttributedTo a:x , a:y .
+c:c7 prov:wasDerivedFrom c:c8 . c:c8 prov:wasDerivedFrom c:c7 .""")
+    some = [CLAIM + f"c{i}" for i in range(1, 9)]
+    assert LineageIndex.build(store).lineages(some) == lineages(store, some)
+
+
+def test_the_json_form_describes_every_iri_it_names(bundled: MemoryStore) -> None:
+    found = lineage(bundled, CLAIM + "jvmi-toll-30000")
+    plain = found.to_json()
+    assert plain["isOrigin"] is False and plain["links"][0]["from"] == NCRI_30000
+    described = found.to_json(lambda iri: {"iri": iri, "known": iri in found.iris()})
+    assert described["origins"][0]["claimants"] == [{"iri": ORG + "ncri", "known": True}]
+    assert len(described["repeatedIn"]) == 3
+    assert found.group_claimants() == [(ORG + "ncri",)]

@@ -102,6 +102,21 @@ def test_competing_claims_side_by_side(client: FlaskClient) -> None:
     assert "30,000" in body and "estimate" in body and "lower bound" in body
 
 
+def test_claim_cards_show_lineage_and_independent_origins(client: FlaskClient) -> None:
+    # issue 13: the chain back to the origins, and origins counted, not repetitions
+    body = text(client, "/page/event/1988-massacre?claims=50")
+    assert re.search(r'Derived from <a href="/page/claim/seed-ncri-toll-30000">the claim</a>'
+                     r' of <a href="/page/org/ncri"[^>]*>', body)
+    assert "1 independent origin (National Council of Resistance of Iran), repeated by 3 " \
+           "sources" in body
+    data = client.get("/page/event/1988-massacre.json?claims=50").get_json()
+    cards = {c["iri"].rsplit("/", 1)[-1]: c for g in data["claims"] for c in g["claims"]}
+    jvmi = cards["jvmi-toll-30000"]
+    assert jvmi["lineage"]["independentOrigins"] == 1
+    assert [p["label"] for p in jvmi["lineage"]["origins"][0]["claimants"]] == [
+        "National Council of Resistance of Iran"]
+
+
 @pytest.mark.parametrize("url", ["/page/person/nobody", "/page/../../etc/passwd",
                                  "/page/person/a%20b", "/page/nobody.json"])
 def test_unknown_entities_are_404(client: FlaskClient, url: str) -> None:
@@ -161,6 +176,7 @@ def test_hostile_label_and_quote_render_as_text(xss_client: FlaskClient) -> None
     assert XSS_LABEL not in body and XSS_QUOTE not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<mark>&lt;img src=x onerror=alert(2)&gt;</mark>" in body
+    assert "<script>alert(3)" not in body and "— <bdi>&lt;script&gt;alert(3)" in body  # lineage
     search = text(xss_client, "/search?q=xsstest")
     assert XSS_LABEL not in search and "&lt;script&gt;" in search
     timeline = text(xss_client, "/timeline")

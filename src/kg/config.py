@@ -120,6 +120,23 @@ SETTINGS: tuple[Setting, ...] = (
             "Update endpoint of a remote store (default: `<store URL>/update`)."),
     Setting("remote_store_url", str | None, None, _optional,
             "Graph Store Protocol endpoint of a remote store (default: `<store URL>/store`)."),
+    Setting("max_line_bytes", int, 16 * 1024 * 1024, _count,
+            "Longest line an RDF file, table or SPARQL update may have, in bytes; a longer one "
+            "is refused before parsing (minified JSON-LD is one line)."),
+    Setting("max_nesting", int, 100, _count,
+            "Deepest nesting of brackets, blank nodes, collections, quoted triples, JSON "
+            "objects or XML elements accepted in RDF and SPARQL (the parsers recurse; "
+            "thousands of levels crash or stall them)."),
+    Setting("max_entity_expansion", int, 10_000_000, _count,
+            "Most bytes the entity references of an RDF/XML file may expand to in all "
+            "(the \"billion laughs\" guard); 0 refuses any entity declaration."),
+    Setting("max_unpacked_bytes", int, 20_000_000_000, _count,
+            "Most bytes a compressed (.gz) input may unpack to."),
+    Setting("max_unpack_ratio", int, 200, _count,
+            "Highest unpacked/compressed size ratio accepted for a .gz input past its first "
+            "64 MiB (RDF packs about 16:1; decompression bombs about 1000:1)."),
+    Setting("max_cell_bytes", int, 1_000_000, _count,
+            "Largest cell a table (CSV/TSV) to import may hold, in bytes."),
     Setting("project_dir", str, str(PROJECT_DIR), _text,
             "Directory holding `ontology/`, `shapes/` and `data/` for `kg build`.",
             shown_default="the checkout"),

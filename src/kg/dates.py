@@ -41,6 +41,9 @@ MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_
 JALALI_MONTHS = (N_("Farvardin"), N_("Ordibehesht"), N_("Khordad"), N_("Tir"), N_("Mordad"),
                  N_("Shahrivar"), N_("Mehr"), N_("Aban"), N_("Azar"), N_("Dey"), N_("Bahman"),
                  N_("Esfand"))
+#: The Solar Hijri months as Persian writes them, for reading dates typed in Persian (the
+#: matcher); pages say month names through their `Wording`.
+JALALI_MONTHS_FA = tuple(jdatetime.date.j_months_fa)
 #: Northern-hemisphere season a span starting in each month belongs to (None: ambiguous).
 _SEASONS = ("winter", None, "spring", "spring", None, "summer", "summer", None, "autumn",
             "autumn", None, "winter")

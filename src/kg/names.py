@@ -79,3 +79,74 @@ def skeleton(token: str) -> str:
         return t
     head = "a" if t[0] in _VOWELS - {"y"} else t[0]
     return head + "".join(c for c in t[1:] if c not in _VOWELS)
+
+
+# --- names of people: ezafe, titles, compounds, scripts (the matcher's helpers) ------------
+
+#: Ezafe written as its own word ("Rah-e Kargar", "Mir-e", a detached Persian yeh).
+EZAFE = frozenset({"e", "ye", "i", "ی"})
+#: Honorifics and titles that lists add or drop around the same name.
+TITLES = frozenset({
+    "ayatollah", "ayatolah", "ayatullah", "hojjatoleslam", "hojjat", "ol", "eslam", "ul",
+    "islam", "haj", "hajj", "haji", "hajji", "mr", "mrs", "ms", "dr", "sheikh", "shaykh",
+    "seyed", "seyyed", "sayed", "sayyed", "sayyid", "syed", "سید", "سیده", "seyyedeh", "seyedeh",
+    "آیتالله", "آیت", "الله", "حجتالاسلام", "حجت", "الاسلام", "حاج", "حاجی", "شیخ", "دکتر",
+})
+_EZAFE_HEH = re.compile("\u0647\u200c\u06cc(?=\\s|$)")  # "خانه‌ی" -> "خانه"
+
+
+def name_tokens(text: str) -> list[str]:
+    """Folded words of a person's or body's name, as the matcher compares them: ZWNJ joins
+    a word, ezafe and titles go (unless nothing else is left)."""
+    folded = _EZAFE_HEH.sub("\u0647", fold(text))
+    words = _TOKEN.findall(folded.replace(ZWNJ, ""))
+    kept = [w for w in words if w not in EZAFE and w not in TITLES]
+    return kept or words
+
+
+def is_latin(token: str) -> bool:
+    return token.isascii()
+
+
+# Persian letters -> the Latin skeleton alphabet of `skeleton` (consonants only; vowels
+# are dropped there too). Waw and yeh are vowels or consonants by position (see below).
+_PERSIAN_LATIN = {
+    "ب": "b", "پ": "p", "ت": "t", "ث": "s", "ج": "j", "چ": "ch", "ح": "h", "خ": "x", "د": "d",
+    "ذ": "z", "ر": "r", "ز": "z", "ژ": "j", "س": "s", "ش": "sh", "ص": "s", "ض": "z", "ط": "t",
+    "ظ": "z", "ع": "", "غ": "q", "ف": "f", "ق": "q", "ک": "k", "گ": "g", "ل": "l", "م": "m",
+    "ن": "n", "ه": "h", "ء": "", "ئ": "", "ؤ": "", "أ": "", "إ": "", "ا": "", "آ": "",
+}
+_PERSIAN_VOWEL_CARRIERS = frozenset("اآعأإ")
+
+
+@functools.lru_cache(maxsize=65536)
+def latin_skeleton(token: str) -> str:
+    """The `skeleton` a romanisation of `token` would have, for a folded Persian word too:
+    "خسروی" -> "xsrv" like "Khosravi", "غلامرضا" -> "qlmrz" like "Gholamreza".
+
+    Persian writes long vowels with alef, waw and yeh and leaves short ones out, so the
+    consonant skeleton is what both scripts share. Waw is a consonant at the start or
+    before alef/yeh (Javad, Safavi), a vowel otherwise (Nouri); yeh is a consonant only at
+    the start (Yazdani); a silent final heh goes (Fatemeh ~ فاطمه).
+    """
+    if is_latin(token):
+        return skeleton(token)
+    out = []
+    last = len(token) - 1
+    for i, ch in enumerate(token):
+        nxt = token[i + 1] if i < last else ""
+        if ch == "و":
+            out.append("v" if i == 0 or nxt in ("ا", "ی") else "")
+        elif ch == "ی":
+            out.append("y" if i == 0 else "")
+        elif ch == "ه" and i == last and i > 0:
+            out.append("")
+        elif ch in _PERSIAN_LATIN:
+            out.append(_PERSIAN_LATIN[ch])
+        elif ch.isascii():
+            out.append(ch)
+        else:
+            return token  # another script: compared as it is
+    text = "".join(out)  # Persian writes no doubled consonants (the shadda is folded away)
+    head = "a" if token[0] in _PERSIAN_VOWEL_CARRIERS else ""
+    return head + text if text or head else token

@@ -1,7 +1,8 @@
 """Claims about an entity, and claims it makes, built from their rows.
 
 A claim card needs the claim's own triples, the count or dates it gives, its source and
-publication date, its status, what it asserts and the evidence quoted for it. The rows come
+publication date, its status, what it asserts, the evidence quoted for it and its lineage
+(from the per-version lineage index, for all the page's claims at once). The rows come
 from the claim index once it is built, else from queries for just the page's claims; both
 are built into `Claim`s by the same code, so the page cannot tell which it got.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 import pyoxigraph as ox
@@ -22,6 +24,7 @@ from kg.entity.model import Assertion, Claim, ClaimMade, Count, Quote, Ref
 from kg.entity.parallel import results, start_queries
 from kg.entity.refs import ref
 from kg.labels import labels as label_lookup
+from kg.lineage import claim_lineages
 from kg.namespaces import ID, KG, PREFIXES, local_name
 from kg.store import Store
 
@@ -51,8 +54,15 @@ def read_claims(store: Store, base: str, entity: str, claim_iris: list[str],
     if small:
         asserted = (index.asserted(small) if index is not None
                     else results(start_queries(store, queries.asserted(small))))
-    labels = label_lookup(store, _named(rows, asserted), lang)
-    return build_claims(entity, claim_iris, rows, asserted, labels, PUBLISHED.get(store), base)
+    lineages = claim_lineages(store, claim_iris)
+    labels = label_lookup(store, chain(_named(rows, asserted),
+                                       (i for found in lineages.values() for i in found.named())),
+                          lang)
+    claims = build_claims(entity, claim_iris, rows, asserted, labels, PUBLISHED.get(store), base)
+    for claim in claims:
+        claim.lineage = lineages[claim.iri]
+        claim.lineage_refs = {i: ref(i, labels, base) for i in claim.lineage.iris()}
+    return claims
 
 
 def build_claims(entity: str, claim_iris: list[str], rows: dict[str, list[Any]],

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.dates import PreciseDate
+from kg.lineage import Lineage
 
 
 @dataclass
@@ -126,6 +127,10 @@ class Claim:
     assertions: list[Assertion] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     graph: str | None = None
+    #: Where it comes from: its chain back to its origins, and who repeats them.
+    lineage: Lineage | None = None
+    #: Every IRI the lineage names, as the page shows it.
+    lineage_refs: dict[str, Ref] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """Its data in the JSON twin's keys (the page adds group, value text and asserts)."""
@@ -140,6 +145,8 @@ class Claim:
             "dates": [{"property": p, **d.as_json()} for p, d in self.dates],
             "related": [n.as_json() for n in self.related],
             "evidence": [q.as_json() for q in self.quotes], "graph": self.graph,
+            "lineage": (self.lineage.to_json(lambda iri: self.lineage_refs[iri].as_json())
+                        if self.lineage else None),
         }
 
 

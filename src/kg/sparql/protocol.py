@@ -18,12 +18,13 @@ import hmac
 import logging
 import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from kg import formats
 from kg.errors import KgError
+from kg.guard import InputRefused, Limits, check_sparql
 from kg.query.caps import Job
 from kg.query.child import QueryServerError, QueryTimeout
 from kg.query.engines import Engine
@@ -94,6 +95,8 @@ class Settings:
     write_token: str | None
     void_path: str = "/.well-known/void"
     query_page: str = "/query"
+    #: What a request may cost before it is parsed (kg.guard); default: the settings'.
+    limits: Limits = field(default_factory=Limits.current)
 
 
 @dataclass
@@ -261,6 +264,7 @@ class SparqlEndpoint:
             seen: Inspection = inspect(text)
         except QueryRefused as exc:
             raise ProtocolError(400, str(exc)) from None
+        self._check(text, "the query")
         if seen.is_update:
             raise ProtocolError(400, f"{seen.form} is SPARQL Update: send it as 'update' "
                                      "with POST (and note that updates are disabled on a "
@@ -316,11 +320,20 @@ class SparqlEndpoint:
             raise ProtocolError(400, str(exc)) from None
         if not seen.is_update:
             raise ProtocolError(400, "the update request holds no SPARQL Update operation")
+        self._check(text, "the update")
         try:
             self.store.update(text)
         except KgError as exc:
             raise ProtocolError(400, str(exc)) from None
         return ProtocolResponse(204, list(CORS_HEADERS))
+
+    def _check(self, text: str, what: str) -> None:
+        """Nesting that would crash a SPARQL parser (here for updates, in the Oxigraph child
+        for queries) is refused before any parser sees it."""
+        try:
+            check_sparql(text, self.settings.limits, what)
+        except InputRefused as exc:
+            raise ProtocolError(400, str(exc)) from None
 
     def description(self, req: ProtocolRequest) -> ProtocolResponse:
         """Service Description 2 (Turtle for clients); browsers are sent to the query page."""

@@ -14,6 +14,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.formats import open_maybe_gzip
+from kg.guard import Limits, check_rdf
 from kg.store.base import LoadReport, LoadSource, Progress, StoreError
 
 _LOCATION = re.compile(
@@ -54,8 +55,19 @@ def syntax_error_message(source: LoadSource, exc: BaseException) -> str:
 
 
 def bulk_load_files(store: ox.Store, sources: Sequence[LoadSource],
-                    progress: Progress | None = None) -> None:
-    """Bulk-load each file into `store`; graph-less triples go to the source's graph."""
+                    progress: Progress | None = None, limits: Limits | None = None) -> None:
+    """Bulk-load each file into `store`; graph-less triples go to the source's graph.
+
+    Every file is checked by kg.guard first (all of them before the first is parsed), so a
+    hostile one is refused in bounded time and memory with nothing loaded; `limits`
+    defaults to the settings' (defaults and KG_* variables).
+    """
+    limits = limits or Limits.current()
+    for source in sources:
+        try:
+            check_rdf(source.path, source.format, limits)
+        except OSError as exc:
+            raise StoreError(f"{source.path}: {exc}") from None
     total = sum(s.path.stat().st_size for s in sources)
     done = 0
 

@@ -15,7 +15,7 @@ half-written store: they reopen when the pointer changes.
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import errno
 import json
 import os
 import shutil
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.guard import Limits, check_sparql
 from kg.namespaces import UPDATES_GRAPH
 from kg.query.engines import ChildEngine, Engine, InProcessEngine
 from kg.store.base import (
@@ -38,11 +39,11 @@ from kg.store.base import (
     QueryResult,
     Store,
     StoreError,
-    StoreLockedError,
     View,
     bind_values,
 )
 from kg.store.loading import bulk_load_files, fill_report
+from kg.store.lock import write_lock
 from kg.store.restricted import route_restricted
 
 POINTER = "kg-store.json"
@@ -58,7 +59,9 @@ def _query(store: ox.Store, sparql: str, substitutions) -> QueryResult:
 
 
 def _update(sparql: str) -> Apply:
-    """An update; triples it put in the default graph move to a public named graph."""
+    """An update; triples it put in the default graph move to a public named graph. Checked
+    first: pyoxigraph's SPARQL parser crashes the process on deep nesting."""
+    check_sparql(sparql, Limits.current(), "the SPARQL update")
 
     def apply(parts: Partitions) -> LoadReport:
         try:
@@ -112,6 +115,23 @@ def _replace(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> Apply:
         return changes
 
     return apply
+
+
+_FULL_DISK = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_FULL_DISK_TEXT = ("No space left on device", "File too large", "Disk quota exceeded")
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether a write failed for want of space. RocksDB's errors (through pyoxigraph) carry
+    no errno, only the system's words."""
+    if isinstance(exc, OSError) and exc.errno in _FULL_DISK:
+        return True
+    return isinstance(exc, (OSError, StoreError)) and any(t in str(exc) for t in _FULL_DISK_TEXT)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 _EMBEDDED = Capabilities(restricted=True, killable_queries=False, protocol_dataset=True,
@@ -270,42 +290,36 @@ class DiskStore(Store):
         return self._resolved
 
     # writing -------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _write_lock(self) -> Iterator[None]:
-        try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            handle = (self.path / ".lock").open("a")
-        except OSError as exc:
-            raise StoreError(f"{self.path}: cannot write to the store ({exc})") from None
-        try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreLockedError(
-                    f"{self.path}: the store is locked by another kg process writing to it"
-                ) from None
-            yield
-        finally:
-            handle.close()
-
     def _new_version(self, replace: bool) -> tuple[str, Path]:
         existing = sorted(p.name for p in self.path.glob("v[0-9]*") if p.is_dir())
         number = int(existing[-1][1:]) + 1 if existing else 1
         name = f"v{number:06d}"
         target = self.path / name
         target.mkdir()
-        if not replace and self.exists():
-            current = self._parts()
-            current.public.backup(str(target / "public"))
-            current.restricted.backup(str(target / "restricted"))
         return name, target
+
+    def _clean_leftovers(self) -> None:
+        """Remove what writers that died (kill -9, power cut) left: versions newer than the
+        current one, which nothing points to and no reader opens, and a pointer never
+        swapped in. Called under the write lock, before a write starts."""
+        current = self._current_name() if self.exists() else None
+        for old in self.path.glob("v[0-9]*"):
+            if old.is_dir() and (current is None or old.name > current):
+                shutil.rmtree(old, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):
+            (self.path / (POINTER + ".tmp")).unlink()
 
     def _write(self, apply: Apply, *, replace: bool = False, check: Check | None = None,
                compact: bool = False):
-        with self._write_lock():
+        with write_lock(self.path):
+            self._clean_leftovers()
             name, target = self._new_version(replace)
             parts = None
             try:
+                if not replace and self.exists():
+                    current = self._parts()
+                    current.public.backup(str(target / "public"))
+                    current.restricted.backup(str(target / "restricted"))
                 parts = Partitions(ox.Store(str(target / "public")),
                                    ox.Store(str(target / "restricted")))
                 result = apply(parts)
@@ -316,23 +330,47 @@ class DiskStore(Store):
                     parts.restricted.optimize()
                 parts.public.flush()
                 parts.restricted.flush()
-            except BaseException:
+                parts = None  # closes RocksDB before the version is published
+                previous = self._current_name() if self.exists() else None
+                self._swap_pointer(name)
+            except BaseException as exc:
                 parts = None  # closes RocksDB before its directory goes
                 shutil.rmtree(target, ignore_errors=True)
+                if _disk_full(exc):
+                    raise StoreError(
+                        f"{self.path}: no space left for the new version ({_first_line(exc)}); "
+                        "nothing was changed and the partial version was removed — free disk "
+                        "space (a write needs room for the new data and its indexes) and run "
+                        "it again") from None
                 raise
-            parts = None
-            self._publish(name)
+            self._drop_old(keep={name, previous})
         return result
 
-    def _publish(self, name: str) -> None:
-        """Swap the pointer atomically; keep the previous version for readers still on it."""
-        previous = self._current_name() if self.exists() else None
+    def _swap_pointer(self, name: str) -> None:
+        """Make `name` current: the pointer written, synced and renamed over the old one."""
         tmp = self.path / (POINTER + ".tmp")
-        tmp.write_text(json.dumps({"kg_store": 1, "current": name}))
-        os.replace(tmp, self.path / POINTER)
+        try:
+            with tmp.open("w") as out:
+                out.write(json.dumps({"kg_store": 1, "current": name}))
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.path / POINTER)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        with contextlib.suppress(OSError):
+            directory = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
         self._opened = None
+
+    def _drop_old(self, keep: set[str | None]) -> None:
+        """Versions before the previous one go; the previous stays for readers still on it."""
         for old in self.path.glob("v[0-9]*"):
-            if old.is_dir() and old.name not in {name, previous}:
+            if old.is_dir() and old.name not in keep:
                 shutil.rmtree(old, ignore_errors=True)
 
     # A bulk load leaves many small RocksDB files behind and every point lookup seeks in

@@ -12,11 +12,13 @@ from kg.web import (
     entities,
     errors,
     explore,
+    figures,
     formatting,
     home,
     i18n,
     ontology_page,
     query_page,
+    reconcile,
     resources,
     search,
     sparql,
@@ -25,7 +27,7 @@ from kg.web import (
 )
 
 BLUEPRINTS = (home, sparql, resources, entities, search, timeline, validation_page,
-              ontology_page, explore, query_page)
+              ontology_page, explore, query_page, reconcile, figures)
 
 
 def create_app(config: Config | None = None, *, store: Store | None = None,

@@ -24,6 +24,7 @@ from kg.linked_data import alternates
 from kg.store import Store
 from kg.web.context import get_config, get_store
 from kg.web.entity_view import EntityPage, entity_page
+from kg.web.figure_view import quantity_links
 from kg.web.i18n import current, data_language
 from kg.wording import RTL, direction, wording
 
@@ -59,6 +60,11 @@ def _links(slug: str) -> str:
     return ", ".join([*alternates(slug, slug), f'</id/{slug}>; rel="canonical"'])
 
 
+def figures_about(iri: str, lang: str) -> list[dict]:
+    """Links to the contested-figure pages of quantities about this entity (an event)."""
+    return quantity_links(get_store(), get_config().base_iri, iri, wording(lang))
+
+
 @bp.get("/page/<path:slug>")
 def page(slug: str) -> Response | str:
     if slug.endswith(".json"):
@@ -67,7 +73,7 @@ def page(slug: str) -> Response | str:
     e = view.entity
     html = render_template(
         "entities/page.html", e=e, view=view, slug=slug, rtl=RTL,
-        page_size=MAX_CLAIMS, graph=neighbourhood(view),
+        page_size=MAX_CLAIMS, figures=figures_about(e.iri, current()), graph=neighbourhood(view),
         explore=f"/explore?focus={quote(e.iri, safe='')}")
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = _links(slug)
@@ -76,7 +82,9 @@ def page(slug: str) -> Response | str:
 
 def twin(slug: str) -> Response:
     """The page's data as JSON (what the HTML shows, for scripts and the graph explorer)."""
-    response = jsonify(_lookup(slug, data_language()).as_json())
+    lang = data_language()
+    view = _lookup(slug, lang)
+    response = jsonify({**view.as_json(), "figures": figures_about(view.entity.iri, lang)})
     response.headers["Link"] = _links(slug)
     return response
 

@@ -1,5 +1,6 @@
 """How an entity page words what `kg.entity` read: claim groups and their order, count text,
-claim kinds, assertions, name kinds, types, event roles and the neighbourhood's relations.
+claim kinds, assertions, lineage and independent origins, name kinds, types, event roles and
+the neighbourhood's relations.
 
 The HTML page and its JSON twin are both made from an `EntityPage`, so they say the same
 thing in the same words, in the language of the `Wording` the page was made with (the
@@ -9,7 +10,7 @@ strings are marked `N_` for the message catalog).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from babel.lists import format_list
@@ -20,6 +21,7 @@ from kg.entity.queries import MAX_ASSERTED
 from kg.entity.refs import structural
 from kg.labels import Label, language_of
 from kg.namespaces import KG, PREFIXES
+from kg.web.lineage_view import LineageStep, lineage_steps, origins_text
 from kg.wording import ENGLISH, N_, Wording, isolate
 
 #: Linked entities drawn around the entity in its neighbourhood.
@@ -49,11 +51,15 @@ class ClaimView:
     rank: int = len(GROUP_ORDER)
     #: Its dates' property names, worded.
     date_words: dict[str, str] | None = None
+    lineage_steps: list[LineageStep] = field(default_factory=list)
+    #: '1 independent origin (NCRI), repeated by 3 sources'.
+    origins_text: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {**self.claim.as_json(), "group": self.group, "value": self.value,
                 "asserts": [{"kind": k, "text": t, "node": n.as_json() if n else None}
-                            for k, t, n in self.asserts]}
+                            for k, t, n in self.asserts],
+                "originsText": self.origins_text}
 
 
 @dataclass
@@ -91,10 +97,13 @@ def entity_page(entity: Entity, base: str, wording: Wording = ENGLISH) -> Entity
 def claim_view(claim: Claim, entity: str, wording: Wording = ENGLISH) -> ClaimView:
     w = wording
     rank, group = group_name(claim, w)
+    lineage, refs = claim.lineage, claim.lineage_refs
     return ClaimView(claim, group, w(KIND_LABELS[claim.kind]),
                      count_text(claim.count, w) if claim.count else None,
                      assertion_lines(claim, entity, w), rank,
-                     {p: w(DATE_WORDS.get(p, p)) for p, _ in claim.dates})
+                     {p: w(DATE_WORDS.get(p, p)) for p, _ in claim.dates},
+                     lineage_steps(lineage, refs, w) if lineage else [],
+                     origins_text(lineage, refs, w) if lineage else None)
 
 
 def count_text(count: Count, wording: Wording = ENGLISH) -> str:

@@ -24,6 +24,8 @@ from kg.search import index_for
 from kg.web.context import get_config, get_store
 from kg.web.graph_names import in_language
 from kg.web.i18n import current, current_wording, data_language, script_strings
+from kg.web.lineage_view import lineage_json
+from kg.wording import wording
 
 bp = Blueprint("explore", __name__)
 
@@ -176,7 +178,8 @@ def paths() -> Response:
 
 @bp.get("/api/graph/edge/<edge_id>")
 def edge(edge_id: str) -> Response:
-    """An edge and the claims behind it: status, statement, source, date, claimant, quotes."""
+    """An edge and the claims behind it: status, statement, source, date, claimant, quotes,
+    and where each comes from (its lineage and independent origins)."""
     proj = projection()
     if edge_id not in proj.edges:
         return _bad(gettext("no such edge in the current graph"), 404)
@@ -188,7 +191,12 @@ def edge(edge_id: str) -> Response:
         data["claims"] = []
         data["graphs"] = [graph_title(proj, s) for s in e.source_iris]
     else:
-        data["claims"] = claims_for(get_store(), e.kind, e.source, e.predicate, e.target)
+        store = get_store()
+        data["claims"] = claims_for(store, e.kind, e.source, e.predicate, e.target)
+        shown = lineage_json(store, get_config().base_iri, [c["iri"] for c in data["claims"]],
+                             wording(data_language()))
+        for claim in data["claims"]:
+            claim.update(shown[claim["iri"]])
     return jsonify(data)
 
 

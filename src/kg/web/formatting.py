@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 
 from babel import Locale
+from babel.lists import format_list
 from flask import Flask
 from markupsafe import Markup, escape
 
@@ -20,6 +21,7 @@ from kg.dates import PRECISION_WORDS, PreciseDate
 from kg.entity.model import Ref
 from kg.labels import Label, language_of, primary
 from kg.web.i18n import current, current_wording
+from kg.web.lineage_view import THE_CLAIM, LineageStep
 from kg.wording import N_, RTL, direction, wording
 
 
@@ -100,6 +102,19 @@ def link(node: Ref) -> Markup:
     return Markup(f'<span title="{escape(node.iri)}"{attrs}>{escape(node.label)}</span>')
 
 
+def lineage_step(step: LineageStep) -> Markup:
+    """A step back along a claim's chain, its claim, claimants and publication linked."""
+    w = current_wording()
+    claim = escape(w(THE_CLAIM))
+    if step.source.page:
+        claim = Markup(f'<a href="{escape(step.source.page)}">{claim}</a>')
+    claimants = Markup(format_list([str(link(c)) for c in step.claimants], locale=w.lang)) \
+        if step.claimants else Markup("")
+    publication = link(step.publication) if step.publication else Markup("")
+    return escape(step.template).format(claim=claim, claimants=claimants,
+                                        publication=publication)
+
+
 def language_name(code: str) -> str:
     """A language tag's name in the reader's language ('fa' -> 'Persian' / 'فارسی'); the tag
     itself when Babel does not know it."""
@@ -117,4 +132,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(when=when, name=name, name_attrs=name_attrs, link=link,
                                  lang_attrs=lang_attrs, tr=translate,
                                  language_name=language_name, text_direction=text_direction,
+                                 lineage_step=lineage_step,
                                  precision_names=PRECISION_WORDS)

@@ -8,7 +8,8 @@ from kg.labels import labels
 from kg.linked_data import page_of
 from kg.overview import KIND_COUNTS, SOURCES, STARTING_POINTS
 from kg.web.context import get_config, get_store
-from kg.web.i18n import current
+from kg.web.figure_view import quantity_links
+from kg.web.i18n import current, current_wording
 
 bp = Blueprint("home", __name__)
 
@@ -27,4 +28,5 @@ def index() -> str:
     return render_template(
         "home/index.html", counts=KIND_COUNTS.get(store), sources=sources,
         main_event=main_event, people=people, total=store.count(), names=names,
+        figures=quantity_links(store, base, wording=current_wording()),
         page_of=lambda iri: page_of(iri, base) or iri)

@@ -26,7 +26,7 @@ COOKIE_AGE = 365 * 24 * 3600
 #: Each language's name in itself, for the switch.
 NATIVE_NAMES = {"en": "English", "fa": "فارسی"}
 #: Scripts whose strings the server hands over (`_("...")` and `_n("...", "...", n)` calls).
-SCRIPTS = ("explore.js", "query.js")
+SCRIPTS = ("explore.js", "query.js", "figure.js")
 JS_KEYWORDS = {"_": None, "_n": (1, 2)}
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, request, send_file
 
 from kg import linked_data as ld
 from kg.formats import negotiate
+from kg.matching.merging import replaced_by
 from kg.sparql.protocol import CORS_HEADERS
 from kg.web.context import get_config, get_store
 
@@ -34,12 +35,31 @@ def _see_other(path: str, page: str | None) -> Response:
     return response
 
 
+def _moved(iri: str, suffix: str = "") -> Response | None:
+    """301 from an IRI merged into another (kg merge) to the one that replaces it."""
+    base = get_config().base_iri + "id/"
+    new = replaced_by(get_store(), iri)
+    if new is None or not new.startswith(base):
+        return None
+    target = "/id/" + new[len(base):] if not suffix else "/data/" + new[len(base):] + suffix
+    response = Response(f"Merged into {new}\n", status=301, mimetype="text/plain")
+    response.headers["Location"] = request.host_url.rstrip("/") + target
+    response.headers.extend(CORS_HEADERS)
+    return response
+
+
 @bp.get("/id/<path:path>")
 def identifier(path: str) -> Response:
-    """A minted entity IRI: 303 to its page or data; 404 if the public view never names it."""
+    """A minted entity IRI: 303 to its page or data; 301 to the IRI it was merged into;
+    404 if the public view never names it."""
     store = get_store()
     iri = ld.iri_for(get_config().base_iri, "id/" + path)
-    if iri is None or not ld.exists(store, iri):
+    if iri is None:
+        abort(404)
+    moved = _moved(iri)
+    if moved is not None:
+        return moved
+    if not ld.exists(store, iri):
         abort(404)
     return _see_other(path, path)
 
@@ -73,6 +93,9 @@ def document(path: str) -> Response:
         found = ld.graph_triples(store, iri, config.max_rows)
     else:
         iri = ld.iri_for(config.base_iri, "id/" + stem)
+        moved = _moved(iri, "." + ext) if iri else None
+        if moved is not None:
+            return moved
         if iri is None or not ld.exists(store, iri):
             abort(404)
         found = ld.describe(store, iri)

@@ -12,9 +12,10 @@
   "use strict";
 
   var boot = JSON.parse(document.getElementById("kx-boot").textContent);
-  var LANG = boot.lang || "en";
-  var RTL = boot.dir === "rtl";
-  var STRINGS = boot.strings || {};
+  var t = window.kgI18n(boot);
+  var _ = t._, _n = t._n, num = t.num, digits = t.digits, isolated = t.isolated;
+  var LANG = t.lang;
+  var RTL = t.rtl;
   var API = boot.api;
   var MAX_NODES = boot.maxNodes || 2000;
   var PAGE = boot.pageSize || 25;
@@ -39,25 +40,7 @@
   // ---------------------------------------------------------------------------------
   // Words and numbers in the reader's language
   // ---------------------------------------------------------------------------------
-  function fill(text, values) {
-    if (!values) { return text; }
-    return text.replace(/\{(\w+)\}/g, function (m, k) {
-      return Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m;
-    });
-  }
-  function _(message, values) {
-    var t = STRINGS[message];
-    return fill(typeof t === "string" ? t : message, values);
-  }
-  function _n(one, many, n, values) {
-    var t = STRINGS[one];
-    var text = Array.isArray(t) ? t[n === 1 ? 0 : 1] : (n === 1 ? one : many);
-    return fill(text, Object.assign({n: num(n)}, values || {}));
-  }
-  var NUMBERS = new Intl.NumberFormat(LANG);
   var DECIMALS = new Intl.NumberFormat(LANG, {minimumFractionDigits: 2, maximumFractionDigits: 2});
-  function num(n) { return NUMBERS.format(n); }
-  function digits(text) { return String(text).replace(/[0-9]/g, function (d) { return num(+d); }); }
   var KIND_WORDS = {person: _("person"), organisation: _("organisation"), group: _("group"),
                     event: _("event"), place: _("place"), more: ""};
   var STATUS_WORDS = {asserted: _("asserted"), contested: _("contested"), superseded: _("superseded"),
@@ -69,14 +52,7 @@
                          link: _("link")};
   function word(table, key) { return table[key] || String(key || "").replace(/-/g, " "); }
   // Canvas text takes the page's direction as a whole: a name running the other way is set
-  // off with Unicode isolates (FSI ... PDI), the canvas's <bdi>.
-  var RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
-  function isolated(text) {
-    text = String(text);
-    var first = text.match(/[A-Za-z\u00c0-\u024f]|[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/);
-    var rtlText = !!first && RTL_LETTER.test(first[0]);
-    return (first && rtlText !== RTL) ? "\u2068" + text + "\u2069" : text;
-  }
+  // off with Unicode isolates (`isolated`), the canvas's <bdi>.
   // Arrows point the way the page reads.
   var FORWARD = RTL ? "←" : "→", BACKWARD = RTL ? "→" : "←";
 
@@ -431,6 +407,43 @@
     box.appendChild(list);
   }
 
+  function refLink(ref, text) {
+    // Pages are paths the server made from IRIs under its own base ("/page/..."); anything
+    // else is shown as text.
+    if (ref.page && ref.page.charAt(0) === "/") {
+      var a = el("a", null, text === undefined ? ref.label : text);
+      a.href = ref.page;
+      return a;
+    }
+    return document.createTextNode(text === undefined ? ref.label : text);
+  }
+
+  // Where a claim comes from: its chain back to its origins, and the origins counted
+  // (repetition is not corroboration). The words come from the server, in the reader's
+  // language: each step is a sentence whose {claim}, {claimants} and {publication} become
+  // links here.
+  function lineageBox(c) {
+    var box = el("div", "kx-lineage");
+    (c.lineageSteps || []).forEach(function (s) {
+      var p = el("p", "kx-step");
+      s.template.split(/(\{claim\}|\{claimants\}|\{publication\})/).forEach(function (part) {
+        if (part === "{claim}") { p.appendChild(refLink(s.source, _("the claim"))); }
+        else if (part === "{claimants}") {
+          s.claimants.forEach(function (w, i) {
+            if (i) { p.appendChild(document.createTextNode(i === s.claimants.length - 1 ? " " + _("and") + " " : _(", "))); }
+            var name = bdi("", w.labelLang); name.appendChild(refLink(w)); p.appendChild(name);
+          });
+        } else if (part === "{publication}") {
+          var pub = bdi("", s.publication.labelLang); pub.appendChild(refLink(s.publication));
+          p.appendChild(pub);
+        } else if (part) { p.appendChild(document.createTextNode(part)); }
+      });
+      box.appendChild(p);
+    });
+    box.appendChild(el("p", "kx-origins", c.originsText));
+    return box;
+  }
+
   function showEdge(id) {
     var box = $("kx-details");
     box.replaceChildren(el("p", "kx-hint", _("Loading the claims…")));
@@ -448,7 +461,7 @@
       h.appendChild(bdi(e.targetLabel, e.targetLabelLang));
       box.appendChild(h);
       box.appendChild(el("p", "kx-facts", _n("{n} source", "{n} sources", e.sources) +
-        (e.claims ? " · " + _n("{n} claim", "{n} claims", e.claims) : "")));
+        (e.claims.length ? " · " + _n("{n} claim", "{n} claims", e.claims.length) : "")));
       if (e.graphs) {
         box.appendChild(el("h3", null, _("Stated in")));
         var gl = el("ul", "kx-claims");
@@ -497,6 +510,7 @@
         }
         meta.appendChild(src);
         li.appendChild(meta);
+        if (c.originsText) { li.appendChild(lineageBox(c)); }
         if (c.reason) {
           var why = el("p", "kx-hint", _("Superseded because:") + " ");
           why.appendChild(bdi(c.reason));

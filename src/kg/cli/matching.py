@@ -1,0 +1,115 @@
+"""Commands for "who is this?": `kg match` (candidates for a list, for review), `kg merge`
+and `kg split` (identity decisions, recorded with who and why, undoable)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import click
+
+from kg.cli.group import atomic_output, main, settings, store_option
+from kg.matching import index_for
+from kg.matching.imports import candidates_for_rows
+from kg.matching.merging import expand, free_iri, merge, split, undo_merge
+from kg.matching.table import read_rows
+from kg.store import open_store
+
+COLUMNS = ["row", "record_id", "name", "rank", "candidate", "label", "score", "match",
+           "features"]
+
+
+@main.command("match")
+@click.argument("table", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--template", default="victims", show_default=True,
+              help="The table's template (its column names).")
+@store_option
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the candidates CSV here (default: stdout).")
+@click.option("--limit", default=3, show_default=True, help="Candidates per row.")
+@click.option("--min-score", default=50.0, show_default=True,
+              help="Leave out candidates scoring below this (0-100).")
+@click.option("--full", is_flag=True,
+              help="Include restricted people (never share the output publicly).")
+def match_command(table: Path, template: str, store: str | None, output: Path | None,
+                  limit: int, min_score: float, full: bool) -> None:
+    """Candidates in the graph for each row of TABLE, with scores and features, as CSV.
+
+    Nothing is written to the store. To attach a row to a person, put the candidate's IRI
+    in the row's kg_iri column and import the table again.
+    """
+    config = settings(store=store)
+    rows = list(read_rows(table, template))
+    with open_store(config) as s:
+        index = index_for(s, config.base_iri + "id/", "full" if full else "public")
+        found = candidates_for_rows(index, rows, limit=limit, min_score=min_score)
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    matched = 0
+    for item in found:
+        if not item.candidates:
+            writer.writerow([item.row, item.key, item.name, "", "", "", "", "", ""])
+        for rank, c in enumerate(item.candidates, start=1):
+            writer.writerow([item.row, item.key, item.name, rank, c.iri, c.name,
+                             f"{c.score:.1f}", "true" if c.match else "false", c.why()])
+            matched += c.match
+    if output is None:
+        click.echo(text.getvalue(), nl=False)
+    else:
+        with atomic_output(output) as handle:
+            handle.write(text.getvalue().encode("utf-8"))
+    with_candidates = sum(1 for item in found if item.candidates)
+    click.echo(f"{len(found)} rows: {with_candidates} with candidates, {matched} clear "
+               "matches (review them; nothing was merged).", err=True)
+
+
+@main.command("merge")
+@click.argument("keep")
+@click.argument("retire")
+@store_option
+@click.option("--reason", required=True, help="Why these are one person (recorded).")
+@click.option("--agent", help="Who decides (recorded; default: your user name).")
+def merge_command(keep: str, retire: str, store: str | None, reason: str,
+                  agent: str | None) -> None:
+    """Merge RETIRE into KEEP: every statement naming RETIRE, in every graph, names KEEP;
+    claims keep their sources; RETIRE redirects to KEEP. Undo with `kg split --undo`."""
+    config = settings(store=store)
+    base = config.base_iri + "id/"
+    with open_store(config) as s:
+        done = merge(s, expand(keep, base), expand(retire, base), reason=reason, agent=agent,
+                     base=base)
+    click.echo(f"Merged: {done.moved} statements in {len(done.graphs)} graphs; recorded as "
+               f"{done.iri}.", err=True)
+
+
+@main.command("split")
+@click.argument("person")
+@store_option
+@click.option("--source", "sources", multiple=True,
+              help="A source whose statements are about the other person (repeatable).")
+@click.option("--into", help="The other person's new IRI (default: PERSON-split-N).")
+@click.option("--label", help="A name for the other person, if the sources give none.")
+@click.option("--undo", "undo", metavar="MERGE", help="Undo this merge instead.")
+@click.option("--reason", required=True, help="Why these are two people (recorded).")
+@click.option("--agent", help="Who decides (recorded; default: your user name).")
+def split_command(person: str, store: str | None, sources: tuple[str, ...], into: str | None,
+                  label: str | None, undo: str | None, reason: str, agent: str | None) -> None:
+    """Split PERSON: the statements of the given sources move to another IRI (or, with
+    --undo MERGE, a merge is reverted; PERSON is then the kept IRI, for the record)."""
+    config = settings(store=store)
+    base = config.base_iri + "id/"
+    with open_store(config) as s:
+        if undo:
+            done = undo_merge(s, expand(undo, base), reason=reason, agent=agent, base=base)
+        else:
+            if not sources:
+                raise click.UsageError("name at least one --source, or --undo a merge")
+            iri = expand(person, base)
+            target = expand(into, base) if into else free_iri(s, iri)
+            done = split(s, iri, sources=[expand(x, base) for x in sources], into=target,
+                         reason=reason, agent=agent, label=label, base=base)
+    click.echo(f"Split: {done.moved} statements in {len(done.graphs)} graphs; recorded as "
+               f"{done.iri}.", err=True)
+

@@ -1,0 +1,211 @@
+"""Candidate generation: which entities could a name denote, found without scanning them all.
+
+Every word of every name is keyed by its cross-script skeleton (`kg.names.latin_skeleton`:
+Khosravi, Khosrowi and خسروی share "xsrv"), and so is every pair of neighbouring words
+joined (Gholam Reza ~ Gholamreza). A query word also reaches keys one edit away (typos in
+consonants; vowels are not in skeletons anyway). Candidates share at least two words with
+the query (set intersections, in C), or one when the query has only one; the scorer then
+compares the few hundred left in detail. The index is built once per store version and
+view: the public one is shared by server workers through a file, the full one (restricted
+data included) lives in memory only.
+"""
+
+from __future__ import annotations
+
+import pickle
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import IO
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from kg.cache import Cached, Persist
+from kg.matching.features import Rates
+from kg.matching.namesim import form, token_similarity
+from kg.matching.profiles import Profile, place_parents, read_profiles
+from kg.names import latin_skeleton, name_tokens
+from kg.namespaces import ID
+from kg.store import Store, View
+
+#: Most candidates scored in detail for one query (the best-keyed first).
+MAX_CANDIDATES = 1500
+
+
+def name_keys(text: str) -> tuple[list[str], list[str]]:
+    """Skeleton keys of a name's words, and of each pair of neighbouring words joined."""
+    words = name_tokens(text)
+    keys = [latin_skeleton(w) for w in words]
+    joined = [latin_skeleton(a + b) for a, b in zip(words, words[1:], strict=False)]
+    return [k for k in keys if k], [k for k in joined if k]
+
+
+class MatchIndex:
+    """Profiles of every candidate entity and the skeleton keys of their names."""
+
+    def __init__(self, profiles: Iterable[Profile], parents: dict[str, set[str]]) -> None:
+        started = time.perf_counter()
+        self.profiles: list[Profile] = list(profiles)
+        self.number = {p.iri: n for n, p in enumerate(self.profiles)}
+        self.parents = parents
+        postings: dict[str, set[int]] = defaultdict(set)
+        # People share names (a few thousand names over tens of thousands of victims):
+        # name similarity is computed once per distinct set of names and query.
+        groups: dict[tuple[str, ...], int] = {}
+        self.group: list[int] = []
+        self.group_names: list[list[str]] = []
+        for n, profile in enumerate(self.profiles):
+            names = tuple(sorted({text for text, _lang, _rank in profile.names}))
+            g = groups.get(names)
+            if g is None:
+                g = groups[names] = len(self.group_names)
+                self.group_names.append(list(names))
+            self.group.append(g)
+            for text, _lang, _rank in profile.names:
+                words, joined = name_keys(text)
+                for key in words + joined:
+                    postings[key].add(n)
+        self.postings = {k: frozenset(v) for k, v in postings.items()}
+        self.rates = _rates(self.profiles)
+        self.vocabulary = sorted(self.postings)
+        kinds: dict[str, set[int]] = defaultdict(set)
+        for n, profile in enumerate(self.profiles):
+            kinds[profile.kind].add(n)
+        self.members = {kind: frozenset(numbers) for kind, numbers in kinds.items()}
+        self._near: dict[str, list[str]] = {}
+        self._slots: dict[str, frozenset[int]] = {}
+        self.build_seconds = time.perf_counter() - started
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def profile(self, iri: str) -> Profile | None:
+        n = self.number.get(iri)
+        return None if n is None else self.profiles[n]
+
+    def near_keys(self, key: str) -> list[str]:
+        """The key and the keys one edit away (for keys long enough to bear a typo)."""
+        found = self._near.get(key)
+        if found is None:
+            found = [key] if key in self.postings else []
+            if len(key) >= 4:
+                found += [k for k, _d, _i in process.extract(
+                    key, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=1,
+                    limit=25) if k != key and abs(len(k) - len(key)) <= 1]
+            if len(self._near) > 200_000:
+                self._near.clear()
+            self._near[key] = found
+        return found
+
+    def _slot(self, key: str, fuzzy: bool = True) -> frozenset[int]:
+        """Entities with a name word keyed `key` (or, `fuzzy`, one edit away)."""
+        if not fuzzy:
+            return self.postings.get(key, frozenset())
+        found = self._slots.get(key)
+        if found is None:
+            keys = self.near_keys(key)
+            found = frozenset().union(*(self.postings[k] for k in keys))
+            if len(self._slots) > 20_000:
+                self._slots.clear()
+            self._slots[key] = found
+        return found
+
+    def candidates(self, names: list[str], kinds: Iterable[str] | None = None) -> list[int]:
+        """Entity numbers whose names share at least two words with one of `names` (one,
+        for one-word names), of the given kinds."""
+        found: set[int] = set()
+        for text in names:
+            words, joined = name_keys(text)
+            # Joined pairs are looked up as they are: their typos are their words' typos.
+            slots = [self._slot(k) for k in words] + [self._slot(k, False) for k in joined]
+            if len(words) <= 1:
+                for slot in slots:
+                    found |= slot
+                continue
+            hit = False
+            for i in range(len(slots)):
+                for j in range(i + 1, len(slots)):
+                    both = slots[i] & slots[j]
+                    if both:
+                        found |= both
+                        hit = True
+            if not hit:  # typos or dropped words everywhere: any word will do
+                for slot in sorted(slots, key=len):
+                    found |= slot
+                    if len(found) >= MAX_CANDIDATES:
+                        break
+        if kinds:
+            found &= frozenset().union(*(self.members.get(k, frozenset()) for k in kinds))
+        return list(found)
+
+    def resolve(self, text: str, kinds: tuple[str, ...]) -> set[str]:
+        """IRIs of the entities of `kinds` a place or body name given as text denotes: every
+        word of the text must be in one of its names (Evin ~ Evin Prison; MEK ~ its
+        alternative name)."""
+        if text.startswith(("http://", "https://")):
+            return {text}
+        words = form(text).tokens
+        if not words:
+            return set()
+        out: set[str] = set()
+        for n in self.candidates([text], kinds):
+            for name, _lang, _rank in self.profiles[n].names:
+                tokens = form(name).tokens
+                if all(any(token_similarity(w, t) >= 0.85 for t in tokens) for w in words):
+                    out.add(self.profiles[n].iri)
+                    break
+        return out
+
+
+def _share(counts: Counter[str], total: int) -> dict[str, float]:
+    return {k: n / total for k, n in counts.items()} if total else {}
+
+
+def _spread(values: list[int], least: int) -> int:
+    """The range holding the middle 80% of the values (at least `least`)."""
+    if len(values) < 10:
+        return least
+    ordered = sorted(values)
+    return max(least, ordered[len(ordered) * 9 // 10] - ordered[len(ordered) // 10])
+
+
+def _rates(profiles: list[Profile]) -> Rates:
+    people = [p for p in profiles if p.kind == "person"]
+    places: Counter[str] = Counter(i for p in people for i in p.places)
+    orgs: Counter[str] = Counter(i for p in people for i in p.affiliations)
+    deaths = [d.earliest.toordinal() for p in people for d in p.deaths]
+    births = [lo for p in people for lo, _hi in p.births]
+    return Rates(_share(places, sum(1 for p in people if p.places)),
+                 _share(orgs, sum(1 for p in people if p.affiliations)),
+                 _spread(deaths, 60), _spread(births, 20))
+
+
+def _build(store: Store, base: str = ID, view: View = "public") -> MatchIndex:
+    return MatchIndex(read_profiles(store, base, view).values(), place_parents(store, view))
+
+
+def _write(index: MatchIndex, out: IO[bytes]) -> None:
+    pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read(source: IO[bytes]) -> MatchIndex:
+    index = pickle.load(source)  # noqa: S301 - our own file, in a directory only we write
+    if not isinstance(index, MatchIndex):
+        raise TypeError("not a match index")
+    return index
+
+
+#: The public index, per store version, in a file every server worker reads.
+MATCH_INDEX = Cached[MatchIndex](
+    "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
+    persist=Persist("match-index-v5.pickle", _write, _read))
+#: The full view's index (restricted data included): in memory only, built when asked for.
+FULL_MATCH_INDEX = Cached[MatchIndex](
+    "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,
+    max_entries=1)
+
+
+def index_for(store: Store, base: str = ID, view: View = "public") -> MatchIndex:
+    """The match index of the store's current version over `view`."""
+    return (MATCH_INDEX if view == "public" else FULL_MATCH_INDEX).get(store, base)

@@ -1,0 +1,119 @@
+"""How alike two names are, across scripts, spellings, word order and compound names.
+
+String distances come from rapidfuzz (Levenshtein, Indel, Jaro-Winkler in C); folding,
+ezafe, titles and the cross-script skeleton from `kg.names`, the one folding shared with
+search. A name is compared as a set of words aligned one to one, so word order does not
+matter; two neighbouring words that equal one word on the other side are joined first
+(Gholam Reza ~ Gholamreza, غلام رضا ~ غلامرضا); a word missing on one side costs half a
+word (a dropped middle name is not a different person, but "Ali Ahmadi" is not quite
+"Ali Reza Ahmadi" either).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
+
+from kg.names import is_latin, latin_skeleton, name_tokens, skeleton
+
+#: Token pairs below this similarity are not aligned at all.
+ALIGN_AT = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name's words as compared: folded tokens and their cross-script skeletons."""
+
+    text: str
+    tokens: tuple[str, ...]
+    skeletons: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=262144)
+def form(text: str) -> NameForm:
+    words = tuple(name_tokens(text))
+    return NameForm(text, words, tuple(latin_skeleton(w) for w in words))
+
+
+@functools.lru_cache(maxsize=1048576)
+def token_similarity(a: str, b: str) -> float:
+    """1 for the same folded word; 0.95 a transliteration variant (Khosravi/Khosrowi);
+    0.9 one typo, or the same word in the other script; 0 when they are different words."""
+    if a == b:
+        return 1.0
+    latin_a, latin_b = is_latin(a), is_latin(b)
+    if latin_a and latin_b:
+        if len(a) == 1 or len(b) == 1:  # an initial: "F. Ahmadi"
+            return 0.76 if a[0] == b[0] else 0.0
+        if skeleton(a) == skeleton(b) and Indel.normalized_similarity(a, b) >= 0.6:
+            return 0.95
+        shortest = min(len(a), len(b))
+        distance = Levenshtein.distance(a, b, score_cutoff=2)
+        if (distance == 1 and shortest >= 5) or (distance == 2 and shortest >= 8):
+            return 0.9 if distance == 1 else 0.85
+        jw = JaroWinkler.normalized_similarity(a, b)
+        return 0.8 if jw >= 0.93 and shortest >= 6 else 0.0
+    if not latin_a and not latin_b:
+        if Levenshtein.distance(a, b, score_cutoff=1) == 1 and min(len(a), len(b)) >= 4:
+            return 0.9
+        sa, sb = latin_skeleton(a), latin_skeleton(b)
+        return 0.9 if sa == sb and len(sa) >= 3 else 0.0
+    sa, sb = latin_skeleton(a), latin_skeleton(b)
+    if sa == sb and len(sa) >= 2:
+        return 0.9
+    if min(len(sa), len(sb)) >= 4 and Levenshtein.distance(sa, sb, score_cutoff=1) == 1:
+        return 0.75
+    return 0.0
+
+
+def _join_compounds(words: list[str], other: tuple[str, ...]) -> list[str]:
+    """Join neighbouring words that together are one word of `other`."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words):
+            joined = words[i] + words[i + 1]
+            if any(token_similarity(joined, o) >= 0.9 for o in other):
+                out.append(joined)
+                i += 2
+                continue
+        out.append(words[i])
+        i += 1
+    return out
+
+
+@functools.lru_cache(maxsize=524288)
+def similarity(a: str, b: str) -> float:
+    """How alike names `a` and `b` are, 0..1 (1: the same words, in any order)."""
+    fa, fb = form(a), form(b)
+    if not fa.tokens or not fb.tokens:
+        return 0.0
+    if fa.tokens == fb.tokens:
+        return 1.0
+    left = _join_compounds(list(fa.tokens), fb.tokens)
+    right = _join_compounds(list(fb.tokens), tuple(left))
+    pairs = sorted(((token_similarity(x, y), i, j) for i, x in enumerate(left)
+                    for j, y in enumerate(right)), reverse=True)
+    used_left: set[int] = set()
+    used_right: set[int] = set()
+    total = 0.0
+    for sim, i, j in pairs:
+        if sim < ALIGN_AT:
+            break
+        if i in used_left or j in used_right:
+            continue
+        used_left.add(i)
+        used_right.add(j)
+        total += sim
+    matched = len(used_left)
+    if not matched:
+        return 0.0
+    unmatched = (len(left) - matched) + (len(right) - matched)
+    return total / (matched + 0.5 * unmatched)
+
+
+def best_similarity(names: list[str], others: list[str]) -> float:
+    """The best similarity between any of `names` and any of `others`."""
+    return max((similarity(a, b) for a in names for b in others), default=0.0)

@@ -1,0 +1,167 @@
+"""From features to a score and a decision: candidates ranked, and `match` only when the name
+matches, another field agrees, nothing disagrees and no other candidate comes close.
+
+The score (0-100) is the name's similarity (70 points at most) plus points for each field
+that agrees (more for rarer, more telling agreements: a father's name, a day of death) less
+points for each that disagrees. `match` is deliberately strict: a documenter decides the
+rest, with the features in front of them; kg never merges on a score.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kg.matching.features import (
+    Feature,
+    birth_feature,
+    death_feature,
+    father_feature,
+    iri_feature,
+)
+from kg.matching.index import MatchIndex
+from kg.matching.namesim import best_similarity
+from kg.matching.profiles import Profile
+from kg.matching.records import Record
+
+NAME_POINTS = 70.0
+AGREE_POINTS = {"father_name": 15.0, "birth_year": 10.0, "place": 8.0, "death_date": 15.0,
+                "affiliation": 6.0}
+DISAGREE_POINTS = {"father_name": 25.0, "birth_year": 20.0, "place": 10.0,
+                   "death_date": 25.0, "affiliation": 4.0}
+#: `match` needs at least this name similarity (a transliteration or script change passes;
+#: an initial for a given name does not) ...
+MATCH_NAME = 0.9
+#: ... another field agreeing at least this strongly ...
+MATCH_EVIDENCE = 0.5
+#: ... and the next candidate at least this many points behind ...
+MATCH_MARGIN = 5.0
+#: ... and agreements rare enough: at most this many of the name's bearers expected to
+#: agree by chance.
+MATCH_CHANCE = 0.25
+#: Candidates whose names are less alike than this are not scored further.
+NAME_FLOOR = 0.45
+#: Most candidates scored in full per query (the most alike names first) ...
+DETAILED = 300
+#: ... and only those whose names are nearly as alike as the most alike.
+NAME_WINDOW = 0.3
+
+
+@dataclass
+class Candidate:
+    """One entity the record may denote, with its score and the features behind it."""
+
+    iri: str
+    name: str
+    kind: str
+    score: float
+    features: list[Feature]
+    profile: Profile = field(repr=False)
+    match: bool = False
+
+    @property
+    def chance(self) -> float:
+        """How likely another person of the same name would agree on all that agrees."""
+        value = 1.0
+        for f in self.features:
+            if f.id != "name" and f.agrees:
+                value *= f.chance
+        return value
+
+    def eligible(self, namesakes: int) -> bool:
+        """Name matches, another field agrees, nothing disagrees, and what agrees is rare
+        enough that none of the `namesakes` (people in the graph with the same name, or
+        people of that name not in it) would be expected to agree by chance."""
+        by_id = {f.id: f for f in self.features}
+        return (by_id["name"].value >= MATCH_NAME
+                and any(f.agrees and f.value >= MATCH_EVIDENCE for f in self.features
+                        if f.id != "name")
+                and not any(f.agrees is False for f in self.features)
+                and max(namesakes, 1) * self.chance <= MATCH_CHANCE)
+
+    def why(self) -> str:
+        """The features in words: 'name 0.95; death_date agrees (0.7); place disagrees'."""
+        parts = []
+        for f in self.features:
+            if f.id == "name":
+                parts.append(f"name {f.value:.2f}")
+            elif f.agrees is None:
+                parts.append(f"{f.id} cannot tell")
+            else:
+                parts.append(f"{f.id} {'agrees' if f.agrees else 'disagrees'} ({f.value:.2f})")
+        return "; ".join(parts)
+
+
+def _resolved(index: MatchIndex, values: list[str], kinds: tuple[str, ...]) -> set[str]:
+    out: set[str] = set()
+    for value in values:
+        out |= index.resolve(value, kinds)
+    return out
+
+
+def features_of(index: MatchIndex, record: Record, profile: Profile, name: Feature,
+                places: set[str], affiliations: set[str]) -> list[Feature]:
+    found = [name]
+    if profile.kind == "person":
+        found += [f for f in (
+            father_feature(record, profile), birth_feature(record, profile, index.rates),
+            death_feature(record, profile, index.rates),
+            iri_feature("place", places, profile.places, index.parents,
+                        index.rates.place_share),
+            iri_feature("affiliation", affiliations, profile.affiliations, {},
+                        index.rates.org_share),
+        ) if f is not None]
+    return found
+
+
+def score_of(features: Iterable[Feature]) -> float:
+    total = 0.0
+    for f in features:
+        if f.id == "name":
+            total += NAME_POINTS * f.value
+        elif f.agrees:
+            total += AGREE_POINTS.get(f.id, 5.0) * f.value
+        elif f.agrees is False:
+            total -= DISAGREE_POINTS.get(f.id, 5.0)
+    return round(max(0.0, min(100.0, total)), 2)
+
+
+def match_record(index: MatchIndex, record: Record, limit: int = 5,
+                 kinds: Iterable[str] | None = None) -> list[Candidate]:
+    """The best `limit` candidates for `record`, best first; the first has `match` True
+    when the decision rule above holds."""
+    kinds = tuple(kinds) if kinds else ((record.kind,) if record.kind else None)
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for n in index.candidates(record.names, kinds):
+        by_group[index.group[n]].append(n)
+    alike = []
+    for g, members in by_group.items():
+        value = best_similarity(record.names, index.group_names[g])
+        if value >= NAME_FLOOR:
+            alike.append((value, g, members))
+    alike.sort(key=lambda item: -item[0])
+    named = []
+    for value, _g, members in alike:
+        if value < alike[0][0] - NAME_WINDOW:
+            break
+        for n in members:
+            profile = index.profiles[n]
+            named.append((Feature("name", value, value >= MATCH_NAME), profile))
+        if len(named) >= DETAILED:
+            break
+    places = _resolved(index, record.places, ("place",))
+    affiliations = _resolved(index, record.affiliations, ("organisation",))
+    scored = []
+    for feature, profile in named[:DETAILED]:
+        features = features_of(index, record, profile, feature, places, affiliations)
+        scored.append(Candidate(profile.iri, "", profile.kind, score_of(features),
+                                features, profile))
+    scored.sort(key=lambda c: (-c.score, c.iri))
+    for c in scored[:limit]:
+        c.name = c.profile.label
+    namesakes = sum(1 for feature, _profile in named if feature.value >= MATCH_NAME)
+    if scored and scored[0].eligible(namesakes):
+        runner_up = scored[1].score if len(scored) > 1 else -1.0
+        scored[0].match = runner_up <= scored[0].score - MATCH_MARGIN
+    return scored[:limit]
