@@ -23,6 +23,8 @@ from kg.store import DiskStore, LoadSource, MemoryStore, Store, default_graph_fo
 from kg.web import create_app
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+#: Session-scoped SPARQL servers (Oxigraph server, Virtuoso) live in tests/engines.py.
+pytest_plugins = ["tests.engines"]
 
 
 def free_port() -> int:
