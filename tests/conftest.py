@@ -86,7 +86,7 @@ def client(app: Flask) -> FlaskClient:
 class LiveServer:
     """A `python -m kg serve` subprocess on a free port of 127.0.0.1, polled until it answers."""
 
-    def __init__(self, store: Path, env: dict[str, str] | None = None,
+    def __init__(self, store: Path | str, env: dict[str, str] | None = None,
                  args: list[str] | None = None, threads: int = 8, ready: str = "/") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

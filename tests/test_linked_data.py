@@ -11,7 +11,7 @@ import warnings
 import pytest
 import rdflib
 
-from tests.fixtures.sparql.server import FixtureServer, load_fixture_store
+from tests.fixtures.sparql.server import SERVED_BACKENDS, served_fixture
 from tests.http_client import fetch, parse_rdf
 
 EX = "https://kg.example.org/"
@@ -22,10 +22,9 @@ SECRETS = (b"SECRET", b"secret-witness", b"hidden-relative", b"graph/restricted"
 FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    store = load_fixture_store(tmp_path_factory.mktemp("ld") / "store")
-    srv = FixtureServer(store, threads=2)
+@pytest.fixture(scope="module", params=SERVED_BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    srv = served_fixture(request, tmp_path_factory.mktemp("ld"), request.param, threads=2)
     yield srv
     srv.stop()
 

@@ -55,6 +55,9 @@ class Dialect:
     cap_header: str | None = None
     #: Header saying a query stopped at the server's time limit with part of its answer.
     partial_header: tuple[str, str] | None = None
+    #: Where the version marker lives: the server's default graph (out of every `GRAPH ?g`;
+    #: Oxigraph), else a named system graph (hidden by the prelude on Virtuoso).
+    marker_in_default_graph: bool = False
     #: ASK answered as a SELECT of this variable (1/0).
     ask_variable: str | None = None
 
@@ -69,7 +72,7 @@ class Dialect:
 
 OXIGRAPH = Dialect("oxigraph", "/query", "/update", "/store",
                    passthrough=frozenset({"json", "xml", "csv", "tsv", "nt"}),
-                   gsp_dataset_read=True)
+                   gsp_dataset_read=True, marker_in_default_graph=True)
 VIRTUOSO = Dialect("virtuoso", "/sparql", "/sparql", "/sparql-graph-crud",
                    graph_param="graph-uri", bulk="gsp", update_direct=False,
                    hidden_graphs=VIRTUOSO_SYSTEM_GRAPHS,

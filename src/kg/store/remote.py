@@ -43,7 +43,13 @@ from kg.store.dialects import Dialect, by_name, detect
 from kg.store.loading import bulk_load_files, fill_report
 from kg.store.remote_engine import RemoteEngine
 from kg.store.remote_reads import Reader, Triples, inline_values
-from kg.store.remote_version import SYSTEM_GRAPH, VersionMarker, bump_update
+from kg.store.remote_version import (
+    SYSTEM_GRAPH,
+    VersionMarker,
+    bump_update,
+    is_marker,
+    read_query,
+)
 from kg.store.restricted import route_restricted
 from kg.store.skolem import Skolem
 from kg.store.sparql_http import RemoteHttpError, SparqlHttp, with_params
@@ -143,7 +149,7 @@ class RemoteStore(Store):
             with self.http.open(self.store_url, headers={"Accept": "application/n-quads"}
                                 ) as response:
                 for quad in ox.parse(response, ox.RdfFormat.N_QUADS):
-                    if quad.graph_name.value != SYSTEM_GRAPH:
+                    if not is_marker(quad):
                         yield term(quad)
             return
         for graph in self.named_graphs():
@@ -167,9 +173,8 @@ class RemoteStore(Store):
         return f"{self.url}@{self.marker.get()}"
 
     def _read_version(self) -> str:
-        rows = list(self.reader.rows(
-            f"SELECT ?v WHERE {{ GRAPH <{SYSTEM_GRAPH}> {{ <{SYSTEM_GRAPH}> ?p ?v }} }}",
-            hide=False))
+        rows = list(self.reader.rows(read_query(self.dialect.marker_in_default_graph),
+                                     hide=False))
         return rows[0][0].value if rows else "0"
 
     @property
@@ -189,7 +194,8 @@ class RemoteStore(Store):
 
     def _send_update(self, text: str) -> None:
         """One request: the update and the version bump, one transaction on the server."""
-        body = f"{text} ;\n{bump_update()}" if text else bump_update()
+        bump = bump_update(self.dialect.marker_in_default_graph)
+        body = f"{text} ;\n{bump}" if text else bump
         self.http.update(self.update_url, body, direct=self.dialect.update_direct)
         self.marker.expire()
 

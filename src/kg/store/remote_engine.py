@@ -60,6 +60,18 @@ class _Sink(io.RawIOBase):
         return len(data)
 
 
+def _syntax_error(query: str) -> str | None:
+    """pyoxigraph's parser message for `query`, if it is not valid SPARQL (evaluated on an
+    empty store: nothing to read, so it costs only the parse)."""
+    try:
+        ox.Store().query(query)
+    except SyntaxError as exc:
+        return str(exc)
+    except (ValueError, OSError, RuntimeError):
+        return None
+    return None
+
+
 class RemoteEngine:
     """Public queries evaluated by the remote server, caps applied here."""
 
@@ -92,6 +104,10 @@ class RemoteEngine:
         try:
             response = store.http.form(store.query_url, fields, accept, timeout)
         except RemoteHttpError as exc:
+            if 400 <= exc.code < 500 or exc.code == 500:
+                problem = _syntax_error(job.query)
+                if problem:  # the same message and position as on the embedded store
+                    return Fetched(400, b"", message=f"SPARQL syntax error: {problem}")
             status = exc.code if 400 <= exc.code < 500 else 502
             return Fetched(status, b"", message=f"the SPARQL server refused the query: "
                                                 f"{exc.detail}")

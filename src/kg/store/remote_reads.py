@@ -30,8 +30,6 @@ _PROLOGUE = re.compile(r"""\A(?:\s+|\#[^\n]*\n|(?:PREFIX|prefix|Prefix)\s+[\w.\-
                          |(?:BASE|base|Base)\s*<[^>]*>)*""", re.VERBOSE)
 _TRUE = b'{"head":{},"boolean":true}'
 _FALSE = b'{"head":{},"boolean":false}'
-#: The row cap assumed for a graph answer before the server has named its own.
-DEFAULT_CAP = 10_000
 
 
 class Triples:
@@ -174,13 +172,21 @@ class Reader:
                 return
             offset += cap
 
+    def server_cap(self) -> int:
+        """The server's row cap, learnt once from its header on a query that passes it
+        (0: the whole store fits under it)."""
+        if self.cap is None:
+            _, headers = self._fetch("SELECT ?s WHERE { ?s ?p ?o }", SOLUTIONS, hide=False)
+            self.cap = self._capped(headers) or 0
+        return self.cap
+
     def _graph(self, text: str) -> Triples:
         body, headers = self._fetch(text, TRIPLES)
         triples = [q.triple for q in ox.parse(self.store.skolem.unskolemise(body, "nt"),
                                               ox.RdfFormat.N_TRIPLES)]
-        if self.store.dialect.cap_header:
-            cap = self.cap or DEFAULT_CAP
-            if len(triples) in (cap, cap + 1):
+        if self.store.dialect.cap_header and len(triples) >= 100:
+            cap = self.server_cap()
+            if cap and len(triples) in (cap, cap + 1):
                 raise StoreError(
                     f"{self.store.query_url}: the server cut this answer at its row cap "
                     f"({cap} rows): raise it (Virtuoso: ResultSetMaxRows in the [SPARQL] "

@@ -29,13 +29,14 @@ class Skolem:
         self.prefix = base + GENID
         prefix = re.escape(self.prefix)
         bprefix = prefix.encode()
-        self._iri_nt = re.compile(rb"<" + bprefix + rb"([0-9a-f]+)>")
+        label = bprefix + rb"([A-Za-z][0-9A-Za-z]*)"
+        self._iri_nt = re.compile(rb"<" + label + rb">")
         self._json = re.compile(
-            rb'\{\s*"type"\s*:\s*"uri"\s*,\s*"value"\s*:\s*"' + bprefix + rb'([0-9a-f]+)"\s*\}')
+            rb'\{\s*"type"\s*:\s*"uri"\s*,\s*"value"\s*:\s*"' + label + rb'"\s*\}')
         self._json_rev = re.compile(
-            rb'\{\s*"value"\s*:\s*"' + bprefix + rb'([0-9a-f]+)"\s*,\s*"type"\s*:\s*"uri"\s*\}')
-        self._xml = re.compile(rb"<uri>" + bprefix + rb"([0-9a-f]+)</uri>")
-        self._csv = re.compile(rb"(?<![^,\n])" + bprefix + rb"([0-9a-f]+)(?=[,\r\n])")
+            rb'\{\s*"value"\s*:\s*"' + label + rb'"\s*,\s*"type"\s*:\s*"uri"\s*\}')
+        self._xml = re.compile(rb"<uri>" + label + rb"</uri>")
+        self._csv = re.compile(rb"(?<![^,\n])" + label + rb"(?=[,\r\n])")
         self._tests = re.compile(r"\b(isBlank|isIRI|isURI)\s*\(\s*([?$]\w+)\s*\)", re.I)
 
     # --- writing -------------------------------------------------------------------------
@@ -58,7 +59,8 @@ class Skolem:
                 return t
             found = names.get(t.value)
             if found is None:
-                digest = hashlib.sha256(salt + b"\x00" + t.value.encode()).hexdigest()[:32]
+                # a letter first: RDF/XML writes blank nodes as rdf:nodeID, an NCName
+                digest = "k" + hashlib.sha256(salt + b"\x00" + t.value.encode()).hexdigest()[:32]
                 found = names[t.value] = ox.NamedNode(self.prefix + digest)
             return found
 
