@@ -53,6 +53,7 @@ from kg.store.remote_version import (
 from kg.store.restricted import route_restricted
 from kg.store.skolem import Skolem
 from kg.store.sparql_http import RemoteHttpError, SparqlHttp, with_params
+from kg.store.virtuoso_rewrite import TRANSITIVE_ERROR, unroll_values
 
 #: Triples per INSERT DATA / DELETE DATA operation (Virtuoso's parser gives out near 5,000).
 OPERATION_TRIPLES = 1000
@@ -124,6 +125,20 @@ class RemoteStore(Store):
         if _CONSTANT_GRAPH.search(sparql):
             return text
         return self.dialect.prelude((SYSTEM_GRAPH,)) + text
+
+    def send_query(self, text: str, accept: str, fields: Sequence[tuple[str, str]] = (),
+                   timeout: float | None = None, hide: bool = True):
+        """POST a query (prepared unless `hide` is off); the open response. A query Virtuoso
+        refuses for a transitive path started by VALUES is sent again unrolled."""
+        sent = self.prepare(text) if hide else text
+        try:
+            return self.http.form(self.query_url, [("query", sent), *fields], accept, timeout)
+        except RemoteHttpError as exc:
+            unrolled = unroll_values(text) if TRANSITIVE_ERROR in exc.detail else None
+            if unrolled is None:
+                raise
+            sent = self.prepare(unrolled) if hide else unrolled
+            return self.http.form(self.query_url, [("query", sent), *fields], accept, timeout)
 
     # --- reading -------------------------------------------------------------------------
 

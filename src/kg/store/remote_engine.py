@@ -98,11 +98,10 @@ class RemoteEngine:
         graph = wire == "nt"
         accept = (wire_format(wire).media_type if through else
                   "application/n-triples" if graph else "application/sparql-results+json")
-        fields = [("query", store.prepare(job.query))]
-        fields += [("default-graph-uri", g) for g in job.default_graphs or []]
+        fields = [("default-graph-uri", g) for g in job.default_graphs or []]
         fields += [("named-graph-uri", g) for g in job.named_graphs or []]
         try:
-            response = store.http.form(store.query_url, fields, accept, timeout)
+            response = store.send_query(job.query, accept, fields, timeout)
         except RemoteHttpError as exc:
             if 400 <= exc.code < 500 or exc.code == 500:
                 problem = _syntax_error(job.query)

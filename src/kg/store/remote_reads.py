@@ -92,8 +92,7 @@ class Reader:
 
     def _fetch(self, text: str, accept: str, hide: bool = True) -> tuple[bytes, dict]:
         store = self.store
-        sent = store.prepare(text) if hide else text
-        with store.http.form(store.query_url, [("query", sent)], accept) as response:
+        with store.send_query(text, accept, hide=hide) as response:
             body = read_all(response)
             headers = {k.lower(): v for k, v in response.headers.items()}
         partial = store.dialect.partial_header
