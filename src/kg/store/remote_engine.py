@@ -12,52 +12,16 @@ client sees `X-KG-Truncated`. The server enforces its own time limit; kg waits
 
 from __future__ import annotations
 
-import io
-from typing import TYPE_CHECKING
-
 import pyoxigraph as ox
 
 from kg.formats import lookup
-from kg.query.caps import Fetched, Job, Outcome, cap, wire_format
+from kg.query.caps import Fetched, Job, Outcome, _Capped, _Enough, cap, wire_format
 from kg.query.child import QueryTimeout
 from kg.query.inspection import inspect
+from kg.store.remote_reads import Server, as_boolean
 from kg.store.sparql_http import RemoteHttpError, RemoteTimeout
 
-if TYPE_CHECKING:
-    from kg.store.remote import RemoteStore
-
 _CHUNK = 1 << 16
-_TRUE = b'{"head":{},"boolean":true}'
-_FALSE = b'{"head":{},"boolean":false}'
-
-
-class _Enough(Exception):
-    pass
-
-
-class _Sink(io.RawIOBase):
-    """Collects serialiser output, stopping past `max_lines` lines or `max_bytes` bytes."""
-
-    def __init__(self, max_lines: int, max_bytes: int) -> None:
-        self.parts: list[bytes] = []
-        self.size = self.lines = 0
-        self.max_lines, self.max_bytes = max_lines, max_bytes
-        self.stopped = False
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b) -> int:  # type: ignore[override]
-        if self.stopped:
-            raise _Enough
-        data = bytes(b)
-        self.parts.append(data)
-        self.size += len(data)
-        self.lines += data.count(b"\n")
-        if self.size > self.max_bytes or (self.max_lines and self.lines >= self.max_lines):
-            self.stopped = True
-            raise _Enough
-        return len(data)
 
 
 def _syntax_error(query: str) -> str | None:
@@ -75,7 +39,7 @@ def _syntax_error(query: str) -> str | None:
 class RemoteEngine:
     """Public queries evaluated by the remote server, caps applied here."""
 
-    def __init__(self, store: RemoteStore) -> None:
+    def __init__(self, store: Server) -> None:
         self.store = store
 
     def run(self, job: Job, timeout: float) -> Outcome:
@@ -146,7 +110,7 @@ class RemoteEngine:
     def _convert(self, response, job: Job, wire: str, graph: bool, max_lines: int,
                  max_bytes: int) -> tuple[bytes, bool]:
         """Parse the server's answer as it streams and write it in the wire format."""
-        sink = _Sink(max_lines, max_bytes)
+        sink = _Capped(max_lines, max_bytes)
         target = wire_format(wire).ox
         try:
             if graph:
@@ -154,14 +118,11 @@ class RemoteEngine:
                 ox.serialize(triples, sink, target)
             else:
                 results = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
-                ask = self.store.dialect.ask_variable
-                form = job.form or inspect(job.query).form
-                if isinstance(results, ox.QuerySolutions) and form == "ASK" and ask and \
-                        [v.value for v in results.variables] == [ask]:
-                    rows = list(results)
-                    value = bool(rows) and rows[0][ask].value not in ("0", "false")
-                    results = ox.parse_query_results(_TRUE if value else _FALSE,
-                                                     ox.QueryResultsFormat.JSON)
+                if isinstance(results, ox.QuerySolutions) and \
+                        (job.form or inspect(job.query).form) == "ASK":
+                    boolean = as_boolean(results, self.store.dialect.ask_variable)
+                    if boolean is not None:  # (a false QueryBoolean is falsy)
+                        results = boolean
                 if isinstance(results, ox.QueryBoolean):
                     sink.write(results.serialize(format=lookup(wire, "results").ox))
                 else:

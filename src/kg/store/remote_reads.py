@@ -12,17 +12,36 @@ its rows (Virtuoso's "anytime" answers) is refused too.
 
 from __future__ import annotations
 
+import http.client
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from kg.store.base import QueryResult, StoreError
-from kg.store.sparql_http import read_all
+from kg.store.dialects import Dialect
+from kg.store.skolem import Skolem
+from kg.store.sparql_http import SparqlHttp, read_all
 
-if TYPE_CHECKING:
-    from kg.store.remote import RemoteStore
+
+class Server(Protocol):
+    """What readers of a remote store use of it (kg.store.remote.RemoteStore)."""
+
+    http: SparqlHttp
+    skolem: Skolem
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+    @property
+    def query_url(self) -> str: ...
+
+    def prepare(self, sparql: str) -> str: ...
+
+    def send_query(self, text: str, accept: str, fields: Sequence[tuple[str, str]] = (),
+                   timeout: float | None = None, hide: bool = True
+                   ) -> http.client.HTTPResponse: ...
 
 SOLUTIONS = "application/sparql-results+json"
 TRIPLES = "application/n-triples"
@@ -77,6 +96,15 @@ def inline_values(sparql: str, substitutions: dict) -> str:
     return sparql[:first_brace] + block + sparql[first_brace:]
 
 
+def as_boolean(results: ox.QuerySolutions, ask_variable: str | None) -> ox.QueryBoolean | None:
+    """An ASK answered as a one-row SELECT of `ask_variable` (Virtuoso), as a boolean."""
+    if not ask_variable or [v.value for v in results.variables] != [ask_variable]:
+        return None
+    rows = list(results)
+    value = bool(rows) and rows[0][ask_variable].value not in ("0", "false")
+    return ox.parse_query_results(_TRUE if value else _FALSE, ox.QueryResultsFormat.JSON)
+
+
 def split_prologue(text: str) -> tuple[str, str]:
     """(PREFIX/BASE declarations, the rest of the query)."""
     end = _PROLOGUE.match(text).end()  # type: ignore[union-attr]
@@ -86,7 +114,7 @@ def split_prologue(text: str) -> tuple[str, str]:
 class Reader:
     """Queries of one remote store, with its caps and quirks handled."""
 
-    def __init__(self, store: RemoteStore) -> None:
+    def __init__(self, store: Server) -> None:
         self.store = store
         self.cap: int | None = None  # learnt from the server's cap header
 
@@ -118,12 +146,10 @@ class Reader:
                                            ox.QueryResultsFormat.JSON)
         if isinstance(solutions, ox.QueryBoolean):
             return solutions
-        ask = self.store.dialect.ask_variable
-        if form == "ASK" and ask and [v.value for v in solutions.variables] == [ask]:
-            rows = list(solutions)
-            value = bool(rows) and rows[0][ask].value not in ("0", "false")
-            return ox.parse_query_results(_TRUE if value else _FALSE,
-                                          ox.QueryResultsFormat.JSON)
+        boolean = as_boolean(solutions, self.store.dialect.ask_variable) if form == "ASK" \
+            else None
+        if boolean is not None:
+            return boolean
         cap = self._capped(headers)
         if cap is None:
             return solutions
