@@ -117,6 +117,7 @@ class Reader:
     def __init__(self, store: Server) -> None:
         self.store = store
         self.cap: int | None = None  # learnt from the server's cap header
+        self._verified = 0  # answers up to this many rows are known to be under the cap
 
     def _fetch(self, text: str, accept: str, hide: bool = True) -> tuple[bytes, dict]:
         store = self.store
@@ -197,21 +198,26 @@ class Reader:
                 return
             offset += cap
 
-    def server_cap(self) -> int:
-        """The server's row cap, learnt once from its header on a query that passes it
-        (0: the whole store fits under it)."""
-        if self.cap is None:
-            _, headers = self._fetch("SELECT ?s WHERE { ?s ?p ?o }", SOLUTIONS, hide=False)
-            self.cap = self._capped(headers) or 0
-        return self.cap
+    def cut_at_cap(self, rows: int) -> int | None:
+        """The server's row cap if an answer of `rows` rows may have been cut at it. Learnt
+        from the server's header on a probe no larger than the answer: a SELECT of `rows`
+        quads, which the server cuts (and says so) only if its cap is below that."""
+        if self.cap is None and rows > self._verified:
+            probe = f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {rows}"
+            _, headers = self._fetch(probe, SOLUTIONS, hide=False)
+            if self._capped(headers) is None:
+                self._verified = rows  # the cap (if any) is above this many rows
+        if self.cap is not None and rows in (self.cap, self.cap + 1):
+            return self.cap
+        return None
 
     def _graph(self, text: str) -> Triples:
         body, headers = self._fetch(text, TRIPLES)
         triples = [q.triple for q in ox.parse(self.store.skolem.unskolemise(body, "nt"),
                                               ox.RdfFormat.N_TRIPLES)]
         if self.store.dialect.cap_header and len(triples) >= 100:
-            cap = self.server_cap()
-            if cap and len(triples) in (cap, cap + 1):
+            cap = self.cut_at_cap(len(triples))
+            if cap is not None:
                 raise StoreError(
                     f"{self.store.query_url}: the server cut this answer at its row cap "
                     f"({cap} rows): raise it (Virtuoso: ResultSetMaxRows in the [SPARQL] "
