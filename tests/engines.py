@@ -54,7 +54,7 @@ ServerThreads = 10
 MaxClientConnections = 10
 [SPARQL]
 ResultSetMaxRows = {row_cap}
-MaxQueryExecutionTime = 60
+MaxQueryExecutionTime = {max_seconds}
 """
 
 
@@ -69,7 +69,8 @@ class VirtuosoServer:
     """A private Virtuoso 7: `url` is its root, `sparql` its SPARQL endpoint."""
 
     def __init__(self, directory: Path, *, row_cap: int = VIRTUOSO_ROW_CAP,
-                 buffers: int = 10_000, load_dirs: str = "/tmp") -> None:
+                 buffers: int = 10_000, load_dirs: str = "/tmp", max_seconds: int = 60
+                 ) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.dir = directory
         self.sql_port, self.http_port = free_port(), free_port()
@@ -79,7 +80,8 @@ class VirtuosoServer:
         ini = directory / "virtuoso.ini"
         ini.write_text(INI.format(dir=directory, sql_port=self.sql_port,
                                   http_port=self.http_port, row_cap=row_cap, buffers=buffers,
-                                  dirty=buffers * 3 // 4, load_dirs=load_dirs))
+                                  dirty=buffers * 3 // 4, load_dirs=load_dirs,
+                                  max_seconds=max_seconds))
         self.process = subprocess.Popen(
             [VIRTUOSO, "-c", str(ini), "+foreground"], cwd=directory,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -141,6 +141,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("remote_batch_quads", int, 100_000, _count,
             "Quads per Graph Store request when loading into a server that cannot take one "
             "large update (Virtuoso)."),
+    Setting("remote_read_timeout", float, 600.0, _seconds,
+            "Seconds kg waits for a remote store's answer to its own reads (warm-ups, pages, "
+            "dumps); `/sparql` queries wait `query_timeout`."),
     Setting("remote_version_check", float, 0.5, _seconds,
             "Seconds between reads of the version marker a remote store holds: a write by "
             "another kg process is seen within this time."),
