@@ -116,3 +116,23 @@ def test_drop_all_is_refused_on_virtuoso(request) -> None:
     store = remote_server(request, "virtuoso").store()
     with pytest.raises(StoreError, match="DROP/CLEAR ALL"):
         store.update("DROP SILENT ALL")
+
+
+def test_blank_nodes_made_by_virtuosos_own_loader_read_back(request, tmp_path: Path) -> None:
+    """Virtuoso names the blank nodes its loader makes `nodeID://b123` in JSON answers (not a
+    valid blank node label); they read back as blank nodes and can be asked about again."""
+    server = remote_server(request, "virtuoso")
+    store = server.store()
+    clear(store)
+    path = Path("/tmp") / f"kg-vt-{tmp_path.name}.nq"
+    path.write_text(f"<{EX}c> <{EX}t> _:x <{EX}g> .\n_:x <{EX}v> \"1\" <{EX}g> .\n")
+    try:
+        server.isql(f"ld_dir('/tmp', '{path.name}', '{EX}x');\nrdf_loader_run();\ncheckpoint;")
+    finally:
+        path.unlink()
+    store.refresh()
+    (row,) = list(store.query(f"SELECT ?b WHERE {{ <{EX}c> <{EX}t> ?b }}"))
+    assert isinstance(row["b"], ox.BlankNode)
+    values = store.query(f"SELECT ?v WHERE {{ ?b <{EX}v> ?v }}",
+                         substitutions={ox.Variable("b"): row["b"]})
+    assert [r["v"].value for r in values] == ["1"]

@@ -149,6 +149,10 @@ class RemoteStore(Store):
             substitutions = {k: self.skolem.iri(v) if isinstance(v, ox.BlankNode) else v
                              for k, v in substitutions.items()}
         text = inline_values(sparql, substitutions) if substitutions else sparql
+        if substitutions and any(v.value.startswith("nodeID://") for v in
+                                 substitutions.values() if isinstance(v, ox.NamedNode)):
+            # Virtuoso finds its own blank nodes by name in a pattern, not through VALUES
+            text = unroll_values(text) or text
         return self.reader.query(text, inspect(text).form)
 
     def named_graphs(self, view: View = "public") -> list[str]:

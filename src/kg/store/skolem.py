@@ -20,6 +20,10 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 GENID = ".well-known/genid/"
+#: A blank node Virtuoso made itself (its own loader): named `nodeID://b123` in queries.
+VIRTUOSO_BNODE = re.compile(r"b\d+")
+_VIRTUOSO_JSON = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
+_VIRTUOSO_XML = re.compile(rb"<bnode>nodeID://")
 
 
 class Skolem:
@@ -42,7 +46,10 @@ class Skolem:
     # --- writing -------------------------------------------------------------------------
 
     def iri(self, node: ox.BlankNode) -> ox.NamedNode:
-        """The skolem IRI of a blank node read back from this server (its label is the hash)."""
+        """The IRI that names a blank node read back from the server in a query: its skolem
+        IRI (the label is the hash), or Virtuoso's own name for a node it made."""
+        if VIRTUOSO_BNODE.fullmatch(node.value):
+            return ox.NamedNode("nodeID://" + node.value)
         return ox.NamedNode(self.prefix + node.value)
 
     def graph_quads(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
@@ -100,7 +107,11 @@ class Skolem:
         return self._tests.sub(sub, text)
 
     def unskolemise(self, body: bytes, wire: str) -> bytes:
-        """Skolem IRIs in an answer in `wire` format back to blank nodes."""
+        """Skolem IRIs in an answer in `wire` format back to blank nodes (and Virtuoso's own
+        blank nodes, `nodeID://b123` in JSON and XML, to the `b123` its N-Triples use)."""
+        if b"nodeID://" in body:
+            body = _VIRTUOSO_JSON.sub(rb"\1", body) if wire == "json" else \
+                _VIRTUOSO_XML.sub(rb"<bnode>", body) if wire == "xml" else body
         if self.prefix.encode() not in body:
             return body
         if wire == "json":

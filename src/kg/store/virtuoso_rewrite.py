@@ -15,7 +15,7 @@ import re
 TRANSITIVE_ERROR = "transitive start not given"
 
 _SKIP = re.compile(r"""\#[^\n]*|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|<[^<>"{}|^`\\\s]*>""")
-_VALUES = re.compile(r"VALUES\s+([?$]\w+)\s*\{([^{}]*)\}", re.I)
+_VALUES = re.compile(r"VALUES\s*(?:([?$]\w+)|\(\s*([?$]\w+)\s*\))\s*\{([^{}]*)\}", re.I)
 
 
 def _close(text: str, start: int) -> int:
@@ -38,7 +38,8 @@ def _close(text: str, start: int) -> int:
 
 
 def _terms(block: str) -> list[str]:
-    return [m.group() for m in re.finditer(r'<[^>]*>|"(?:[^"\\]|\\.)*"\S*|\S+', block)]
+    return [m.group() for m in re.finditer(r'<[^>]*>|"(?:[^"\\]|\\.)*"[^\s()]*|[^\s()]+',
+                                           block)]
 
 
 def unroll_values(query: str) -> str | None:
@@ -47,7 +48,7 @@ def unroll_values(query: str) -> str | None:
     m = _VALUES.search(query)
     if m is None:
         return None
-    var, values = m.group(1), _terms(m.group(2))
+    var, values = m.group(1) or m.group(2), _terms(m.group(3))
     end = _close(query, m.end())
     rest = query[m.end():end]
     name = re.escape(var[1:])
