@@ -23,6 +23,8 @@ from kg.store import DiskStore, LoadSource, MemoryStore, Store, default_graph_fo
 from kg.web import create_app
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+#: Session-scoped SPARQL servers (Oxigraph server, Virtuoso) live in tests/engines.py.
+pytest_plugins = ["tests.engines"]
 
 
 def free_port() -> int:
@@ -84,7 +86,7 @@ def client(app: Flask) -> FlaskClient:
 class LiveServer:
     """A `python -m kg serve` subprocess on a free port of 127.0.0.1, polled until it answers."""
 
-    def __init__(self, store: Path, env: dict[str, str] | None = None,
+    def __init__(self, store: Path | str, env: dict[str, str] | None = None,
                  args: list[str] | None = None, threads: int = 8, ready: str = "/") -> None:
         self.store = store
         self.port = free_port()

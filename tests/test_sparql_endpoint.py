@@ -19,10 +19,12 @@ from rdflib.query import Result
 
 from kg.store import DiskStore
 from tests.fixtures.sparql.server import (
+    SERVED_BACKENDS,
     FixtureServer,
     cpu_seconds,
     descendants,
     load_fixture_store,
+    served_fixture,
 )
 from tests.http_client import http, parse_rdf
 
@@ -36,12 +38,13 @@ CROSS_JOIN = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . 
               "?m ?n1 ?o . ?q ?r ?t . ?u ?v ?w }")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    """Read-only server on the fixture store: 2 s timeout, 30-row cap."""
-    store = load_fixture_store(tmp_path_factory.mktemp("sparql") / "store")
-    srv = FixtureServer(store, env={"KG_QUERY_TIMEOUT": "2", "KG_MAX_ROWS": "30",
-                                    "KG_WRITE_ENABLED": "false"})
+@pytest.fixture(scope="module", params=SERVED_BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Read-only server on the fixture, on each backend: 2 s timeout, 30-row cap."""
+    srv = served_fixture(request, tmp_path_factory.mktemp("sparql"), request.param,
+                         env={"KG_QUERY_TIMEOUT": "2", "KG_MAX_ROWS": "30",
+                              "KG_WRITE_ENABLED": "false"})
+    srv.backend = request.param  # type: ignore[attr-defined]
     yield srv
     srv.stop()
 
@@ -94,7 +97,9 @@ def test_ask_and_describe(server):
     status, _, body = get(server, {"query": f"ASK {{ <{MASSACRE}> ?p ?o }}"})
     assert status == 200 and json.loads(body)["boolean"] is True
     status, _, body = get(server, {"query": f"DESCRIBE <{MASSACRE}>"}, "application/n-triples")
-    assert status == 200 and b"Fixture massacre" in body
+    assert status == 200
+    if server.backend != "virtuoso":  # DESCRIBE is the engine's choice; Virtuoso's differs
+        assert b"Fixture massacre" in body
 
 
 def test_accept_q_values_and_format_parameter(server):
@@ -239,7 +244,9 @@ def test_service_and_from_make_no_connection(server, listener):
     for query in (f"SELECT * FROM <{here}> WHERE {{ ?s ?p ?o }}",
                   f"SELECT * FROM NAMED <{here}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"):
         status, _, body = get(server, {"query": query})
-        assert status == 200 and json.loads(body)["results"]["bindings"] == []
+        assert status == 200
+        if server.backend != "oxigraph":  # Oxigraph server ignores FROM under its union
+            assert json.loads(body)["results"]["bindings"] == []
     status, _, _ = get(server, {"query": "SELECT ?s WHERE { ?s ?p ?o }",
                                 "default-graph-uri": here, "named-graph-uri": here})
     assert status == 200
@@ -280,6 +287,8 @@ def test_row_cap_is_signalled(server):
 
 def test_timeout_kills_work_while_other_queries_are_answered(server):
     """A cross join is cut at 2 s with 503; an ASK sent meanwhile is answered; CPU stops."""
+    if server.backend != "disk":
+        pytest.skip("a remote server's queries are not killable (capabilities), only cut off")
     result: dict[str, object] = {}
 
     def slow() -> None:
@@ -333,6 +342,8 @@ def test_the_secrets_are_there_to_leak(server):
     """Positive control for the probes below: the fixture's restricted graph and node are in
     the store (its full view), so a probe that finds no secret means the endpoint kept them
     in, not that there was nothing to find."""
+    if not Path(str(server.store)).is_dir():
+        pytest.skip("a remote store holds the public part only: nothing restricted to leak")
     with DiskStore(server.store) as store:
         full = "".join(map(str, store.quads("full"))).encode()
         public = "".join(map(str, store.quads("public"))).encode()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.namespaces import ACCESS_LEVEL, LOADED_GRAPH_PREFIX, RESTRICTED, RESTRICTED_GRAPH_PREFIX
-from kg.query.child import oxigraph_binary
 from kg.store import DiskStore, MemoryStore, Partitions, RemoteStore, Store, StoreError
-from tests.conftest import free_port, sources_for, wait_for
+from tests.conftest import free_port, sources_for
+from tests.engines import clear, remote_server
 
 EX = "http://example.org/"
 
@@ -31,34 +30,15 @@ ex:alice ex:testifiedWith ex:witness .
 """
 
 
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Oxigraph server on 127.0.0.1, union default graph on, as the README asks."""
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph-server")
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(location), "--bind",
-         f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/query?query=ASK%7B%7D", process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-@pytest.fixture(params=["disk", "memory", "remote"])
+@pytest.fixture(params=["disk", "memory", "oxigraph", "virtuoso"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "disk":
         s: Store = DiskStore(tmp_path / "store")
     elif request.param == "memory":
         s = MemoryStore()
     else:
-        url = request.getfixturevalue("oxigraph_server")
-        s = RemoteStore(url)
-        s.update("DROP SILENT ALL")
+        s = remote_server(request, request.param).store()
+        clear(s)
     yield s
     s.close()
 
@@ -196,9 +176,10 @@ def test_restricted_data_stays_out_of_the_public_view(kind: str, tmp_path: Path,
     assert full_names == {"Alice", "Bob", "A witness", "Secret"}
 
 
-def test_remote_store_refuses_restricted_data(oxigraph_server: str, files) -> None:
-    s = RemoteStore(oxigraph_server)
-    s.update("DROP SILENT ALL")
+@pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])
+def test_remote_store_refuses_restricted_data(request, engine: str, files) -> None:
+    s = remote_server(request, engine).store()
+    clear(s)
     with pytest.raises(StoreError, match="restricted"):
         s.load(sources_for(files["restricted"]))
     assert s.count() == 0

@@ -73,6 +73,17 @@ def _seconds(text: str) -> float:
     return value
 
 
+#: Dialects of kg.store.dialects (listed here: config sits below the store package).
+REMOTE_ENGINES = ("auto", "oxigraph", "virtuoso", "fuseki", "graphdb", "generic")
+
+
+def _remote_engine(text: str) -> str:
+    value = text.strip().lower()
+    if value not in REMOTE_ENGINES:
+        raise ValueError(f"expected one of {', '.join(REMOTE_ENGINES)}, got {text!r}")
+    return value
+
+
 def _base_iri(text: str) -> str:
     if not text.startswith(("http://", "https://")) or not text.endswith("/"):
         raise ValueError(f"expected an http(s) IRI ending in '/', such as "
@@ -114,12 +125,28 @@ SETTINGS: tuple[Setting, ...] = (
             "Accept SPARQL Update on /sparql (also needs `write_token`)."),
     Setting("write_token", str | None, None, _optional,
             "Bearer token that SPARQL Update requests must present when writes are enabled."),
+    Setting("remote_engine", str, "auto", _remote_engine,
+            "Which SPARQL server a remote store is (`auto`: from its `Server` header; or "
+            f"{', '.join(f'`{n}`' for n in REMOTE_ENGINES[1:])}): URL layout, load method, "
+            "row caps."),
     Setting("remote_query_url", str | None, None, _optional,
-            "Query endpoint of a remote store (default: `<store URL>/query`, Oxigraph's layout)."),
+            "Query endpoint of a remote store (default: the engine's, e.g. `<store URL>/query` "
+            "for Oxigraph, `<store URL>/sparql` for Virtuoso)."),
     Setting("remote_update_url", str | None, None, _optional,
-            "Update endpoint of a remote store (default: `<store URL>/update`)."),
+            "Update endpoint of a remote store (default: the engine's, e.g. "
+            "`<store URL>/update`)."),
     Setting("remote_store_url", str | None, None, _optional,
-            "Graph Store Protocol endpoint of a remote store (default: `<store URL>/store`)."),
+            "Graph Store Protocol endpoint of a remote store (default: the engine's, e.g. "
+            "`<store URL>/store`, `<store URL>/sparql-graph-crud`)."),
+    Setting("remote_batch_quads", int, 100_000, _count,
+            "Quads per Graph Store request when loading into a server that cannot take one "
+            "large update (Virtuoso)."),
+    Setting("remote_read_timeout", float, 600.0, _seconds,
+            "Seconds kg waits for a remote store's answer to its own reads (warm-ups, pages, "
+            "dumps); `/sparql` queries wait `query_timeout`."),
+    Setting("remote_version_check", float, 0.5, _seconds,
+            "Seconds between reads of the version marker a remote store holds: a write by "
+            "another kg process is seen within this time."),
     Setting("max_line_bytes", int, 16 * 1024 * 1024, _count,
             "Longest line an RDF file, table or SPARQL update may have, in bytes; a longer one "
             "is refused before parsing (minified JSON-LD is one line)."),

@@ -112,7 +112,9 @@ def describe(store: Store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Descript
     towards nodes naming the entity: a victim list asserts thousands of participations.
     Each focus node is described with its blank nodes to depth 3 (annotation -> target ->
     selector -> refinement), as in a Concise Bounded Description. Plus every triple pointing
-    at the entity, and labels of the IRIs it names so clients need no second request.
+    at the entity, and labels of the IRIs it names so clients need no second request (in
+    their own branch: Virtuoso 7.2 drops the blank-node chain when a second OPTIONAL on the
+    same node follows the focus subquery).
     """
     e = str(ox.NamedNode(iri))
     focus = f"""
@@ -136,8 +138,11 @@ def describe(store: Store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Descript
             OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o))
               OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(isBlank(?o2))
                 OPTIONAL {{ ?o3 ?p4 ?o4 FILTER(isBlank(?o3)) }} }} }}
-            OPTIONAL {{ ?o <http://www.w3.org/2000/01/rdf-schema#label> ?label
-                        FILTER(isIRI(?o)) }}
+          }} UNION {{
+            {{ {focus} }}
+            ?n ?lp ?o .
+            FILTER(?lp != <{KG}asserts> && isIRI(?o))
+            ?o <http://www.w3.org/2000/01/rdf-schema#label> ?label
           }} UNION {{
             SELECT ?s ?in WHERE {{ ?s ?in {e} }} LIMIT 1000
           }} UNION {{

@@ -1,4 +1,4 @@
-"""Commands that write or dump the store: `kg build`, `kg load`, `kg export`."""
+"""Commands that write or dump the store: `kg build`, `kg load`, `kg export`, `kg refresh`."""
 
 from __future__ import annotations
 
@@ -87,3 +87,18 @@ def export(store: str | None, fmt: str, output: Path | None, full: bool) -> None
         with atomic_output(output) as handle:
             s.dump(handle, info, view)
     click.echo(f"Wrote {output}.", err=True)
+
+
+@main.command()
+@store_option
+def refresh(store: str | None) -> None:
+    """Tell every kg process that the data changed (after writes by other tools).
+
+    A remote store gets a new version marker, so each `kg serve` over it drops its caches
+    within `remote_version_check` seconds; an embedded store is only written by kg, so
+    nothing is needed there.
+    """
+    config = settings(store=store)
+    with open_store(config) as s:
+        s.refresh()
+    click.echo(f"Refreshed {config.store}.", err=True)

@@ -210,11 +210,11 @@ def _dataset_args(job: Job) -> dict[str, Any]:
     return {"use_default_graph_as_union": True}
 
 
-class _Enough(Exception):
+class Enough(Exception):
     """Raised from a writer to stop pyoxigraph once enough bytes or lines arrived."""
 
 
-class _Capped(io.RawIOBase):
+class CappedSink(io.RawIOBase):
     """Collects serialiser output and stops the engine past `max_lines` or `max_bytes`."""
 
     def __init__(self, max_lines: int, max_bytes: int) -> None:
@@ -230,7 +230,7 @@ class _Capped(io.RawIOBase):
 
     def write(self, b) -> int:  # type: ignore[override]
         if self.stopped:  # pyoxigraph's buffered writer retries the failed write when dropped
-            raise _Enough
+            raise Enough
         data = bytes(b)
         self.parts.append(data)
         self.size += len(data)
@@ -238,7 +238,7 @@ class _Capped(io.RawIOBase):
             self.lines += data.count(b"\n")
         if self.size > self.max_bytes or (self.max_lines and self.lines >= self.max_lines):
             self.stopped = True
-            raise _Enough
+            raise Enough
         return len(data)
 
 
@@ -254,7 +254,7 @@ def in_process(run: Callable[..., Any]) -> Fetch:
             return Fetched(400, b"", message=f"cannot run this query: {exc}")
         except OSError as exc:
             return Fetched(500, b"", message=f"store error: {exc}")
-        sink = _Capped(max_lines, max_bytes)
+        sink = CappedSink(max_lines, max_bytes)
         try:
             if isinstance(result, ox.QueryBoolean):
                 sink.write(result.serialize(format=wire_format(wire).ox))
@@ -262,7 +262,7 @@ def in_process(run: Callable[..., Any]) -> Fetch:
                 result.serialize(sink, wire_format(wire).ox)
             else:
                 ox.serialize(result, sink, wire_format(wire).ox)
-        except (_Enough, OSError, ValueError, RuntimeError) as exc:
+        except (Enough, OSError, ValueError, RuntimeError) as exc:
             if not sink.stopped:
                 return Fetched(400, b"", message=f"query failed: {exc}")
         return Fetched(200, b"".join(sink.parts), not sink.stopped)

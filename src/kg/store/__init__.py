@@ -37,5 +37,7 @@ def open_store(config: Config) -> Store:
         return RemoteStore(check_remote_url(location), query_url=config.remote_query_url,
                            update_url=config.remote_update_url,
                            store_url=config.remote_store_url,
-                           timeout=config.query_timeout + 5)
+                           timeout=config.remote_read_timeout, engine=config.remote_engine,
+                           base_iri=config.base_iri, batch_quads=config.remote_batch_quads,
+                           version_check=config.remote_version_check)
     return DiskStore(location)

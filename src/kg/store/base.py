@@ -215,6 +215,10 @@ class Store(ABC):
         """Whether the store holds a dataset (built or loaded) at all."""
         return True
 
+    def refresh(self) -> None:  # noqa: B027 - only stores other tools can write need it
+        """Give the store a new version after writes that did not go through kg (a remote
+        server's own loader, another client), so every kg process drops its caches."""
+
     def cache_dir(self) -> Path:
         """Where per-version cache files of this store go (dumps, indexes): shared by every
         process serving it, private to this user."""
