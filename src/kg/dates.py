@@ -26,6 +26,7 @@ PRECISIONS: dict[str, str] = {
     TIME + "unitYear": "year",
     KG + "unitPartOfMonth": "part-of-month",
     KG + "unitSeason": "season",
+    KG + "unitSpan": "span",  # a range, or a month or year of another calendar: the bounds
 }
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

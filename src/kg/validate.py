@@ -23,8 +23,9 @@ from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib.namespace import RDF, SH
 
 from kg.config import PROJECT_DIR
+from kg.focus import Node, focus_nodes, neighbourhood, reach_of
 from kg.namespaces import KG, SHAPES_GRAPH
-from kg.store import Store
+from kg.store import Partitions, Store
 
 #: What validate() accepts: the full view of a kg Store, a pyoxigraph Store, an rdflib
 #: Dataset (serialised into pyoxigraph, never queried by rdflib) or an iterable of quads.
@@ -230,25 +231,52 @@ def _shacl_results(union: ox.Store, shapes: rdflib.Graph) -> list[Result]:
     return results
 
 
-def _dataset_results(store: ox.Store, shapes: rdflib.Graph) -> list[Result]:
-    """Run the graph-aware kg:DatasetConstraint queries over the quads."""
+def _dataset_results(store: ox.Store, shapes: rdflib.Graph, *, focus: set[Node] | None = None,
+                     whole_store: bool | None = None) -> list[Result]:
+    """Run the graph-aware kg:DatasetConstraint queries over the quads; with `focus`, each
+    bound (VALUES) to those nodes as ?this, and to them as ?value where the rule has one.
+    `whole_store` picks the rules marked kg:wholeStore true (or the others, or all)."""
     results = []
+    marker = rdflib.URIRef(KG + "wholeStore")
     for rule in shapes.subjects(RDF.type, rdflib.URIRef(KG + "DatasetConstraint")):
-        severity = _SEVERITIES[str(shapes.value(rule, SH.severity, default=SH.Violation))]
-        template = str(shapes.value(rule, SH.message, default=""))
-        solutions = store.query(str(shapes.value(rule, SH.select)), use_default_graph_as_union=True)
-        names = [v.value for v in solutions.variables]
-        for row in solutions:
-            bound = {name: row[name] for name in names if row[name] is not None}
-            message = template
-            for name, term in bound.items():
-                message = message.replace("{?" + name + "}", term.value)
-            results.append(Result(
-                focus=bound["this"].value, shape=str(rule), severity=severity, message=message,
-                constraint=str(SH.SPARQLConstraintComponent), source_constraint=str(rule),
-                path=bound["path"].value if "path" in bound else None,
-                value=bound["value"].value if "value" in bound else None,
-                graph=bound["graph"].value if "graph" in bound else None))
+        if whole_store is not None and \
+                bool(shapes.value(rule, marker, default=rdflib.Literal(False)).toPython()) \
+                != whole_store:
+            continue
+        for solutions in _solutions(store, str(shapes.value(rule, SH.select)), focus):
+            results.extend(_rule_rows(shapes, rule, solutions))
+    return results
+
+
+def _solutions(store: ox.Store, select: str, focus: set[Node] | None):
+    if focus is None:
+        yield store.query(select, use_default_graph_as_union=True)
+        return
+    iris = " ".join(str(n) for n in focus if isinstance(n, ox.NamedNode))
+    if not iris:
+        return
+    for var in ("this", "value"):
+        if f"?{var}" in select or f"${var}" in select:
+            yield store.query(f"{select}\nVALUES ?{var} {{ {iris} }}",
+                              use_default_graph_as_union=True)
+
+
+def _rule_rows(shapes: rdflib.Graph, rule: rdflib.term.Node, solutions) -> list[Result]:
+    results = []
+    severity = _SEVERITIES[str(shapes.value(rule, SH.severity, default=SH.Violation))]
+    template = str(shapes.value(rule, SH.message, default=""))
+    names = [v.value for v in solutions.variables]
+    for row in solutions:
+        bound = {name: row[name] for name in names if row[name] is not None}
+        message = template
+        for name, term in bound.items():
+            message = message.replace("{?" + name + "}", term.value)
+        results.append(Result(
+            focus=bound["this"].value, shape=str(rule), severity=severity, message=message,
+            constraint=str(SH.SPARQLConstraintComponent), source_constraint=str(rule),
+            path=bound["path"].value if "path" in bound else None,
+            value=bound["value"].value if "value" in bound else None,
+            graph=bound["graph"].value if "graph" in bound else None))
     return results
 
 
@@ -258,3 +286,30 @@ def validate(data: Validatable, shapes: Path | rdflib.Graph | None = None) -> Re
     shapes_graph = _shapes_graph(store, shapes)
     return Report(_shacl_results(_union(store), shapes_graph)
                   + _dataset_results(store, shapes_graph))
+
+
+def validate_changes(parts: Partitions, shapes: Path | rdflib.Graph | None = None) -> Report:
+    """Check only what a write changed: the focus nodes of its added and removed quads and
+    what their shapes reach, in a scratch copy of their neighbourhood; the rules that need
+    the whole store (kg:wholeStore) run on the partitions, bound to the focus nodes. A
+    whole load (no recorded changes) is checked whole."""
+    if parts.changes is None:
+        return validate(parts.full, shapes)
+    stores = [parts.public, parts.restricted]
+    shapes_graph = _shapes_graph(parts.public, shapes)
+    reach = reach_of(shapes_graph)
+    focus = focus_nodes(parts.changes.added, parts.changes.removed, reach, stores)
+    if not focus:
+        return Report([])
+    hood = neighbourhood(focus, reach, stores)
+    names = {_node_key(n) for n in focus}
+    results = [r for r in _shacl_results(_union(hood), shapes_graph) if r.focus in names]
+    results += _dataset_results(hood, shapes_graph, focus=focus, whole_store=False)
+    for store in stores:
+        results += _dataset_results(store, shapes_graph, focus=focus, whole_store=True)
+    unique = {(r.focus, r.shape, r.constraint, r.path, r.value, r.message): r for r in results}
+    return Report(list(unique.values()))
+
+
+def _node_key(node: Node) -> str:
+    return f"_:{node.value}" if isinstance(node, ox.BlankNode) else node.value
