@@ -96,8 +96,8 @@ def _calendar_of_year(year: int, declared: str, text: str) -> str:
         low, high = YEARS[declared]
         if not low <= year <= high:
             other = SOLAR_HIJRI if declared == GREGORIAN else GREGORIAN
-            hint = (f"; it looks {other.replace('-', ' ').title()}: declare the column's "
-                    "calendar as auto or " + other if _plausible(year, other) else "")
+            hint = (f" — it looks {other.replace('-', ' ').title()}: declare the column's "
+                    "kg:calendar as auto or " + other if _plausible(year, other) else "")
             raise DateFormError(f"year {year} is not a plausible {declared} year "
                                 f"({low}-{high}){hint}")
         return declared
@@ -154,7 +154,7 @@ def _numeric(text: str, calendar: str) -> tuple[str, PreciseDate] | None:
     if not match:
         if _DAY_FIRST.match(text):
             raise DateFormError("day and month order is ambiguous (10/08/1988 is 10 August in "
-                                "some lists and 8 October in others): write year first, as "
+                                "some lists and 8 October in others) — write the year first, as "
                                 "1988-08-10 or 1367/05/19")
         return None
     year = int(match[1])
@@ -223,5 +223,5 @@ def read_date(text: str, calendar: str = AUTO) -> WrittenDate:
                 span = PreciseDate(f"{first[1].earliest.year:04d}", "span",
                                    first[1].earliest, last[1].latest)
                 return WrittenDate(verbatim, first[0], span)
-        raise DateFormError(f"not a date kg can read; write it as one of: {EXAMPLES}")
+        raise DateFormError(f"not a date kg can read — write it as one of: {EXAMPLES}")
     return WrittenDate(verbatim, single[0], single[1])

@@ -122,7 +122,7 @@ class RowBuilder:
         subject = self._subject(row, key)
         for group in self.mapping.require_one_of:
             if not any(row.cells.get(c, "").strip() for c in group):
-                self.error(row, group[0], f"no name: fill {' or '.join(group)}")
+                self.error(row, group[0], f"no name — fill {' or '.join(group)}")
         claims: list[tuple[ColumnSpec, str, int, str]] = []
         for name, text in row.cells.items():
             spec = self.mapping.columns[name]
@@ -163,7 +163,7 @@ class RowBuilder:
             return False
         text = row.cells.get(column.name, "").strip()
         if text.casefold() not in ("", "public", "restricted"):
-            self.error(row, column.name, "expected public or restricted (empty means public)")
+            self.error(row, column.name, "not an access level — write public or restricted (empty means public)")
             return False
         return text.casefold() == "restricted"
 

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from kg.ingest.lookup import EntityIndex, NotFound
 from kg.ingest.mapping import ColumnSpec
 from kg.namespaces import ID, KG, PREFIXES
-from kg.written_dates import DateFormError, read_date
+from kg.written_dates import EXAMPLES, DateFormError, read_date
 
 XSD = PREFIXES["xsd"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -84,13 +84,15 @@ def _concept(spec: ColumnSpec, text: str) -> Value:
     if spec.concepts:
         folded = {k.casefold(): v for k, v in spec.concepts.items()}
         if key.casefold() not in folded:
-            raise CellProblem(f"expected one of {', '.join(spec.concepts)} (or empty)")
+            raise CellProblem(f"not an allowed value — write one of {', '.join(spec.concepts)} "
+                              "(or leave it empty)")
         return Value(ox.NamedNode(folded[key.casefold()]))
     allowed = spec.allowed_values()
     if allowed is not None and key not in allowed:
         lowered = {a.casefold(): a for a in allowed}
         hint = f" (did you mean {lowered[key.casefold()]}?)" if key.casefold() in lowered else ""
-        raise CellProblem(f"expected one of {', '.join(allowed)} (or empty){hint}")
+        raise CellProblem(f"not an allowed value{hint} — write one of {', '.join(allowed)} "
+                          "(or leave it empty)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return Value(ox.NamedNode(spec.value_url.expand(**{spec.name: key})))
@@ -106,7 +108,10 @@ def date_value(text: str, calendar: str, node: ox.NamedNode) -> Value:
     try:
         written = read_date(text, calendar)
     except DateFormError as exc:
-        raise CellProblem(str(exc)) from None
+        message = str(exc)
+        if " — " not in message:
+            message += f" — correct it; kg reads dates such as {EXAMPLES}"
+        raise CellProblem(message) from None
     d = written.date
     xsd = ox.NamedNode(XSD + "date")
     triples = [
