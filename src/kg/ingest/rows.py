@@ -163,7 +163,8 @@ class RowBuilder:
             return False
         text = row.cells.get(column.name, "").strip()
         if text.casefold() not in ("", "public", "restricted"):
-            self.error(row, column.name, "not an access level — write public or restricted (empty means public)")
+            self.error(row, column.name, "not an access level — write public or restricted "
+                                         "(empty means public)")
             return False
         return text.casefold() == "restricted"
 
