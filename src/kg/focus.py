@@ -110,12 +110,18 @@ def focus_nodes(added: Iterable[ox.Quad], removed: Iterable[ox.Quad], reach: Rea
             focus.add(quad.object)
         if predicate in reach.deep:
             deep_changed.add(quad.subject)
-    predicates = [ox.NamedNode(p) for p in sorted(reach.reach)]
-    for node in deep_changed:
+    named = " ".join(str(n) for n in deep_changed if isinstance(n, ox.NamedNode))
+    if named and reach.reach:
+        predicates = " ".join(f"<{p}>" for p in sorted(reach.reach))
+        query = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?s {{ {named} }} "
+                 f"VALUES ?r {{ {predicates} }} ?x ?r ?s }}")
         for store in stores:
-            for predicate in predicates:
-                for q in store.quads_for_pattern(None, predicate, node, None):
-                    focus.add(q.subject)
+            focus.update(row["x"] for row in store.query(query, use_default_graph_as_union=True))
+    for node in deep_changed:
+        if isinstance(node, ox.BlankNode):
+            for store in stores:
+                focus.update(q.subject for q in store.quads_for_pattern(None, None, node, None)
+                             if q.predicate.value in reach.reach)
     return focus
 
 

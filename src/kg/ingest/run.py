@@ -35,7 +35,8 @@ from kg.ingest.values import CellProblem, date_value, script_language
 from kg.names import fold
 from kg.namespaces import ID, KG, PREFIXES
 from kg.store import Changes, Partitions, Store
-from kg.validate import Report, validate_changes
+from kg.validate import Report
+from kg.validate_changes import validate_changes
 from kg.written_dates import AUTO
 
 ORG_CLASSES = (PREFIXES["org"] + "Organization", PREFIXES["schema"] + "Organization")
