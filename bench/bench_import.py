@@ -28,9 +28,8 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import Run, measure  # noqa: E402  (bench/ is a directory of scripts)
-from synth import write_file  # noqa: E402
-
 from kg.store import DiskStore  # noqa: E402
+from synth import write_file  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 KG = str(Path(sys.executable).parent / "kg")
