@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kg.config import PROJECT_DIR
+from kg.ingest.cells import evidence_text
 from kg.ingest.provlog import import_log
 from kg.ingest.report import ImportErrors
 from kg.ingest.run import ImportRequest, run_import
@@ -246,3 +247,14 @@ def test_dry_run_reports_and_writes_nothing(store_dir: Path) -> None:
     assert "would import 5 rows" in result.stdout and "43 added" in result.stdout
     assert DiskStore(store_dir).version == before
     assert not ask(DiskStore(store_dir), f"ASK {{ <{SOURCE.format('victims')}> ?p ?o }}")
+
+
+def test_what_pages_show_a_cell_and_the_import_log_query(store_dir: Path) -> None:
+    with DiskStore(store_dir) as store:
+        run_import(store, ImportRequest(EXAMPLE, template="victims", title="List",
+                                        publisher="Example Documentation Centre"))
+        text = evidence_text(store.dataset("public"), "https://kg.example.org/id/annotation/"
+                                                      "victims-ex-001-date-of-death")
+        assert text == "row 2, date_of_death: ۱۳۶۷/۰۵/۱۰"
+        (run,) = import_log(store, SOURCE.format("victims"))
+        assert run.added == 43 and run.previous is None

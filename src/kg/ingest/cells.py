@@ -137,3 +137,37 @@ def verify_cells(folders: Sequence[Path], dataset: ox.Store) -> CellCheck:
                  hashlib.sha256(cell.encode("utf-8")).hexdigest())
     return check
 
+
+
+_DISPLAY_QUERY = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX kg: <https://kg.example.org/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?annotation ?fragment ?where ?exact ?value WHERE {
+  ?annotation oa:hasTarget ?target .
+  ?target oa:hasSelector ?cell .
+  ?cell dcterms:conformsTo <""" + RFC7111 + """> ; rdf:value ?fragment .
+  OPTIONAL { ?cell rdfs:label ?where }
+  OPTIONAL { ?target oa:hasSelector ?quote . ?quote rdf:type oa:TextQuoteSelector ;
+             oa:exact ?exact }
+  OPTIONAL { ?annotation oa:hasBody/kg:value ?value . FILTER(isLiteral(?value)) }
+}
+"""
+
+
+def evidence_text(dataset: ox.Store, annotation: str) -> str | None:
+    """What a page shows for a cell annotation ("row 12, date_of_death: ۱۳۶۷/۰۵/۱۰"), or
+    None if `annotation` does not select a table cell. A cell too long to quote shows the
+    claim's short excerpt."""
+    rows = list(dataset.query(_DISPLAY_QUERY, use_default_graph_as_union=True,
+                              substitutions={ox.Variable("annotation"):
+                                             ox.NamedNode(annotation)}))
+    if not rows:
+        return None
+    row = rows[0]
+    r, c = parse_fragment(row["fragment"].value)
+    where = row["where"].value if row["where"] else f"row {r}" + (f", column {c}" if c else "")
+    text = row["exact"] or row["value"]
+    return f"{where}: {text.value}" if text is not None else where
