@@ -223,6 +223,8 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
     name = req.agent or getpass.getuser()
     run, triples = provlog.activity(report, builder.table_slug, started,
                                     dt.datetime.now(dt.UTC), provlog.agent_iri(name), name)
+    if not captured.changes:  # the same content: only the log changes (no second diff)
+        graphs = {}
     graphs[provlog.IMPORTS_GRAPH] = provlog.existing_log(store) + triples
     outcome: dict[str, Report] = {}
 
