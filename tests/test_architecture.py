@@ -95,7 +95,7 @@ def test_media_types_are_written_only_in_the_format_table() -> None:
         hits = [m.group() for m in MEDIA_TYPE.finditer(text)
                 if not m.group().endswith(("/html", "/plain", "/x-www-form-urlencoded",
                                            "/gzip", "/json", "/sparql-query",
-                                           "/sparql-update", "/xhtml+xml"))]
+                                           "/sparql-update", "/xhtml+xml", "/csv"))]
         if hits:
             seen[name] = hits
     assert seen == {}

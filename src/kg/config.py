@@ -170,6 +170,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sources", str, str(PROJECT_DIR.parent / "shared" / "sources"), _text,
             "Directory of archived source texts that quotes are verified against.",
             shown_default="`../shared/sources`"),
+    Setting("archive", str | None, None, _optional,
+            "Directory where `kg import` archives each imported table by its SHA-256 (cell "
+            "evidence is verified against it); default: `archive/` in a store directory, the "
+            "store's cache directory otherwise (set it for a remote store)."),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -28,6 +28,7 @@ PRECISIONS: dict[str, str] = {
     TIME + "unitYear": "year",
     KG + "unitPartOfMonth": "part-of-month",
     KG + "unitSeason": "season",
+    KG + "unitSpan": "span",  # a range, or a month or year of another calendar: the bounds
 }
 
 #: Each precision's name for readers.

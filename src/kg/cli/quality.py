@@ -18,6 +18,8 @@ from kg.evidence import (
     quote_count,
     verify_quotes,
 )
+from kg.ingest.archive import archive_dir
+from kg.ingest.cells import verify_cells
 from kg.store import StoreError, open_store
 from kg.validate import validate as run_validate
 
@@ -81,12 +83,17 @@ def verify_quotes_command(ctx: click.Context, store: str | None, sources: Path |
         raise StoreError(f"{sources_dir}: no such directory of archived sources "
                          "(set --sources or KG_SOURCES)")
     dataset = _dataset(config, files)
-    failures = verify_quotes(sources_dir, dataset)
+    folders = [sources_dir] if files else [archive_dir(open_store(config), config.archive),
+                                           sources_dir]
+    cells = verify_cells(folders, dataset)  # imported tables' cells, checked in kg.ingest
+    failures = [f for f in verify_quotes(sources_dir, dataset)
+                if f.annotation not in cells.annotations] + cells.failures
     for failure in failures:
         click.echo(str(failure))
-    quotes = quote_count(dataset)
-    click.echo(f"{quotes - len(failures)} of {quotes} quotes verified against {sources_dir}.",
-               err=True)
+    quotes = quote_count(dataset) - cells.quotes + len(cells.annotations)
+    click.echo(f"{quotes - len(failures)} of {quotes} quotes verified against {sources_dir}"
+               + (f" ({len(cells.annotations)} of them table cells, also against "
+                  f"{folders[0]})" if cells.annotations else "") + ".", err=True)
     too_long = copy_limit_failures(sources_dir, dataset)  # the copy limit, graph-wide
     for run in too_long:
         click.echo(str(run))

@@ -107,7 +107,7 @@ def _replace(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> Apply:
             for quad in removed:
                 parts.public.remove(quad)
                 parts.restricted.remove(quad)
-            parts.public.extend(added)
+            parts.public.bulk_extend(added)  # the staged version is discarded on failure
             changes.added.extend(added)
             changes.removed.extend(removed)
         route_restricted(parts.public, parts.restricted)

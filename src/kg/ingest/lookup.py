@@ -1,0 +1,102 @@
+"""Existing entities (prisons, places, organisations) found by any of their labels, folded
+as search folds them (case, diacritics, Persian letter variants, transliteration).
+
+An unknown or ambiguous name is never resolved by creating an entity or by picking one: the
+caller reports it with the closest known labels, so the user can fix the cell or add the
+entity to the graph first.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from kg.names import LABEL_PROPERTIES, fold, skeleton, tokens
+from kg.namespaces import sparql_prefixes
+from kg.store import Store
+
+
+class NotFound(LookupError):
+    """No entity, or several, carry the name; the message says which labels come closest."""
+
+
+#: Words that name the kind of place, so "Evin" finds "Evin Prison" and "اوین" "زندان اوین".
+_GENERIC = {"prison", "زندان", "cemetery", "گورستان", "قبرستان"}
+LEVELS = 5
+
+
+def _keys(text: str) -> list[str]:
+    """Ever looser keys: folded text, its words in order, in any order, their skeletons,
+    and those without words for the kind of place."""
+    words = tokens(text)
+    specific = [w for w in words if w not in _GENERIC] or words
+    return [fold(text).strip(), " ".join(words), " ".join(sorted(words)),
+            " ".join(sorted(skeleton(w) for w in words)),
+            " ".join(sorted(skeleton(w) for w in specific))]
+
+
+class EntityIndex:
+    """Labels of the entities of some classes, by folded keys."""
+
+    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
+        self.by_key: list[dict[str, set[str]]] = [defaultdict(set) for _ in range(LEVELS)]
+        self.labels: dict[str, set[str]] = defaultdict(set)  # folded label -> label texts
+        self.folded: dict[str, str] = {}
+        for iri, label in rows:
+            for level, key in enumerate(_keys(label)):
+                if key:
+                    self.by_key[level][key].add(iri)
+            self.labels[fold(label).strip()].add(label)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def match(self, text: str, what: str) -> str:
+        """The one entity whose label matches `text` at the strictest level that matches."""
+        for level, key in enumerate(_keys(text)):
+            found = self.by_key[level].get(key)
+            if found and len(found) == 1:
+                return next(iter(found))
+            if found:
+                names = ", ".join(f"<{i}>" for i in sorted(found)[:4])
+                raise NotFound(f"names {len(found)} {what}s ({names}) — write the name as "
+                               "one of them labels it, or put its IRI in kg_iri")
+        close = difflib.get_close_matches(fold(text).strip(), list(self.labels), n=3,
+                                          cutoff=0.6)
+        if close:
+            shown = "; ".join(sorted(self.labels[c])[0] for c in close)
+            hint = f"closest known: {shown} — correct the cell, or add the {what} to the graph"
+        else:
+            hint = (f"no {what} in the graph has a similar label — add it to the graph "
+                    "first (or leave the cell empty)")
+        raise NotFound(f"unknown {what}: {hint}")
+
+
+def entity_index(store: Store, classes: Iterable[str]) -> EntityIndex:
+    """Every label of every entity typed (directly or by subclass) with one of `classes`."""
+    values = " ".join(str(ox.NamedNode(c)) for c in classes)
+    props = " ".join(str(ox.NamedNode(p)) for p in LABEL_PROPERTIES)
+    rows = store.query(sparql_prefixes() + f"""
+        SELECT DISTINCT ?e ?label WHERE {{
+            VALUES ?class {{ {values} }}
+            ?e rdf:type/rdfs:subClassOf* ?class .
+            VALUES ?p {{ {props} }}
+            ?e ?p ?label . FILTER(isLiteral(?label))
+        }}""")
+    return EntityIndex((r["e"].value, r["label"].value) for r in rows
+                       if isinstance(r["e"], ox.NamedNode))
+
+
+def existing(store: Store, iris: Iterable[str], cls: str) -> set[str]:
+    """Which of `iris` are entities of class `cls` (or a subclass) in the store."""
+    wanted = sorted(set(iris))
+    if not wanted:
+        return set()
+    values = " ".join(str(ox.NamedNode(i)) for i in wanted)
+    rows = store.query(sparql_prefixes() + f"""
+        SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }}
+            ?e rdf:type/rdfs:subClassOf* {ox.NamedNode(cls)} }}""")
+    return {r["e"].value for r in rows}

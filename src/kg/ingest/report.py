@@ -1,0 +1,111 @@
+"""What an import tells its user: every bad cell as `FILE:ROW:COLUMN: 'value': what is wrong
+— the fix` (and as CSV with --errors), and the report of what an import added, changed and
+removed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import KgError
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem, at its RFC 7111 row (the header is row 1) and column name."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def line(self, path: Path | str) -> str:
+        return f"{path}:{self.row}:{self.column}: {self.value!r}: {self.message}"
+
+
+class ImportErrors(KgError):
+    """The table has bad cells: all of them, nothing written."""
+
+    def __init__(self, path: Path | str, errors: list[CellError]) -> None:
+        self.path = path
+        self.errors = sorted(errors, key=lambda e: (e.row, e.column))
+        rows = len({e.row for e in self.errors})
+        super().__init__(f"{path}: {len(self.errors)} error(s) in {rows} row(s); nothing was "
+                         "imported")
+
+    def lines(self) -> list[str]:
+        return [e.line(self.path) for e in self.errors]
+
+    def csv_text(self) -> str:
+        """row, column, value, message — one line per error, for a spreadsheet."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["row", "column", "value", "message"])
+        for e in self.errors:
+            writer.writerow([e.row, e.column, e.value, e.message])
+        return out.getvalue()
+
+
+@dataclass
+class ClaimChange:
+    """A claim added, changed or removed, with the cell it comes from (row, column, text)."""
+
+    claim: str
+    row: int | None
+    column: str
+    text: str
+
+    def line(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        return f"{where}{self.column}: {self.text}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, dry, would do)."""
+
+    table: str
+    source: str
+    sha256: str
+    rows: int
+    dry_run: bool = False
+    activity: str | None = None
+    previous: str | None = None
+    added: list[ClaimChange] = field(default_factory=list)
+    changed: list[ClaimChange] = field(default_factory=list)
+    removed: list[ClaimChange] = field(default_factory=list)
+    moved: int = 0
+    restricted_rows: int = 0
+    created: list[str] = field(default_factory=list)
+    quads_added: int = 0
+    quads_removed: int = 0
+    warnings: int = 0
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.added or self.changed or self.removed or self.moved)
+
+    def text(self, limit: int = 20) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        lines = [f"{self.table}: {verb} {self.rows} rows as source <{self.source}> "
+                 f"(sha256 {self.sha256[:12]}…)",
+                 f"claims: {len(self.added)} added, {len(self.changed)} changed, "
+                 f"{len(self.removed)} removed"
+                 + (f"; evidence of {self.moved} moved to other cells" if self.moved else "")
+                 + (f"; {self.restricted_rows} restricted rows" if self.restricted_rows else "")]
+        for title, items in (("added", self.added), ("changed", self.changed),
+                             ("removed", self.removed)):
+            for item in items[:limit]:
+                lines.append(f"  {title}: {item.line()}")
+            if len(items) > limit:
+                lines.append(f"  … and {len(items) - limit} more {title}")
+        for iri in self.created:
+            lines.append(f"  new entity: <{iri}>")
+        if self.warnings:
+            lines.append(f"SHACL: {self.warnings} warning(s) on what changed (run kg validate)")
+        if self.activity:
+            previous = f", after <{self.previous}>" if self.previous else ""
+            lines.append(f"import log: <{self.activity}>{previous}")
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,258 @@
+"""Where CSV rows become triples: each record an entity and a kg:Record, each non-empty cell
+an attribute claim of the table's source, evidenced by an annotation that selects that cell
+(RFC 7111 `cell=ROW,COL`) and quotes its text.
+
+Every node is an IRI derived from the table's slug, the record id and the column, never a
+blank node, so the same file gives the same triples and re-importing it changes nothing.
+Restricted records go whole into the table's restricted graph, their nodes marked
+`kg:accessLevel kg:Restricted`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.ingest.lookup import EntityIndex
+from kg.ingest.mapping import ColumnSpec, Mapping, about_iri
+from kg.ingest.report import CellError
+from kg.ingest.table import Row
+from kg.ingest.values import QUOTE_WORDS, CellProblem, cell_value
+from kg.namespaces import ACCESS_LEVEL, GRAPH, ID, KG, PREFIXES, RESTRICTED, RESTRICTED_GRAPH_PREFIX
+
+RFC7111 = "http://tools.ietf.org/rfc/rfc7111"
+CLAIM_STATUS = ID + "concept/claim-status/asserted"
+_P = {k: v for k, v in PREFIXES.items()}
+
+
+def _term(prefix: str, local: str) -> ox.NamedNode:
+    return ox.NamedNode(_P[prefix] + local)
+
+
+TYPE = _term("rdf", "type")
+VALUE = _term("rdf", "value")
+LABEL = _term("rdfs", "label")
+ALT = _term("skos", "altLabel")
+_SLUG = re.compile(r"[^\w-]+")
+
+
+def slug(text: str) -> str:
+    """A readable IRI segment: lower case, digits in ASCII, runs of other marks as '-'."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _SLUG.sub("-", text.replace("_", "-")).strip("-")
+
+
+def table_graph(table_slug: str) -> str:
+    return f"{GRAPH}table/{table_slug}"
+
+
+def restricted_graph(table_slug: str) -> str:
+    return f"{RESTRICTED_GRAPH_PREFIX}table/{table_slug}"
+
+
+def source_iri(table_slug: str) -> str:
+    return f"{ID}source/{table_slug}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a claim's evidence is: the RFC 7111 row and column, the column name and text."""
+
+    row: int
+    col: int
+    column: str
+    text: str
+
+
+@dataclass
+class Built:
+    """The triples of every row, by graph, and which cell each claim comes from."""
+
+    public: list[ox.Triple] = field(default_factory=list)
+    restricted: list[ox.Triple] = field(default_factory=list)
+    cells: dict[str, Cell] = field(default_factory=dict)
+    created: set[str] = field(default_factory=set)
+    errors: list[CellError] = field(default_factory=list)
+    restricted_rows: int = 0
+
+
+class RowBuilder:
+    """Turns rows into triples; collects every cell's problem instead of stopping."""
+
+    def __init__(self, mapping: Mapping, table_slug: str, source: str, claimant: str,
+                 indexes: dict[str, EntityIndex], persons: set[str]) -> None:
+        self.mapping = mapping
+        self.table_slug = table_slug
+        self.source = ox.NamedNode(source)
+        self.claimant = ox.NamedNode(claimant)
+        self.indexes = indexes
+        self.persons = persons  # kg_iri values that name existing persons
+        self.id_column = next(c for c in mapping.columns.values() if c.role == "id")
+        self.built = Built()
+        self.seen: dict[str, tuple[int, str]] = {}
+
+    def error(self, row: Row, column: str, message: str) -> None:
+        self.built.errors.append(CellError(row.number, column, row.cells.get(column, ""),
+                                           message))
+
+    def add(self, row: Row) -> None:
+        """One row: checked whole, then its triples added (nothing from a bad row)."""
+        before = len(self.built.errors)
+        rid = row.cells.get(self.id_column.name, "").strip()
+        key = slug(rid)
+        if not rid:
+            self.error(row, self.id_column.name, "the record id is empty — give every row "
+                                                 "an id that stays the same in later versions")
+        elif not key:
+            self.error(row, self.id_column.name, "the record id has no letters or digits — use "
+                                                 "letters, digits or '-'")
+        elif key in self.seen:
+            other_row, other = self.seen[key]
+            same = "the same id" if other == rid else f"the same IRI as {other!r}"
+            self.error(row, self.id_column.name, f"{same} as row {other_row} — record ids "
+                                                 "must be unique in the list")
+        else:
+            self.seen[key] = (row.number, rid)
+        restricted = self._access(row)
+        subject = self._subject(row, key)
+        for group in self.mapping.require_one_of:
+            if not any(row.cells.get(c, "").strip() for c in group):
+                self.error(row, group[0], f"no name — fill {' or '.join(group)}")
+        claims: list[tuple[ColumnSpec, str, int, str]] = []
+        for name, text in row.cells.items():
+            spec = self.mapping.columns[name]
+            if spec.kind is None or not text.strip():
+                continue
+            parts = [p for p in text.split(spec.separator)] if spec.separator else [text]
+            parts = [p.strip() for p in parts if p.strip()]
+            for i, part in enumerate(parts, start=1):
+                suffix = f"{slug(name)}-{i}" if spec.separator else slug(name)
+                claims.append((spec, part, i, suffix))
+        values = []
+        for spec, part, _i, suffix in claims:
+            claim = ox.NamedNode(f"{ID}claim/{self.table_slug}-{key}-{suffix}")
+            try:
+                value = cell_value(spec, part, node=ox.NamedNode(claim.value + "#value"),
+                                   index=self.indexes.get(spec.name), slug=slug)
+            except CellProblem as exc:
+                self.built.errors.append(CellError(row.number, spec.name, part, str(exc)))
+                continue
+            values.append((spec, claim, value, suffix))
+        if len(self.built.errors) > before or subject is None:
+            return
+        out = self.built.restricted if restricted else self.built.public
+        self.built.restricted_rows += restricted
+        out.extend(self._record(row, rid, key, subject, restricted))
+        for spec, claim, value, suffix in values:
+            text = row.cells[spec.name]
+            out.extend(self._claim(spec, claim, subject, value, restricted))
+            out.extend(self._evidence(row, spec, claim, suffix, text, restricted))
+            self.built.cells[claim.value] = Cell(row.number, row.columns[spec.name], spec.name,
+                                                 text)
+            if value.created:
+                self.built.created.add(value.created)
+
+    def _access(self, row: Row) -> bool:
+        column = next((c for c in self.mapping.columns.values() if c.role == "access"), None)
+        if column is None:
+            return False
+        text = row.cells.get(column.name, "").strip()
+        if text.casefold() not in ("", "public", "restricted"):
+            self.error(row, column.name, "not an access level — write public or restricted "
+                                         "(empty means public)")
+            return False
+        return text.casefold() == "restricted"
+
+    def _subject(self, row: Row, key: str) -> ox.NamedNode | None:
+        column = next((c for c in self.mapping.columns.values() if c.role == "kg_iri"), None)
+        iri = row.cells.get(column.name, "").strip() if column else ""
+        if iri:
+            if iri.startswith("<") and iri.endswith(">"):
+                iri = iri[1:-1]
+            if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", iri):
+                self.error(row, column.name, "not an IRI — paste the person's full IRI "
+                                             f"({ID}person/...) or leave it empty")
+                return None
+            if iri not in self.persons:
+                self.error(row, column.name, "no person with this IRI in the graph — check "
+                                             "the IRI, or leave it empty to add a new person")
+                return None
+            return ox.NamedNode(iri)
+        variables = {name: slug(text) for name, text in row.cells.items()}
+        variables["_table"] = self.table_slug
+        variables["_row"] = str(row.number - 1)
+        return ox.NamedNode(about_iri(self.mapping, variables)) if key else None
+
+    def _mark(self, nodes: list[ox.NamedNode], restricted: bool) -> Iterator[ox.Triple]:
+        if restricted:
+            level = ox.NamedNode(RESTRICTED)
+            for node in nodes:
+                yield ox.Triple(node, ox.NamedNode(ACCESS_LEVEL), level)
+
+    def _record(self, row: Row, rid: str, key: str, subject: ox.NamedNode,
+                restricted: bool) -> Iterator[ox.Triple]:
+        record = ox.NamedNode(f"{ID}record/{self.table_slug}-{key}")
+        yield ox.Triple(record, TYPE, ox.NamedNode(KG + "Record"))
+        yield ox.Triple(record, _term("dcterms", "identifier"), ox.Literal(rid))
+        yield ox.Triple(record, _term("dcterms", "isPartOf"), self.source)
+        yield ox.Triple(record, ox.NamedNode("http://www.w3.org/ns/csvw#describes"), subject)
+        marked = [record]
+        if subject.value not in self.persons:  # a row's own person; never mark a matched one
+            yield ox.Triple(subject, TYPE, _term("schema", "Person"))
+            yield ox.Triple(subject, TYPE, _term("prov", "Agent"))
+            marked.append(subject)
+            if not any(s.property == LABEL.value and s.lang == "en" and row.cells.get(n, "")
+                       .strip() for n, s in self.mapping.columns.items()):
+                # A record with only a Persian name still needs an English label (pages,
+                # search): a descriptor of our own, never a transliteration.
+                yield ox.Triple(subject, LABEL, ox.Literal(f"record {rid} of {self.table_slug}",
+                                                           language="en"))
+        yield from self._mark(marked, restricted)
+
+    def _claim(self, spec: ColumnSpec, claim: ox.NamedNode, subject: ox.NamedNode, value,
+               restricted: bool) -> Iterator[ox.Triple]:
+        yield ox.Triple(claim, TYPE, ox.NamedNode(KG + "AttributeClaim"))
+        yield ox.Triple(claim, ox.NamedNode(KG + "about"), subject)
+        yield ox.Triple(claim, ox.NamedNode(KG + "property"), ox.NamedNode(spec.property))
+        yield ox.Triple(claim, ox.NamedNode(KG + "value"), value.term)
+        yield ox.Triple(claim, _term("dcterms", "source"), self.source)
+        yield ox.Triple(claim, _term("prov", "wasAttributedTo"), self.claimant)
+        yield ox.Triple(claim, ox.NamedNode(KG + "claimStatus"), ox.NamedNode(CLAIM_STATUS))
+        yield from value.triples
+        if spec.property in (LABEL.value, ALT.value):
+            yield ox.Triple(subject, ox.NamedNode(spec.property), value.term)
+        nodes = [claim] + ([value.term] if value.triples and not value.created else [])
+        yield from self._mark(nodes, restricted)
+
+    def _evidence(self, row: Row, spec: ColumnSpec, claim: ox.NamedNode, suffix: str,
+                  text: str, restricted: bool) -> Iterator[ox.Triple]:
+        ann = ox.NamedNode(f"{ID}annotation/{claim.value.rsplit('/', 1)[1]}")
+        target = ox.NamedNode(ann.value + "#target")
+        cell = ox.NamedNode(ann.value + "#cell")
+        yield ox.Triple(ann, TYPE, _term("oa", "Annotation"))
+        yield ox.Triple(ann, _term("oa", "motivatedBy"), ox.NamedNode(KG + "evidencing"))
+        yield ox.Triple(ann, _term("oa", "hasBody"), claim)
+        yield ox.Triple(ann, _term("oa", "hasTarget"), target)
+        yield ox.Triple(target, _term("oa", "hasSource"), self.source)
+        yield ox.Triple(target, _term("oa", "hasSelector"), cell)
+        yield ox.Triple(cell, TYPE, _term("oa", "FragmentSelector"))
+        yield ox.Triple(cell, _term("dcterms", "conformsTo"), ox.NamedNode(RFC7111))
+        yield ox.Triple(cell, VALUE,
+                        ox.Literal(f"cell={row.number},{row.columns[spec.name]}"))
+        yield ox.Triple(cell, LABEL, ox.Literal(f"row {row.number}, {spec.name}"))
+        if len(text.split()) <= QUOTE_WORDS:
+            quote = ox.NamedNode(ann.value + "#text")
+            yield ox.Triple(target, _term("oa", "hasSelector"), quote)
+            yield ox.Triple(quote, TYPE, _term("oa", "TextQuoteSelector"))
+            yield ox.Triple(quote, _term("oa", "exact"), ox.Literal(text))
+            nodes = [ann, target, cell, quote]
+        else:
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            yield ox.Triple(cell, ox.NamedNode(KG + "textSha256"), ox.Literal(digest))
+            nodes = [ann, target, cell]
+        yield from self._mark(nodes, restricted)

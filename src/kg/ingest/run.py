@@ -1,0 +1,252 @@
+"""The import run: a table and its mapping read, every row checked (all errors at once),
+triples built, the difference with the store worked out, SHACL-checked on what changed, and
+written in one all-or-nothing write together with the run's record in the import log.
+
+The difference is taken by a write that is checked and then abandoned (the store's own diff
+of the staged version, restricted partition included, without publishing it); the real
+write must then change exactly the same claims, or it stops (another import ran between).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import KgError
+from kg.ingest import provlog
+from kg.ingest.archive import archive, archive_dir, archived_name
+from kg.ingest.diff import changes_of, claim_diff, removed_cells
+from kg.ingest.lookup import EntityIndex, entity_index, existing
+from kg.ingest.mapping import Mapping, MappingError, locate
+from kg.ingest.report import CellError, ImportErrors, ImportReport
+from kg.ingest.rows import (
+    RowBuilder,
+    restricted_graph,
+    slug,
+    source_iri,
+    table_graph,
+)
+from kg.ingest.table import Table, read_table
+from kg.ingest.values import CellProblem, date_value, script_language
+from kg.names import fold
+from kg.namespaces import ID, KG, PREFIXES
+from kg.store import Changes, Partitions, Store
+from kg.validate import Report
+from kg.validate_changes import validate_changes
+from kg.written_dates import AUTO
+
+ORG_CLASSES = (PREFIXES["org"] + "Organization", PREFIXES["schema"] + "Organization")
+DATASET = ID + "concept/source-type/dataset"
+
+
+class ImportCheckFailed(KgError):
+    """SHACL found violations in what the import would change; nothing was written."""
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What `kg import` was asked to do."""
+
+    path: Path
+    metadata: Path | None = None
+    template: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    dry_run: bool = False
+    agent: str | None = None
+    archive: str | None = None
+
+
+class _Captured(Exception):  # noqa: N818 - control flow, never seen by users
+    def __init__(self, changes: Changes, report: Report | None) -> None:
+        super().__init__("captured")
+        self.changes, self.report = changes, report
+
+
+def _p(prefix: str, local: str) -> ox.NamedNode:
+    return ox.NamedNode(PREFIXES[prefix] + local)
+
+
+def _publisher(store: Store, name: str) -> tuple[str, list[ox.Triple]]:
+    """An existing organisation with this name, else one minted for it (listed as new)."""
+    org = ox.NamedNode(f"{ID}org/{slug(name)}")
+    index = entity_index(store, ORG_CLASSES)
+    if fold(name).strip() in index.by_key[0]:
+        found = index.match(name, "organisation")
+        if found != org.value:  # an organisation of the graph, not one this table made
+            return found, []
+    lang = script_language(name)
+    triples = [ox.Triple(org, _p("rdf", "type"), _p("org", "Organization")),
+               ox.Triple(org, _p("rdf", "type"), _p("schema", "Organization")),
+               ox.Triple(org, _p("rdf", "type"), _p("prov", "Agent")),
+               ox.Triple(org, _p("rdfs", "label"), ox.Literal(name, language=lang))]
+    if lang != "en":
+        triples.append(ox.Triple(org, _p("rdfs", "label"),
+                                 ox.Literal(f"publisher {slug(name)}", language="en")))
+    return org.value, triples
+
+
+def _source_triples(req: ImportRequest, mapping: Mapping, table: Table, source: str,
+                    publisher: str, title: str, published: str | None,
+                    errors: list[CellError]) -> list[ox.Triple]:
+    s = ox.NamedNode(source)
+    dialect = ox.NamedNode(source + "#dialect")
+    triples = [
+        ox.Triple(s, _p("rdf", "type"), ox.NamedNode(KG + "Source")),
+        ox.Triple(s, _p("rdf", "type"), _p("schema", "Dataset")),
+        ox.Triple(s, _p("dcterms", "title"), ox.Literal(title, language=script_language(title))),
+        ox.Triple(s, _p("dcterms", "publisher"), ox.NamedNode(publisher)),
+        ox.Triple(s, _p("schema", "author"), ox.NamedNode(publisher)),
+        ox.Triple(s, ox.NamedNode(KG + "sourceType"), ox.NamedNode(DATASET)),
+        ox.Triple(s, ox.NamedNode(KG + "sha256"), ox.Literal(table.sha256)),
+        ox.Triple(s, ox.NamedNode(KG + "archivedText"),
+                  ox.Literal(archived_name(table.sha256, table.path.suffix))),
+        ox.Triple(s, _p("schema", "encodingFormat"), ox.Literal("text/csv")),
+        ox.Triple(s, ox.NamedNode("http://www.w3.org/ns/csvw#dialect"), dialect),
+        ox.Triple(dialect, ox.NamedNode("http://www.w3.org/ns/csvw#encoding"),
+                  ox.Literal(table.encoding)),
+        ox.Triple(dialect, ox.NamedNode("http://www.w3.org/ns/csvw#delimiter"),
+                  ox.Literal(mapping.dialect.delimiter)),
+    ]
+    if published:
+        try:
+            value = date_value(published, AUTO, ox.NamedNode(source + "#published"))
+        except CellProblem as exc:
+            errors.append(CellError(0, "--published", published, str(exc)))
+        else:
+            triples.append(ox.Triple(s, ox.NamedNode(KG + "published"), value.term))
+            triples.extend(value.triples)
+    return triples
+
+
+def prepare(store: Store, req: ImportRequest) -> tuple[Mapping, Table, str, dict, RowBuilder]:
+    """Read and check everything; the graphs to write, or ImportErrors with every problem."""
+    mapping = locate(req.path, req.metadata, req.template)
+    table = read_table(req.path, mapping)
+    title = req.title or mapping.source_detail("title")
+    publisher_name = req.publisher or mapping.source_detail("publisher")
+    published = req.published or mapping.source_detail("issued")
+    if not title or not publisher_name:
+        raise MappingError(f"{req.path}: the table needs a title and a publisher (who compiled "
+                           "it: the claimant of its claims) — give --title and --publisher, or "
+                           "dc:title and dc:publisher in the metadata")
+    table_slug = slug(str(mapping.properties.get("kg:slug") or req.path.stem))
+    if not table_slug:
+        raise MappingError(f"{req.path}: no usable name for the table — rename the file or set "
+                           "kg:slug in the metadata")
+    source = source_iri(table_slug)
+    publisher, publisher_triples = _publisher(store, publisher_name)
+    _refuse_other_publisher(store, source, publisher, req.path)
+    present = set().union(*(set(r.cells) for r in table.rows)) if table.rows else set()
+    indexes: dict[str, EntityIndex] = {}
+    by_types: dict[tuple[str, ...], EntityIndex] = {}
+    for name, spec in mapping.columns.items():
+        if spec.kind == "entity" and name in present:
+            if spec.types not in by_types:
+                by_types[spec.types] = entity_index(store, spec.types)
+            indexes[name] = by_types[spec.types]
+    iri_column = next((c.name for c in mapping.columns.values() if c.role == "kg_iri"), None)
+    wanted = {r.cells.get(iri_column, "").strip().strip("<>") for r in table.rows} - {""} \
+        if iri_column else set()
+    persons = existing(store, {w for w in wanted if w.startswith(("http://", "https://"))
+                               and " " not in w}, PREFIXES["schema"] + "Person")
+    builder = RowBuilder(mapping, table_slug, source, publisher, indexes, persons)
+    for row in table.rows:
+        builder.add(row)
+    errors = table.errors + builder.built.errors
+    source_triples = _source_triples(req, mapping, table, source, publisher, title, published,
+                                     errors)
+    if errors:
+        raise ImportErrors(req.path, errors)
+    graphs = {table_graph(table_slug): builder.built.public + source_triples
+              + publisher_triples,
+              restricted_graph(table_slug): builder.built.restricted}
+    return mapping, table, source, graphs, builder
+
+
+def _refuse_other_publisher(store: Store, source: str, publisher: str, path: Path) -> None:
+    rows = list(store.query(f"SELECT ?p WHERE {{ <{source}> <{PREFIXES['dcterms']}publisher> "
+                            "?p }"))
+    others = {r["p"].value for r in rows} - {publisher}
+    if others:
+        raise MappingError(
+            f"{path}: the table name {source.rsplit('/', 1)[1]!r} is already used by a list "
+            f"published by <{sorted(others)[0]}> — rename the file (or set kg:slug in the "
+            "metadata) unless this is a new version of that list from the same publisher")
+
+
+def _diff(store: Store, graphs: dict, validate: bool) -> _Captured:
+    """The changes the write would make (and their SHACL report), without writing."""
+
+    def capture(parts: Partitions) -> None:
+        changes = parts.changes or Changes()
+        report = validate_changes(parts) if validate else None
+        del parts  # the traceback must not keep the staged stores open while they are removed
+        raise _Captured(changes, report)
+
+    try:
+        store.replace_graphs(graphs, check=capture)
+    except _Captured as captured:
+        return captured.with_traceback(None)
+    raise AssertionError("the capture check did not run")
+
+
+def run_import(store: Store, req: ImportRequest) -> ImportReport:
+    """Import (or with dry_run only check and report) one table."""
+    started = dt.datetime.now(dt.UTC)
+    mapping, table, source, graphs, builder = prepare(store, req)
+    captured = _diff(store, graphs, validate=req.dry_run)
+    diff = claim_diff(captured.changes.added, captured.changes.removed)
+    cells = dict(builder.built.cells)
+    gone = removed_cells(captured.changes.removed)
+    runs = provlog.import_log(store, source)
+    previous = provlog.previous_run(runs)
+    report = ImportReport(
+        table=str(req.path), source=source, sha256=table.sha256, rows=len(table.rows),
+        dry_run=req.dry_run, previous=previous.iri if previous else None,
+        added=changes_of(diff.added, cells), changed=changes_of(diff.changed, cells),
+        removed=changes_of(diff.removed, gone), moved=len(diff.moved),
+        restricted_rows=builder.built.restricted_rows,
+        created=sorted(builder.built.created),
+        quads_added=len(captured.changes.added), quads_removed=len(captured.changes.removed))
+    if req.dry_run:
+        _raise_on_violations(captured.report, req.path)
+        report.warnings = len(captured.report.warnings) if captured.report else 0
+        return report
+    folder = archive_dir(store, req.archive)
+    archive(folder, archived_name(table.sha256, table.path.suffix), table.data)
+    name = req.agent or getpass.getuser()
+    run, triples = provlog.activity(report, builder.table_slug, started,
+                                    dt.datetime.now(dt.UTC), provlog.agent_iri(name), name)
+    if not captured.changes:  # the same content: only the log changes (no second diff)
+        graphs = {}
+    graphs[provlog.IMPORTS_GRAPH] = provlog.existing_log(store) + triples
+    outcome: dict[str, Report] = {}
+
+    def gate(parts: Partitions) -> None:
+        changes = parts.changes or Changes()
+        again = claim_diff(changes.added, changes.removed)
+        if (again.added, again.changed, again.removed) != (diff.added, diff.changed,
+                                                           diff.removed):
+            raise KgError(f"{req.path}: the store changed while importing (another import?); "
+                          "nothing was written — run the import again")
+        outcome["report"] = validate_changes(parts)
+        _raise_on_violations(outcome["report"], req.path)
+
+    store.replace_graphs(graphs, check=gate)
+    report.activity = run
+    report.warnings = len(outcome["report"].warnings)
+    return report
+
+
+def _raise_on_violations(report: Report | None, path: Path) -> None:
+    if report is not None and not report.conforms:
+        first = report.violations[0].line()
+        raise ImportCheckFailed(f"{path}: SHACL found {len(report.violations)} violation(s) in "
+                                f"what the import would change; nothing was written. First: "
+                                f"{first}")

@@ -1,0 +1,172 @@
+"""Cell text -> RDF value: names with their language, integers, concepts, dates written in
+either calendar, and existing entities found by name. A cell that fits none raises
+CellProblem with what is wrong and the fix; nothing is guessed or created silently."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.ingest.lookup import EntityIndex, NotFound
+from kg.ingest.mapping import ColumnSpec
+from kg.namespaces import ID, KG, PREFIXES
+from kg.written_dates import EXAMPLES, DateFormError, read_date
+
+XSD = PREFIXES["xsd"]
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
+SEM = PREFIXES["sem"]
+TIME = PREFIXES["time"]
+PRECISION_IRIS = {"day": TIME + "unitDay", "month": TIME + "unitMonth",
+                  "year": TIME + "unitYear", "span": KG + "unitSpan"}
+CALENDAR_IRIS = {"gregorian": KG + "Gregorian", "solar-hijri": KG + "SolarHijri"}
+#: Words a cell may hold before it is kept as an excerpt plus the cell's hash (quotes stay
+#: short phrases: no 15-word run of a source is ever rebuilt from the graph).
+QUOTE_WORDS = 12
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+class CellProblem(ValueError):
+    """What is wrong with a cell and how to fix it (the caller adds file, row, column)."""
+
+
+@dataclass
+class Value:
+    """A cell's RDF value, the triples describing it (a date node), and an entity created
+    for it (only where the column allows new entities)."""
+
+    term: ox.NamedNode | ox.Literal
+    triples: list[ox.Triple] = field(default_factory=list)
+    created: str | None = None
+
+
+def script_language(text: str) -> str:
+    """`fa` for text in Arabic script, else `en` (names in lists are Persian or Latin)."""
+    return "fa" if _ARABIC.search(text) else "en"
+
+
+def _name(spec: ColumnSpec, text: str) -> Value:
+    lang = script_language(text)
+    if spec.lang == "fa" and lang != "fa":
+        raise CellProblem("not in Persian script — move it to name_en or other_names")
+    if spec.lang == "en" and lang == "fa":
+        raise CellProblem("Persian script in a Latin-script column — move it to name_fa or "
+                          "other_names")
+    return Value(ox.Literal(unicodedata.normalize("NFC", text), language=spec.lang or lang))
+
+
+def excerpt(text: str) -> str:
+    """The text, or its first QUOTE_WORDS words and an ellipsis."""
+    words = text.split()
+    return text if len(words) <= QUOTE_WORDS else " ".join(words[:QUOTE_WORDS]) + " …"
+
+
+def _text(spec: ColumnSpec, text: str) -> Value:
+    return Value(ox.Literal(excerpt(text), language=spec.lang or script_language(text)))
+
+
+def _integer(spec: ColumnSpec, text: str) -> Value:
+    try:
+        number = spec.read(text.strip())
+    except ValueError as exc:
+        raise CellProblem(f"{_csvw_reason(exc)} — write a whole number") from None
+    return Value(ox.Literal(str(int(number)), datatype=ox.NamedNode(XSD + "integer")))
+
+
+def _concept(spec: ColumnSpec, text: str) -> Value:
+    key = text.strip()
+    if spec.concepts:
+        folded = {k.casefold(): v for k, v in spec.concepts.items()}
+        if key.casefold() not in folded:
+            raise CellProblem(f"not an allowed value — write one of {', '.join(spec.concepts)} "
+                              "(or leave it empty)")
+        return Value(ox.NamedNode(folded[key.casefold()]))
+    allowed = spec.allowed_values()
+    if allowed is not None and key not in allowed:
+        lowered = {a.casefold(): a for a in allowed}
+        hint = f" (did you mean {lowered[key.casefold()]}?)" if key.casefold() in lowered else ""
+        raise CellProblem(f"not an allowed value{hint} — write one of {', '.join(allowed)} "
+                          "(or leave it empty)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Value(ox.NamedNode(spec.value_url.expand(**{spec.name: key})))
+
+
+def _date(spec: ColumnSpec, text: str, node: ox.NamedNode) -> Value:
+    return date_value(text, spec.calendar, node)
+
+
+def date_value(text: str, calendar: str, node: ox.NamedNode) -> Value:
+    """A kg:DateValue node for a written date: Gregorian value, precision, day bounds and
+    the calendar it was written in."""
+    try:
+        written = read_date(text, calendar)
+    except DateFormError as exc:
+        message = str(exc)
+        if " — " not in message:
+            message += f" — correct it; kg reads dates such as {EXAMPLES}"
+        raise CellProblem(message) from None
+    d = written.date
+    xsd = ox.NamedNode(XSD + "date")
+    triples = [
+        ox.Triple(node, RDF_TYPE, ox.NamedNode(KG + "DateValue")),
+        ox.Triple(node, ox.NamedNode(KG + "dateValue"),
+                  ox.Literal(d.lexical, datatype=ox.NamedNode(XSD + written.datatype))),
+        ox.Triple(node, ox.NamedNode(KG + "precision"), ox.NamedNode(PRECISION_IRIS[d.precision])),
+        ox.Triple(node, ox.NamedNode(SEM + "hasEarliestBeginTimeStamp"),
+                  ox.Literal(d.earliest.isoformat(), datatype=xsd)),
+        ox.Triple(node, ox.NamedNode(SEM + "hasLatestEndTimeStamp"),
+                  ox.Literal(d.latest.isoformat(), datatype=xsd)),
+        ox.Triple(node, ox.NamedNode(KG + "calendar"),
+                  ox.NamedNode(CALENDAR_IRIS[written.calendar])),
+    ]
+    return Value(node, triples)
+
+
+def _csvw_reason(exc: ValueError) -> str:
+    text = str(exc)
+    return {"Invalid value for decimal": "not a number"}.get(text, text.split(":")[0])
+
+
+def new_entity_iri(spec: ColumnSpec, text: str, slug: Callable[[str], str]) -> str:
+    """IRI of a place a column may create: id/place/<slug of the name>."""
+    return f"{ID}place/{slug(text)}"
+
+
+def cell_value(spec: ColumnSpec, text: str, *, node: ox.NamedNode,
+               index: EntityIndex | None, slug: Callable[[str], str]) -> Value:
+    """The RDF value of one (non-empty) cell or list item of a value column."""
+    if spec.kind == "name":
+        return _name(spec, text)
+    if spec.kind == "text":
+        return _text(spec, text)
+    if spec.kind == "integer":
+        return _integer(spec, text)
+    if spec.kind == "concept":
+        return _concept(spec, text)
+    if spec.kind == "date":
+        return _date(spec, text, node)
+    assert spec.kind == "entity" and index is not None
+    what = _entity_word(spec)
+    try:
+        return Value(ox.NamedNode(index.match(text, what)))
+    except NotFound as exc:
+        if not spec.allow_new or "names " in str(exc)[:6]:
+            raise CellProblem(str(exc)) from None
+    iri = ox.NamedNode(new_entity_iri(spec, text, slug))
+    lang = script_language(text)
+    triples = [ox.Triple(iri, RDF_TYPE, ox.NamedNode(t)) for t in spec.types[:1]]
+    triples.append(ox.Triple(iri, RDFS_LABEL, ox.Literal(text.strip(), language=lang)))
+    return Value(iri, triples, created=iri.value)
+
+
+def _entity_word(spec: ColumnSpec) -> str:
+    first = spec.types[0].rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return {"Prison": "prison", "Place": "place", "Organization": "organisation"}.get(
+        first, first.lower())
