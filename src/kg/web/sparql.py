@@ -11,9 +11,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from kg.guard import Limits
 from kg.sparql.protocol import ProtocolRequest, Settings, SparqlEndpoint
 from kg.sparql.results import engine_for
 from kg.web.context import get_config, get_store
+from kg.web.headers import secured
 
 bp = Blueprint("sparql", __name__)
 _CREATING = threading.Lock()
@@ -32,7 +34,7 @@ def endpoint_for(app: Flask) -> SparqlEndpoint:
             engine = engine_for(store, config.result_cache_bytes)
             settings = Settings(config.query_timeout, config.max_rows,
                                 config.max_response_bytes, config.write_enabled,
-                                config.write_token)
+                                config.write_token, limits=Limits.from_config(config))
             endpoint = SparqlEndpoint(store, engine, settings)
             app.extensions["kg.sparql"] = endpoint
             atexit.register(engine.close)
@@ -87,8 +89,7 @@ class SparqlFastPath:
             base_url=f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
                      f"{environ.get('SCRIPT_NAME', '')}/")
         answer = endpoint.handle(req)
-        headers = [*answer.headers, ("X-Content-Type-Options", "nosniff"),
-                   ("Content-Length", str(len(answer.body)))]
+        headers = secured([*answer.headers, ("Content-Length", str(len(answer.body)))])
         start_response(_REASONS.get(answer.status, str(answer.status)), headers)
         return [] if head else [answer.body]
 
@@ -96,8 +97,8 @@ class SparqlFastPath:
     def _plain(start_response: Callable[..., Any], status: int, message: str
                ) -> Iterable[bytes]:
         body = (message + "\n").encode()
-        start_response(_REASONS[status], [("Content-Type", "text/plain; charset=utf-8"),
-                                          ("Content-Length", str(len(body)))])
+        start_response(_REASONS[status], secured([
+            ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]))
         return [body]
 
 
