@@ -328,6 +328,8 @@ def version_file(store: Store, name: str, write: Callable[[IO[bytes]], None]) ->
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.is_file():
             return target
+        for stale in here.glob(f".{name}.*.part"):  # a writer killed while holding the lock
+            stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=here, prefix=f".{name}.", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as out:
