@@ -16,7 +16,7 @@ from kg import formats
 from kg.cache import NotReady
 from kg.network import views
 from kg.network.claims import claims_for, evidence_pack, graph_title
-from kg.network.projection import PROJECTION, Projection
+from kg.network.shared import PROJECTION, SharedProjection
 from kg.search import index_for
 from kg.web.context import get_config, get_store
 from kg.web.lineage_view import lineage_json
@@ -30,7 +30,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 MAX_LIMIT = 200
 
 
-def projection() -> Projection:
+def projection() -> SharedProjection:
     """The current projection; a request waits `graph_wait` seconds for a first build, then
     gets 202 (the page retries), so a cold start on a large store never ties up every worker
     thread."""
@@ -115,8 +115,10 @@ def search() -> Response:
     if not q:
         return jsonify(results=[])
     index = index_for(get_store(), get_config().base_iri + "id/")
-    hits = [h.iri for h in index.search(q, limit=limit * 5) if h.iri in proj.nodes]
-    return jsonify(results=[views.node_json(proj, iri) for iri in hits[:limit]])
+    hits = [h.iri for h in index.search(q, limit=limit * 5)]
+    rows = proj.nodes_of(hits)
+    return jsonify(results=[views.node_json(proj, rows[iri]) for iri in hits if iri in rows
+                            ][:limit])
 
 
 @bp.get("/api/graph/neighbourhood")

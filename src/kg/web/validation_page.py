@@ -24,8 +24,8 @@ from kg import formats, validation_child
 from kg.cache import Cached, NotReady, version_file
 from kg.linked_data import page_of
 from kg.store import DiskStore, Store
+from kg.subprocesses import ChildFailed, ChildStopped
 from kg.validate import Report
-from kg.validation_child import ValidationFailed, ValidationStopped
 from kg.web.context import get_config, get_store
 
 bp = Blueprint("validation", __name__)
@@ -59,13 +59,13 @@ def _run(store: Store, memory: int) -> Run:
         started = time.monotonic()
         try:
             validation_child.run(source, out, memory)
-        except ValidationFailed as exc:  # the same data would fail the same way: keep it
+        except ChildFailed as exc:  # the same data would fail the same way: keep it
             out.seek(0)
             out.truncate()
             out.write(json.dumps({"error": str(exc),
                                   "seconds": time.monotonic() - started}).encode())
 
-    path = version_file(store, "validation-report.json", write)  # ValidationStopped: not kept
+    path = version_file(store, "validation-report.json", write)  # ChildStopped: not kept
     data = json.loads(path.read_text(encoding="utf-8"))
     if "error" in data:
         return Run(None, data["seconds"], data["error"])
@@ -82,7 +82,7 @@ def current_run(wait: float = 2.0) -> Run:
                               wait=wait)
     except NotReady:
         return RUNNING
-    except ValidationStopped as exc:  # this visit hears of it; the next one runs it again
+    except ChildStopped as exc:  # this visit hears of it; the next one runs it again
         return Run(None, 0.0, f"{exc}; reload this page to run it again", stopped=True)
 
 
