@@ -1,44 +1,32 @@
 """The projection of one store version as a file all the server's workers read (SQLite).
 
 Why a file: a projection held as Python objects (networkx graph, dicts of nodes and edges)
-took about 500 MB per worker at 1.3M quads, once in every worker. Written once per store
-version (kg.cache.version_file) by whichever worker asks first, in a child process that
-takes the build's peak and returns it (kg.subprocesses), it is read through SQLite: pages
-come from the OS's page cache, shared by every process and never copied into a worker, and
-each connection keeps only a small page cache of its own.
+took about 500 MB per worker at 1.3M quads, once in every worker. It is written once per
+store version by whichever worker asks first, in a child process that takes the build's
+peak and returns it (kg.cache's `Persist(child=True)`), and read through SQLite
+(kg.shared_files): pages come from the OS's page cache, shared by every process.
 
 What the explorer asks is answered by indexed lookups: a node or edge by its IRI or id;
 the neighbours of a node in display order (most central first) a page at a time, by
 predicate and direction, with the count of each relation (precomputed); the edges among
 the nodes on screen; a node's neighbours for the path search (kg.network.paths). The
 analyses (centrality, communities) are done before the file is written.
-
-    python -m kg.network.shared STORE_DIR VERSION   # the child: writes the file to stdout
 """
 
 from __future__ import annotations
 
 import json
-import queue
 import sqlite3
-import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from kg.cache import Cached, version_file
+from kg.cache import Cached, Persist
 from kg.network.projection import Edge, Projection
-from kg.store import DiskStore, Store
-from kg.subprocesses import MOVED, run_module
+from kg.shared_files import ReadOnlyDatabase, write_database
 
 #: The file's name in the version's cache directory (the suffix changes with the schema).
 FILENAME = "graph-projection-v1.sqlite"
-#: Each connection's own page cache, in KiB (the file itself is in the OS page cache).
-CONNECTION_PAGES_KIB = 512
-#: Connections per open projection: requests take turns on them (a lookup takes
-#: microseconds; a hub's page a few milliseconds).
-CONNECTIONS = 6
 
 _SCHEMA = """
 CREATE TABLE term(t INTEGER PRIMARY KEY, iri TEXT NOT NULL);
@@ -87,25 +75,14 @@ class Page(NamedTuple):
 # --- writing ---------------------------------------------------------------------------
 
 def write(proj: Projection, out: IO[bytes]) -> None:
-    """The analysed projection as an SQLite file, copied to `out`."""
+    """The analysed projection as an SQLite file, written to `out`."""
     if not proj.analysed:
         proj.analyse()
-    with tempfile.TemporaryDirectory(prefix="kg-projection-") as tmp:
-        path = Path(tmp) / FILENAME
-        db = sqlite3.connect(path)
-        try:
-            _fill(db, proj)
-            db.commit()
-        finally:
-            db.close()
-        with path.open("rb") as data:
-            while chunk := data.read(1 << 20):
-                out.write(chunk)
+    write_database(out, lambda db: _fill(db, proj))
 
 
 def _fill(db: sqlite3.Connection, proj: Projection) -> None:
-    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=4096;"
-                     + _SCHEMA)
+    db.executescript(_SCHEMA)
     terms: dict[str, int] = {}
 
     def term(iri: str) -> int:
@@ -150,7 +127,7 @@ def _fill(db: sqlite3.Connection, proj: Projection) -> None:
             "summary": _summary(proj, order)}
     db.executemany("INSERT INTO meta VALUES (?,?)",
                    ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
-    db.executescript(_INDEXES + "ANALYZE;")
+    db.executescript(_INDEXES)
 
 
 def _summary(proj: Projection, order: list[str]) -> dict[str, Any]:
@@ -171,11 +148,6 @@ def _summary(proj: Projection, order: list[str]) -> dict[str, Any]:
             "top": order[:50]}
 
 
-def build(store: Store, out: IO[bytes]) -> None:
-    """Build, analyse and write the projection of the store's current version."""
-    write(Projection.build(store), out)
-
-
 # --- reading ---------------------------------------------------------------------------
 
 _NODE = "SELECT iri, kind, label, start, \"end\", degree, centrality, community FROM node"
@@ -185,19 +157,13 @@ _EDGE = ("SELECT e.id, e.kind, s.iri, t.iri, e.predicate, e.status, e.sources, e
 
 
 class SharedProjection:
-    """A projection file opened read-only. Thread-safe: threads take turns on a few
-    connections, all opened at once, so the file stays readable after a newer version's
-    file replaced it (a stale projection serves on while the next is built)."""
+    """A projection file opened read-only (kg.shared_files), for every thread."""
 
     analysed = True
 
-    def __init__(self, path: Path, connections: int = CONNECTIONS) -> None:
-        self._pool: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
-        for _ in range(connections):
-            db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True,
-                                 check_same_thread=False)
-            db.execute(f"PRAGMA cache_size=-{CONNECTION_PAGES_KIB}")
-            self._pool.put(db)
+    def __init__(self, path: Path) -> None:
+        self.db = ReadOnlyDatabase(path)
+        self.query = self.db.query
         meta = dict(self.query("SELECT key, value FROM meta"))
         self.version: str = json.loads(meta["version"])
         self.timings: dict[str, float] = json.loads(meta["timings"])
@@ -210,12 +176,9 @@ class SharedProjection:
         self.centrality = _Column(self, "centrality")
         self.community = _Column(self, "community")
 
-    def query(self, sql: str, *args: Any) -> list[tuple]:
-        db = self._pool.get()
-        try:
-            return db.execute(sql, args).fetchall()
-        finally:
-            self._pool.put(db)
+    @classmethod
+    def read(cls, handle: IO[bytes]) -> SharedProjection:
+        return cls(Path(handle.name))
 
     def _edge(self, row: tuple) -> Edge:
         eid, kind, s, t, p, status, sources, claims, alleged, iris, start, end = row
@@ -369,39 +332,10 @@ class _Column(Mapping[str, Any]):
 
 # --- one per store version --------------------------------------------------------------
 
-def _write_file(store: Store, out: IO[bytes]) -> None:
-    """An on-disk store's projection is built in a child (the build's peak memory goes with
-    it); other stores' (in memory: tests, small demos) in this process."""
-    if isinstance(store, DiskStore):
-        run_module("kg.network.shared", [str(store.path), store.version], out,
-                   what="graph projection")
-    else:
-        build(store, out)
-
-
-def _project(store: Store) -> SharedProjection:
-    return SharedProjection(version_file(store, FILENAME, lambda out: _write_file(store, out)))
-
-
-#: One projection per store version, built in the background; while a new version's builds,
-#: the old one keeps serving, so a reload never makes the graph view go blank.
-PROJECTION = Cached[SharedProjection]("graph-projection", _project, background=True,
-                                      stale_ok=True)
-
-
-# --- the child -------------------------------------------------------------------------
-
-def _main(argv: list[str]) -> int:
-    store = DiskStore(argv[0])
-    if store.version != argv[1]:
-        return MOVED
-    proj = Projection.build(store, argv[1])
-    if store.version != argv[1]:
-        return MOVED
-    write(proj, sys.stdout.buffer)
-    sys.stdout.flush()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))
+#: One projection per store version, built in the background, in a child process when the
+#: store is on disk (the build's peak memory goes with it), into a file every worker reads;
+#: while a new version's builds, the old one keeps serving, so a reload never makes the graph
+#: view go blank.
+PROJECTION = Cached[SharedProjection](
+    "graph-projection", lambda store: Projection.build(store), background=True, stale_ok=True,
+    persist=Persist(FILENAME, write, SharedProjection.read, child=True))
