@@ -19,11 +19,13 @@ from tests.test_crash_serving import descendants
 
 def report(client: FlaskClient) -> dict:
     deadline = time.monotonic() + 120
-    while (response := client.get("/validation.json")).status_code == 503:
+    while True:
+        with client.get("/validation.json") as response:
+            if response.status_code != 503:
+                assert response.status_code == 200, response.get_data(as_text=True)
+                return response.get_json()
         assert time.monotonic() < deadline
         time.sleep(0.3)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()
 
 
 def test_a_memory_store_is_validated_in_a_child_too() -> None:

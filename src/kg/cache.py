@@ -310,8 +310,10 @@ def _key(*parts: object) -> str:
 
 
 def version_dir(store: Store) -> Path:
-    """This version's directory under the store's cache directory (created private)."""
-    root = store.cache_dir()
+    """This version's directory under the store's cache directory (created private), as an
+    absolute path: files are handed to code that resolves relative paths elsewhere (Flask's
+    send_file, against the app's package)."""
+    root = store.cache_dir().absolute()
     path = root / _key(store.version)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path

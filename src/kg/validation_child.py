@@ -18,7 +18,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from kg.subprocesses import OUT_OF_MEMORY, run_module
-from kg.validate import Report, Result, validate
+from kg.validation_report import Report, Result
 
 
 def run(source: Path, out: IO[bytes], memory: int) -> None:
@@ -28,14 +28,27 @@ def run(source: Path, out: IO[bytes], memory: int) -> None:
                setting="validation_memory")
 
 
+#: Fields whose values repeat across results (rules, their messages): stored once.
+_REPEATED = ("shape", "constraint", "severity", "message", "path", "source_constraint", "graph")
+
+
 def report_of(data: dict[str, Any]) -> Report:
-    """The report from the JSON a child wrote."""
+    """The report from the JSON a child wrote (a large store has tens of thousands of
+    results, mostly repeating a few rules' words: those strings are kept once)."""
     fields = {f.name for f in dataclasses.fields(Result)}
-    return Report([Result(**{k: v for k, v in r.items() if k in fields})
-                   for r in data["results"]])
+    results = []
+    for r in data["results"]:
+        row = {k: v for k, v in r.items() if k in fields}
+        for k in _REPEATED:
+            if isinstance(row.get(k), str):
+                row[k] = sys.intern(row[k])
+        results.append(Result(**row))
+    return Report(results)
 
 
 def _main(argv: list[str]) -> int:
+    from kg.validate import validate  # pySHACL: in the child only
+
     source = Path(argv[0])
     started = time.monotonic()
     try:

@@ -22,7 +22,6 @@ This is the builder: the served projection is the file it writes (kg.network.sha
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,6 +39,9 @@ from kg.network.kinds import (
     KIND_ROOTS,
     PREDICATE_LABELS,
     SKIPPED_LINKS,
+    Edge,
+    Node,
+    edge_id,
 )
 from kg.network.queries import (
     Q_ENTITY_LABELS,
@@ -54,41 +56,6 @@ from kg.network.queries import (
     edges_query,
 )
 from kg.store import Store
-
-
-@dataclass(slots=True)
-class Node:
-    """An entity of the projection."""
-
-    iri: str
-    kind: str
-    label: str
-    start: str | None = None
-    end: str | None = None
-
-
-@dataclass(slots=True)
-class Edge:
-    """One relation as the claims of one status state it; parallel edges keep disagreement."""
-
-    id: str
-    kind: str
-    source: str
-    target: str
-    predicate: str
-    status: str
-    sources: int
-    claims: int
-    alleged: bool
-    source_iris: tuple[str, ...]
-    start: str | None = None
-    end: str | None = None
-
-
-def edge_id(kind: str, s: str, p: str, o: str, status: str) -> str:
-    """A content hash, so ids agree across worker processes and rebuilds."""
-    return hashlib.blake2b("\x1f".join((kind, s, p, o, status)).encode(),
-                           digest_size=9).hexdigest()
 
 
 def _v(term: Any) -> str | None:

@@ -19,11 +19,15 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from kg.cache import Cached, Persist
-from kg.network.projection import Edge, Projection
+from kg.network.kinds import Edge
 from kg.shared_files import ReadOnlyDatabase, write_database
+from kg.store import Store
+
+if TYPE_CHECKING:  # the builder (networkx) is imported only where a projection is built
+    from kg.network.projection import Projection
 
 #: The file's name in the version's cache directory (the suffix changes with the schema).
 FILENAME = "graph-projection-v1.sqlite"
@@ -336,6 +340,12 @@ class _Column(Mapping[str, Any]):
 #: store is on disk (the build's peak memory goes with it), into a file every worker reads;
 #: while a new version's builds, the old one keeps serving, so a reload never makes the graph
 #: view go blank.
+def _build(store: Store) -> Projection:
+    from kg.network.projection import Projection  # networkx: only where it is built
+
+    return Projection.build(store)
+
+
 PROJECTION = Cached[SharedProjection](
-    "graph-projection", lambda store: Projection.build(store), background=True, stale_ok=True,
+    "graph-projection", _build, background=True, stale_ok=True,
     persist=Persist(FILENAME, write, SharedProjection.read, child=True))

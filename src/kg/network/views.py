@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from kg.namespaces import local_name
+from kg.network.kinds import Edge
 from kg.network.paths import shortest_paths
-from kg.network.projection import Edge
 from kg.network.shared import NodeRow, SharedProjection
 
 #: Nodes with more edges than this are left out of `edges_between` (a hub's edges come with

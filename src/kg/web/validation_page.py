@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, send_file
 
 from kg import formats, validation_child
 from kg.cache import Cached, NotReady, version_file
 from kg.linked_data import page_of
 from kg.store import DiskStore, Store
 from kg.subprocesses import ChildFailed, ChildStopped
-from kg.validate import Report
+from kg.validation_report import Report
 from kg.web.context import get_config, get_store
 
 bp = Blueprint("validation", __name__)
@@ -40,6 +40,7 @@ class Run:
     error: str | None = None
     done: bool = True
     stopped: bool = False
+    path: Path | None = None  # the report as the child wrote it (JSON)
 
 
 def _source(store: Store) -> Path:
@@ -69,7 +70,7 @@ def _run(store: Store, memory: int) -> Run:
     data = json.loads(path.read_text(encoding="utf-8"))
     if "error" in data:
         return Run(None, data["seconds"], data["error"])
-    return Run(validation_child.report_of(data), data["seconds"])
+    return Run(validation_child.report_of(data), data["seconds"], path=path)
 
 
 VALIDATION = Cached[Run]("validation-report", _run, background=True, warm=False)
@@ -110,6 +111,8 @@ def page() -> Response:
 @bp.get("/validation.json")
 def report_json() -> Response:
     run = current_run()
+    if run.report is not None and run.path is not None:
+        return send_file(run.path, mimetype="application/json", max_age=0)  # as written
     if run.report is not None:
         return Response(run.report.to_json(), mimetype="application/json")
     state = "stopped" if run.stopped else "error" if run.error else "running"
