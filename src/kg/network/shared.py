@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -175,8 +175,8 @@ class SharedProjection:
         self.sources: dict[str, dict[str, Any]] = json.loads(meta["sources"])
         self.summary: dict[str, Any] = json.loads(meta["summary"])
         self.terms = [iri for (iri,) in self.query("SELECT iri FROM term ORDER BY t")]
-        self.nodes = _Nodes(self)
-        self.edges = _Edges(self)
+        self.nodes: Mapping[str, NodeRow] = _Rows(self, "node", "iri", "n", self.node)
+        self.edges: Mapping[str, Edge] = _Rows(self, "edge", "id", "e", self.edge)
         self.centrality = _Column(self, "centrality")
         self.community = _Column(self, "community")
 
@@ -272,44 +272,29 @@ class SharedProjection:
         return [found[e] for (e,) in rows]
 
 
-class _Nodes(Mapping[str, NodeRow]):
-    def __init__(self, proj: SharedProjection) -> None:
-        self._proj = proj
+class _Rows(Mapping[str, Any]):
+    """The projection's nodes or edges as a read-only mapping, read from the file on use."""
 
-    def __getitem__(self, iri: str) -> NodeRow:
-        found = self._proj.node(iri)
+    def __init__(self, proj: SharedProjection, table: str, key: str, order: str,
+                 get: Callable[[str], Any]) -> None:
+        self._proj, self._table, self._key, self._order, self._get = proj, table, key, order, get
+
+    def __getitem__(self, key: str) -> Any:
+        found = self._get(key)
         if found is None:
-            raise KeyError(iri)
+            raise KeyError(key)
         return found
 
-    def __contains__(self, iri: object) -> bool:
-        return bool(self._proj.query("SELECT 1 FROM node WHERE iri = ?", iri))
+    def __contains__(self, key: object) -> bool:
+        return bool(self._proj.query(
+            f"SELECT 1 FROM {self._table} WHERE {self._key} = ?", key))
 
     def __iter__(self) -> Iterator[str]:
-        return (iri for (iri,) in self._proj.query("SELECT iri FROM node ORDER BY n"))
+        return (k for (k,) in self._proj.query(
+            f"SELECT {self._key} FROM {self._table} ORDER BY {self._order}"))
 
     def __len__(self) -> int:
-        return self._proj.summary["nodes"]
-
-
-class _Edges(Mapping[str, Edge]):
-    def __init__(self, proj: SharedProjection) -> None:
-        self._proj = proj
-
-    def __getitem__(self, eid: str) -> Edge:
-        found = self._proj.edge(eid)
-        if found is None:
-            raise KeyError(eid)
-        return found
-
-    def __contains__(self, eid: object) -> bool:
-        return bool(self._proj.query("SELECT 1 FROM edge WHERE id = ?", eid))
-
-    def __iter__(self) -> Iterator[str]:
-        return (eid for (eid,) in self._proj.query("SELECT id FROM edge ORDER BY e"))
-
-    def __len__(self) -> int:
-        return self._proj.summary["edges"]
+        return self._proj.summary[f"{self._table}s"]
 
 
 class _Column(Mapping[str, Any]):
