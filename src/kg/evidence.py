@@ -5,6 +5,11 @@ Implements the text selectors of the W3C Web Annotation Data Model
 (https://www.w3.org/TR/annotation-model/#text-quote-selector and #text-position-selector).
 Offsets are Unicode code points into the archived text decoded as UTF-8, with no newline
 translation and no normalisation: ``text[start:end] == exact`` in Python.
+
+Cells of imported tables are selected the Web Annotation way too, by a fragment selector
+conforming to RFC 7111 (https://www.rfc-editor.org/rfc/rfc7111#section-3: `row=R`, `cell=R,C`,
+the header line is row 1). Their text is a table's, not an archived text's: the text checks
+here skip them, and `kg.ingest.cells` verifies them against the archived table.
 """
 
 from __future__ import annotations
@@ -29,6 +34,11 @@ MAX_RUN = 14
 WORD_RE = re.compile(r"[\w’'-]+")
 #: Environment variable naming the directory of archived source texts.
 SOURCES_ENV = "KG_SOURCES"
+#: What a cell selector (`oa:FragmentSelector`) `dcterms:conformsTo`.
+RFC7111 = "http://tools.ietf.org/rfc/rfc7111"
+#: A SPARQL filter leaving out annotation targets (?target) that select a table cell.
+NOT_A_CELL = ("FILTER NOT EXISTS { ?target oa:hasSelector/"
+              f"<http://purl.org/dc/terms/conformsTo> <{RFC7111}> }}")
 
 
 class AnchorError(ValueError):
@@ -59,6 +69,41 @@ class QuoteFailure:
     def __str__(self) -> str:
         return (f"{self.annotation} (source {self.source}): {self.problem}; "
                 f"expected {self.expected!r}, found {self.found!r}")
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """A table cell as its evidence selects it: row and column numbered as RFC 7111 numbers
+    them, the column's name when the selector says it, and the cell's text verbatim (None
+    when it is too long to quote and only its hash is kept)."""
+
+    row: int
+    col: int | None
+    column: str | None
+    text: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return {"row": self.row, "col": self.col, "column": self.column, "text": self.text}
+
+
+def parse_fragment(fragment: str) -> tuple[int, int | None]:
+    """Row and column of an RFC 7111 `cell=R,C` or `row=R` fragment."""
+    kind, _, spec = fragment.partition("=")
+    if kind == "cell":
+        row, _, col = spec.partition(",")
+        return int(row), int(col)
+    if kind == "row":
+        return int(spec), None
+    raise ValueError(f"not an RFC 7111 row or cell fragment: {fragment!r}")
+
+
+def cell_ref(fragment: str, label: str | None, text: str | None) -> CellRef:
+    """The cell a selector names: its fragment, its label ('row 12, date_of_death', as
+    `kg import` writes it; the column's name is read from it) and the quoted text."""
+    row, col = parse_fragment(fragment)
+    head = f"row {row}, "
+    column = label[len(head):] if label and label.startswith(head) else None
+    return CellRef(row, col, column or None, text)
 
 
 def default_sources_dir(project_root: Path) -> Path:
@@ -247,6 +292,7 @@ SELECT ?annotation ?source ?file ?hash ?exact ?prefix ?suffix ?start ?end WHERE 
   ?annotation oa:hasTarget ?target .
   ?target oa:hasSource ?source ; oa:hasSelector ?quote .
   ?quote rdf:type oa:TextQuoteSelector ; oa:exact ?exact .
+  """ + NOT_A_CELL + """
   OPTIONAL { ?source kg:archivedText ?file }
   OPTIONAL { ?source kg:sha256 ?hash }
   OPTIONAL { ?quote oa:prefix ?prefix }
@@ -263,7 +309,8 @@ def _value(term: ox.Literal | ox.NamedNode | None) -> str | None:
 
 
 def verify_quotes(sources_dir: Path, dataset: ox.Store) -> list[QuoteFailure]:
-    """Check every quote against the archived text whose SHA-256 its source records."""
+    """Check every quote against the archived text whose SHA-256 its source records (table
+    cells are not texts: `kg.ingest.cells.verify_cells` checks them)."""
     failures: list[QuoteFailure] = []
     texts: dict[str, str | None] = {}
     rows: Iterable[ox.QuerySolution] = dataset.query(_QUOTES, use_default_graph_as_union=True)
@@ -310,9 +357,11 @@ def verify_quotes(sources_dir: Path, dataset: ox.Store) -> list[QuoteFailure]:
 
 
 def quote_count(dataset: ox.Store) -> int:
-    """How many text quote selectors the dataset holds (what verify_quotes checks)."""
-    rows = dataset.query("SELECT (COUNT(?q) AS ?n) WHERE { ?q a <http://www.w3.org/ns/oa#"
-                         "TextQuoteSelector> }", use_default_graph_as_union=True)
+    """How many text quote selectors the dataset holds outside table cells (what
+    verify_quotes checks)."""
+    rows = dataset.query("PREFIX oa: <http://www.w3.org/ns/oa#> SELECT (COUNT(?q) AS ?n) "
+                         "WHERE { ?target oa:hasSelector ?q . ?q a oa:TextQuoteSelector "
+                         f"{NOT_A_CELL} }}", use_default_graph_as_union=True)
     return int(next(iter(rows))["n"].value)
 
 

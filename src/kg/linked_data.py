@@ -111,7 +111,9 @@ def describe(store: Store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Descript
     whose `oa:hasBody` is one of the claims. A claim's `kg:asserts` links are kept only
     towards nodes naming the entity: a victim list asserts thousands of participations.
     Each focus node is described with its blank nodes to depth 3 (annotation -> target ->
-    selector -> refinement), as in a Concise Bounded Description. Plus every triple pointing
+    selector -> refinement), as in a Concise Bounded Description, and so with its own
+    fragment IRIs (`<annotation#target>`, `<annotation#cell>`: `kg import` names these nodes
+    instead of leaving them blank, so that re-imports write nothing new). Plus every triple pointing
     at the entity, and labels of the IRIs it names so clients need no second request (in
     their own branch: Virtuoso 7.2 drops the blank-node chain when a second OPTIONAL on the
     same node follows the focus subquery).
@@ -135,8 +137,10 @@ def describe(store: Store, iri: str, limit: int = DESCRIPTION_LIMIT) -> Descript
             {{ {focus} }}
             ?n ?p ?o .
             FILTER(?p != <{KG}asserts>)
-            OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o))
-              OPTIONAL {{ ?o2 ?p3 ?o3 FILTER(isBlank(?o2))
+            OPTIONAL {{ ?o ?p2 ?o2 FILTER(isBlank(?o) || STRSTARTS(STR(?o), CONCAT(STR(?n), "#")))
+              OPTIONAL {{ ?o2 ?p3 ?o3
+                          FILTER(isBlank(?o2) || (isIRI(?o) && STRSTARTS(STR(?o2),
+                                 CONCAT(STRBEFORE(STR(?o), "#"), "#"))))
                 OPTIONAL {{ ?o3 ?p4 ?o4 FILTER(isBlank(?o3)) }} }} }}
           }} UNION {{
             {{ {focus} }}

@@ -83,11 +83,10 @@ def verify_quotes_command(ctx: click.Context, store: str | None, sources: Path |
     folders = [sources_dir] if files else [archive_dir(open_store(config), config.archive),
                                            sources_dir]
     cells = verify_cells(folders, dataset)  # imported tables' cells, checked in kg.ingest
-    failures = [f for f in verify_quotes(sources_dir, dataset)
-                if f.annotation not in cells.annotations] + cells.failures
+    failures = verify_quotes(sources_dir, dataset) + cells.failures  # texts, then cells
     for failure in failures:
         click.echo(str(failure))
-    quotes = quote_count(dataset) - cells.quotes + len(cells.annotations)
+    quotes = quote_count(dataset) + len(cells.annotations)
     click.echo(f"{quotes - len(failures)} of {quotes} quotes verified against {sources_dir}"
                + (f" ({len(cells.annotations)} of them table cells, also against "
                   f"{folders[0]})" if cells.annotations else "") + ".", err=True)

@@ -23,6 +23,7 @@ from kg.entity.claim_index import ClaimIndex
 from kg.entity.model import Assertion, Claim, ClaimMade, Count, Quote, Ref
 from kg.entity.parallel import results, start_queries
 from kg.entity.refs import ref
+from kg.evidence import RFC7111, cell_ref
 from kg.labels import labels as label_lookup
 from kg.lineage import claim_lineages
 from kg.namespaces import ID, KG, PREFIXES, local_name
@@ -35,7 +36,9 @@ CLAIM_CLASSES = (KG + "CountClaim", KG + "TimeClaim", KG + "IdentityClaim", KG +
                  KG + "Claim")
 STATUS_BASE = ID + "concept/claim-status/"
 _ATTRIBUTED, _SOURCE = PREFIXES["prov"] + "wasAttributedTo", PREFIXES["dcterms"] + "source"
-_SCHEMA, _OA = PREFIXES["schema"], PREFIXES["oa"]
+_SCHEMA, _OA, _DCTERMS = PREFIXES["schema"], PREFIXES["oa"], PREFIXES["dcterms"]
+#: What a table cell's selector holds besides its quote: its RFC 7111 fragment and label.
+_RDF_VALUE, _LABEL = PREFIXES["rdf"] + "value", PREFIXES["rdfs"] + "label"
 #: What a claim is about besides the entity: shown as the claim's other subjects.
 _RELATED = (KG + "about", KG + "possiblySameAs")
 
@@ -227,7 +230,12 @@ def _quotes(selector_rows: list[Any], cited_rows: list[Any]) -> dict[str, list[Q
         if _OA + "start" in props and _OA + "end" in props:
             quote.start = int(props[_OA + "start"].value)
             quote.end = int(props[_OA + "end"].value)
-    found = {k: q for k, q in found.items() if q.exact}
+        conforms = props.get(_DCTERMS + "conformsTo")
+        if conforms is not None and conforms.value == RFC7111 and _RDF_VALUE in props:
+            label = props.get(_LABEL)
+            quote.cell = cell_ref(props[_RDF_VALUE].value, label.value if label else None,
+                                  quote.exact)
+    found = {k: q for k, q in found.items() if q.exact or q.cell}
     for r in cited_rows:
         cited = r["cited"]
         found[(r["c"].value, str(r["ann"]))] = Quote(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.dates import PreciseDate
+from kg.evidence import CellRef
 from kg.lineage import Lineage
 
 
@@ -61,7 +62,8 @@ class Name:
 
 @dataclass
 class Quote:
-    """The evidence passage: `exact` to be highlighted between its prefix and suffix."""
+    """The evidence passage: `exact` to be highlighted between its prefix and suffix; or
+    the cell of an imported table that holds it (`cell`, its text as `exact`)."""
 
     exact: str | None = None
     prefix: str = ""
@@ -71,9 +73,10 @@ class Quote:
     cited: str | None = None
     locator: str | None = None
     lang: str | None = None
+    cell: CellRef | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {**self.__dict__, "cell": self.cell.as_json() if self.cell else None}
 
 
 @dataclass

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.evidence import QuoteFailure
-from kg.ingest.rows import RFC7111
+from kg.evidence import RFC7111, QuoteFailure, cell_ref, parse_fragment
 from kg.ingest.table import TableError, decode
 
 CELLS_QUERY = """
@@ -47,17 +46,6 @@ ORDER BY ?source ?annotation
 def display(row: int, column: str, text: str) -> str:
     """How a page shows a cell's evidence: 'row 12, date_of_death: ۱۳۶۷/۰۵/۱۰'."""
     return f"row {row}, {column}: {text}"
-
-
-def parse_fragment(fragment: str) -> tuple[int, int | None]:
-    """Row and column of an RFC 7111 `cell=R,C` or `row=R` fragment."""
-    kind, _, spec = fragment.partition("=")
-    if kind == "cell":
-        row, _, col = spec.partition(",")
-        return int(row), int(col)
-    if kind == "row":
-        return int(spec), None
-    raise ValueError(f"not an RFC 7111 row or cell fragment: {fragment!r}")
 
 
 def _records(path: Path, encoding: str, delimiter: str) -> list[list[str]]:
@@ -167,7 +155,9 @@ def evidence_text(dataset: ox.Store, annotation: str) -> str | None:
     if not rows:
         return None
     row = rows[0]
-    r, c = parse_fragment(row["fragment"].value)
-    where = row["where"].value if row["where"] else f"row {r}" + (f", column {c}" if c else "")
     text = row["exact"] or row["value"]
-    return f"{where}: {text.value}" if text is not None else where
+    cell = cell_ref(row["fragment"].value, row["where"].value if row["where"] else None,
+                    text.value if text is not None else None)
+    column = cell.column or (f"column {cell.col}" if cell.col else None)
+    where = f"row {cell.row}" + (f", {column}" if column else "")
+    return f"{where}: {cell.text}" if cell.text is not None else where

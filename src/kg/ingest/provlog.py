@@ -20,13 +20,14 @@ XSD = PREFIXES["xsd"]
 
 #: A table's import runs, newest first: bind ?source (VALUES) to the table's kg:Source.
 IMPORT_LOG_QUERY = sparql_prefixes() + """
-SELECT ?run ?agent ?started ?ended ?sha256 ?previous ?added ?changed ?removed WHERE {
+SELECT ?run ?agent ?started ?ended ?sha256 ?previous ?added ?changed ?removed ?rows WHERE {
     GRAPH <""" + IMPORTS_GRAPH + """> {
         ?run a prov:Activity ; prov:used ?source ; prov:startedAtTime ?started ;
              prov:endedAtTime ?ended ; kg:sha256 ?sha256 ;
              kg:claimsAdded ?added ; kg:claimsChanged ?changed ; kg:claimsRemoved ?removed .
         OPTIONAL { ?run prov:wasAssociatedWith ?agent }
         OPTIONAL { ?run prov:wasInformedBy ?previous }
+        OPTIONAL { ?run kg:rowsImported ?rows }
     }
 }
 ORDER BY DESC(?started)
@@ -46,6 +47,9 @@ class Run:
     added: int
     changed: int
     removed: int
+    #: Public rows the run imported (restricted rows are not counted: the log is public);
+    #: None for runs logged before it was recorded.
+    rows: int | None = None
 
 
 def import_log(store: Store, source: str) -> list[Run]:
@@ -55,7 +59,8 @@ def import_log(store: Store, source: str) -> list[Run]:
     return [Run(r["run"].value, r["agent"].value if r["agent"] else None, r["started"].value,
                 r["ended"].value, r["sha256"].value,
                 r["previous"].value if r["previous"] else None, int(r["added"].value),
-                int(r["changed"].value), int(r["removed"].value)) for r in rows]
+                int(r["changed"].value), int(r["removed"].value),
+                int(r["rows"].value) if r["rows"] else None) for r in rows]
 
 
 def existing_log(store: Store) -> list[ox.Triple]:
@@ -99,6 +104,8 @@ def activity(report: ImportReport, table_slug: str, started: dt.datetime,
                   ox.Literal(str(len(report.changed)), datatype=integer)),
         ox.Triple(run, ox.NamedNode(KG + "claimsRemoved"),
                   ox.Literal(str(len(report.removed)), datatype=integer)),
+        ox.Triple(run, ox.NamedNode(KG + "rowsImported"),
+                  ox.Literal(str(report.rows - report.restricted_rows), datatype=integer)),
         ox.Triple(who, p("rdf", "type"), p("prov", "Agent")),
         ox.Triple(who, p("rdfs", "label"), ox.Literal(name)),
     ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.evidence import RFC7111
 from kg.ingest.lookup import EntityIndex
 from kg.ingest.mapping import ColumnSpec, Mapping, about_iri
 from kg.ingest.report import CellError
@@ -25,7 +26,6 @@ from kg.ingest.table import Row
 from kg.ingest.values import QUOTE_WORDS, CellProblem, cell_value
 from kg.namespaces import ACCESS_LEVEL, GRAPH, ID, KG, PREFIXES, RESTRICTED, RESTRICTED_GRAPH_PREFIX
 
-RFC7111 = "http://tools.ietf.org/rfc/rfc7111"
 CLAIM_STATUS = ID + "concept/claim-status/asserted"
 _P = {k: v for k, v in PREFIXES.items()}
 

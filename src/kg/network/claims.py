@@ -11,6 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.evidence import RFC7111, cell_ref
 from kg.namespaces import PREFIXES, sparql_prefixes
 from kg.network.kinds import ASSERTED, EDGE_KINDS
 from kg.network.shared import SharedProjection
@@ -25,7 +26,7 @@ STATUS_ORDER = {"court-finding": 0, "official-acknowledgement": 1, "asserted": 2
 
 Q_CLAIMS = sparql_prefixes() + """
 SELECT ?c ?status ?statement ?src ?title ?published ?claimant ?claimantLabel ?quote ?cited
-       ?reliability ?credibility ?reason
+       ?reliability ?credibility ?reason ?fragment ?cellLabel
 WHERE {
   VALUES (?s ?p ?o) { (%s %s %s) }
   %s
@@ -46,6 +47,9 @@ WHERE {
   OPTIONAL { ?annotation oa:hasBody ?c .
              OPTIONAL { ?annotation oa:hasTarget/oa:hasSelector ?selector .
                         ?selector a oa:TextQuoteSelector ; oa:exact ?quote }
+             OPTIONAL { ?annotation oa:hasTarget/oa:hasSelector ?cell .
+                        ?cell dcterms:conformsTo <%s> ; rdf:value ?fragment
+                        OPTIONAL { ?cell rdfs:label ?cellLabel } }
              OPTIONAL { ?annotation kg:citedWording ?cited } }
 }
 LIMIT 2000"""
@@ -74,9 +78,10 @@ def _v(term: Any) -> str | None:
 
 def claims_for(store: Store, kind: str, s: str, p: str, o: str) -> list[dict[str, Any]]:
     """Every claim behind a (kind, subject, predicate, object) relation, whatever its
-    status, with its source, grading, claimant and quotes."""
+    status, with its source, grading, claimant and quotes, and for imported claims the
+    table cells that evidence them (`cells`: row, col, column, text)."""
     terms = [str(ox.NamedNode(x)) for x in (s, p, o)]
-    query = Q_CLAIMS % (*terms, EDGE_KINDS[kind].bound(), ASSERTED)
+    query = Q_CLAIMS % (*terms, EDGE_KINDS[kind].bound(), ASSERTED, RFC7111)
     claims: dict[str, dict[str, Any]] = {}
     for row in store.query(query):
         iri = row["c"].value
@@ -90,10 +95,15 @@ def claims_for(store: Store, kind: str, s: str, p: str, o: str) -> list[dict[str
                 "source": _v(row["src"]), "sourceTitle": _v(row["title"]),
                 "published": _v(row["published"]), "claimant": _v(row["claimant"]),
                 "claimantLabel": _v(row["claimantLabel"]),
-                "grading": None, "quotes": []}
+                "grading": None, "quotes": [], "cells": []}
         if row["reliability"] is not None or row["credibility"] is not None:
             claim["grading"] = ((_v(row["reliability"]) or "?").upper()
                                 + (_v(row["credibility"]) or "?"))
+        if row["fragment"] is not None:  # a table cell: where it is, and its text
+            cell = cell_ref(row["fragment"].value, _v(row["cellLabel"]), _v(row["quote"]))
+            if cell.as_json() not in claim["cells"]:
+                claim["cells"].append(cell.as_json())
+            continue
         for quote in (_v(row["quote"]), _v(row["cited"])):
             if quote and quote not in claim["quotes"]:
                 claim["quotes"].append(quote)

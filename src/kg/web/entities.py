@@ -10,15 +10,17 @@ JSON twin in English unless `?lang=` asks for another.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from kg.cache import Cached
+from kg.dates import PreciseDate
 from kg.entity.queries import MAX_CLAIMS
 from kg.entity.reader import read_entity
 from kg.entity.refs import valid_slug
+from kg.ingest.provlog import Run, import_log
 from kg.labels import language_of
 from kg.linked_data import alternates
 from kg.store import Store
@@ -55,6 +57,33 @@ def _lookup(slug: str, lang: str) -> EntityPage:
     return found
 
 
+#: The import runs of a table (a source page's import log), per store version: every
+#: import makes a new version.
+IMPORT_LOGS = Cached[list[Run]]("import-log", import_log, warm=False, max_entries=256)
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    """An import run as its source page shows it: the day (in both calendars) and the time
+    (UTC) it started, and the run as the log has it."""
+
+    day: PreciseDate
+    time: str
+    run: Run
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self.run)
+
+
+def imports_of(slug: str, iri: str) -> list[ImportRun]:
+    """The import log of a source page: the runs that imported the table, newest first
+    (none for other pages)."""
+    if not slug.startswith("source/"):
+        return []
+    return [ImportRun(PreciseDate.from_values(r.started[:10]), r.started[11:16], r)
+            for r in IMPORT_LOGS.get(get_store(), iri)]
+
+
 def _links(slug: str) -> str:
     """`Link` header naming the data twins, so clients find the RDF and JSON versions."""
     return ", ".join([*alternates(slug, slug), f'</id/{slug}>; rel="canonical"'])
@@ -74,7 +103,7 @@ def page(slug: str) -> Response | str:
     html = render_template(
         "entities/page.html", e=e, view=view, slug=slug, rtl=RTL,
         page_size=MAX_CLAIMS, figures=figures_about(e.iri, current()), graph=neighbourhood(view),
-        explore=f"/explore?focus={quote(e.iri, safe='')}")
+        explore=f"/explore?focus={quote(e.iri, safe='')}", imports=imports_of(slug, e.iri))
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = _links(slug)
     return response
@@ -84,7 +113,8 @@ def twin(slug: str) -> Response:
     """The page's data as JSON (what the HTML shows, for scripts and the graph explorer)."""
     lang = data_language()
     view = _lookup(slug, lang)
-    response = jsonify({**view.as_json(), "figures": figures_about(view.entity.iri, lang)})
+    response = jsonify({**view.as_json(), "figures": figures_about(view.entity.iri, lang),
+                        "imports": [r.as_json() for r in imports_of(slug, view.entity.iri)]})
     response.headers["Link"] = _links(slug)
     return response
 

@@ -16,9 +16,10 @@ from typing import Any
 from babel.lists import format_list
 
 from kg.datevalues import FAR
-from kg.entity.model import Claim, Count, Entity, EventEntry, Name, Ref
+from kg.entity.model import Claim, Count, Entity, EventEntry, Name, Quote, Ref
 from kg.entity.queries import MAX_ASSERTED
 from kg.entity.refs import structural
+from kg.evidence import CellRef
 from kg.labels import Label, language_of
 from kg.namespaces import KG, PREFIXES
 from kg.web.lineage_view import LineageStep, lineage_steps, origins_text
@@ -54,12 +55,17 @@ class ClaimView:
     lineage_steps: list[LineageStep] = field(default_factory=list)
     #: '1 independent origin (NCRI), repeated by 3 sources'.
     origins_text: str | None = None
+    #: Its evidence, each with, for a table cell, the words for where the cell is ('row 12,
+    #: date_of_death') and the whole line ('row 12, date_of_death: ۱۳۶۷/۰۵/۱۰').
+    evidence: list[tuple[Quote, str | None, str | None]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {**self.claim.as_json(), "group": self.group, "value": self.value,
                 "asserts": [{"kind": k, "text": t, "node": n.as_json() if n else None}
                             for k, t, n in self.asserts],
-                "originsText": self.origins_text}
+                "originsText": self.origins_text,
+                "evidence": [{**q.as_json(), "place": place, "text": line}
+                             for q, place, line in self.evidence]}
 
 
 @dataclass
@@ -103,7 +109,30 @@ def claim_view(claim: Claim, entity: str, wording: Wording = ENGLISH) -> ClaimVi
                      assertion_lines(claim, entity, w), rank,
                      {p: w(DATE_WORDS.get(p, p)) for p, _ in claim.dates},
                      lineage_steps(lineage, refs, w) if lineage else [],
-                     origins_text(lineage, refs, w) if lineage else None)
+                     origins_text(lineage, refs, w) if lineage else None,
+                     [evidence_words(q, w) for q in claim.quotes])
+
+
+def evidence_words(quote: Quote, wording: Wording = ENGLISH
+                   ) -> tuple[Quote, str | None, str | None]:
+    """A quote, and for a table cell where it is and the line that says it."""
+    if quote.cell is None:
+        return quote, None, None
+    place = cell_place(quote.cell, wording)
+    text = quote.cell.text
+    return quote, place, (wording(N_("{place}: {text}"), place=place,
+                                  text=isolate(text, wording, language_of(text)))
+                          if text is not None else place)
+
+
+def cell_place(cell: CellRef, wording: Wording = ENGLISH) -> str:
+    """Where an imported claim's cell is: 'row 12, date_of_death' (the header is row 1, as
+    the spreadsheet numbers it); the column's name kept as the table has it."""
+    w = wording
+    column = (isolate(cell.column, w, language_of(cell.column)) if cell.column
+              else w(N_("column {number}"), number=w.digits(cell.col)) if cell.col else None)
+    row = w(N_("row {row}"), row=w.digits(cell.row))
+    return w(N_("{row}, {column}"), row=row, column=column) if column else row
 
 
 def count_text(count: Count, wording: Wording = ENGLISH) -> str:

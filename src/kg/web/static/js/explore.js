@@ -491,6 +491,15 @@
           bq.dir = "auto";
           li.appendChild(bq);
         });
+        (c.cells || []).forEach(function (cell) {  // an imported table's cell
+          var row = _("row {row}", {row: digits(cell.row)});
+          var column = cell.column ? isolated(cell.column)
+            : cell.col ? _("column {number}", {number: digits(cell.col)}) : null;
+          var place = column ? _("{row}, {column}", {row: row, column: column}) : row;
+          var bq = el("blockquote", "kx-quote kx-cell", place + (cell.text !== null ? ": " : ""));
+          if (cell.text !== null) { bq.appendChild(bdi(cell.text)); }
+          li.appendChild(bq);
+        });
         var meta = el("p", "kx-meta");
         if (c.claimantLabel || c.claimant) {
           var who = el("span", null, _("Claimant:") + " ");
