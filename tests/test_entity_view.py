@@ -80,7 +80,7 @@ def test_json_twin_keeps_its_shape(store: Store) -> None:
     assert set(claim) == {
         "iri", "kind", "group", "statement", "value", "countKind", "unit", "status",
         "supersededBecause", "claimant", "publication", "published", "dates", "related",
-        "asserts", "evidence", "graph", "lineage", "originsText"}
+        "asserts", "evidence", "graph", "lineage", "originsText", "attribute"}
     assert {"claim", "isOrigin", "links", "relayed", "origins", "independentOrigins",
             "independentGroups", "repeats", "repeatedIn"} == set(claim["lineage"])
     assert set(data["names"][0]) == {"text", "lang", "property"}

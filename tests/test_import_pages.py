@@ -6,6 +6,7 @@ import log, newest first; the restricted row nowhere public."""
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import shutil
 from collections.abc import Iterator
@@ -66,7 +67,7 @@ def web(store: DiskStore) -> FlaskClient:
 
 def text_of(html: str) -> str:
     """A page's text as a reader sees it (tags dropped, isolates and runs of space folded)."""
-    return re.sub(r"\s+", " ", ISOLATE.sub("", re.sub(r"<[^>]+>", " ", html)))
+    return html_lib.unescape(re.sub(r"\s+", " ", ISOLATE.sub("", re.sub(r"<[^>]+>", " ", html))))
 
 
 def test_the_entity_page_shows_each_claims_cell_with_the_list_linked(web: FlaskClient) -> None:
@@ -215,3 +216,24 @@ def test_chromium_shows_the_cell_evidence_in_both_languages(page, served: LiveSe
     page.goto(f"{served.url}/page/source/victims?lang=fa")
     assert page.locator("table.imports tbody tr").count() == 2
     assert page.console_errors == [] and page.outside_requests == []
+
+
+def test_an_imported_persons_claims_are_grouped_by_what_they_give(web: FlaskClient) -> None:
+    """Regression: every cell's claim sat in one 'Statements · 14 competing claims' group
+    with 'claim' as its value, as if the cells of one row disagreed. Each property is now
+    its own group showing the value the cell gives (a date, a linked prison, a number)."""
+    html = web.get(PERSON + "?lang=en").get_data(as_text=True)
+    text = text_of(html)
+    assert "competing claims" not in text and "Statements" not in text
+    for group in ("Date of death", "Held in", "Father's name", "Age at death", "Sex",
+                  "Fate recorded", "Other spelling"):
+        assert f" {group} " in text, group
+    assert "Other spelling · 2 claims" in text  # two spellings: not values that compete
+    assert "executed" in text and "male" in text and "27" in text
+    assert re.search(r'<strong><a href="/page/[^"]+"[^>]*>[^<]*Evin', html)
+    data = web.get(PERSON + ".json?lang=en").get_json()
+    death = next(g for g in data["claims"] if g["group"] == "Date of death")["claims"][0]
+    assert death["attribute"]["property"] == "https://schema.org/deathDate"
+    assert death["dates"] and death["value"] is None
+    fa = text_of(web.get(PERSON + "?lang=fa").get_data(as_text=True))
+    assert "تاریخ مرگ" in fa and "۲۷" in fa and "مرد" in fa and "اعدام‌شده" in fa

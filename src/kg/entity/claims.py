@@ -20,7 +20,7 @@ from kg.dates import PreciseDate
 from kg.datevalues import DATE_PROPERTIES, PUBLISHED, decode, decode_props
 from kg.entity import queries
 from kg.entity.claim_index import ClaimIndex
-from kg.entity.model import Assertion, Claim, ClaimMade, Count, Quote, Ref
+from kg.entity.model import Assertion, Claim, ClaimMade, Count, Quote, Ref, Value
 from kg.entity.parallel import results, start_queries
 from kg.entity.refs import ref
 from kg.evidence import RFC7111, cell_ref
@@ -33,7 +33,7 @@ Term = ox.NamedNode | ox.Literal | ox.BlankNode
 RDF_TYPE = PREFIXES["rdf"] + "type"
 #: Claim classes from the most to the least specific: a claim is shown as the first it has.
 CLAIM_CLASSES = (KG + "CountClaim", KG + "TimeClaim", KG + "IdentityClaim", KG + "Allegation",
-                 KG + "Claim")
+                 KG + "AttributeClaim", KG + "Claim")
 STATUS_BASE = ID + "concept/claim-status/"
 _ATTRIBUTED, _SOURCE = PREFIXES["prov"] + "wasAttributedTo", PREFIXES["dcterms"] + "source"
 _SCHEMA, _OA, _DCTERMS = PREFIXES["schema"], PREFIXES["oa"], PREFIXES["dcterms"]
@@ -81,6 +81,7 @@ def build_claims(entity: str, claim_iris: list[str], rows: dict[str, list[Any]],
     counts, dates = _values(rows["values"], asserted.get("dates", []), labels)
     assertions = _assertions(asserted, labels, base)
     quotes = _quotes(rows["selectors"], rows["cited"])
+    attr_dates = {r["c"].value: decode(r) for r in rows["attr_dates"]}
     claims = []
     for c in claim_iris:
         claim = _claim(c, props[c], labels, published, base)
@@ -91,6 +92,9 @@ def build_claims(entity: str, claim_iris: list[str], rows: dict[str, list[Any]],
         claim.related = _related(entity, props[c], assertions[c], labels, base)
         claim.quotes = quotes[c]
         claim.graph = graphs.get(c)
+        claim.attribute = _attribute(props[c], attr_dates.get(c), labels, base)
+        if c in attr_dates and not claim.dates:  # shown, sorted and worded as a date
+            claim.dates = [("date", attr_dates[c])]
         claims.append(claim)
     return claims
 
@@ -122,7 +126,7 @@ def _named(rows: dict[str, list[Any]], asserted: dict[str, list[Any]]) -> Iterab
     for r in rows["props"]:
         p, o = r["p"].value, r["o"]
         if isinstance(o, ox.NamedNode):
-            if p in (_ATTRIBUTED, _SOURCE, *_RELATED):
+            if p in (_ATTRIBUTED, _SOURCE, KG + "value", *_RELATED):
                 yield o.value
             elif p == KG + "claimStatus":
                 yield STATUS_BASE + local_name(o.value)
@@ -198,6 +202,24 @@ def _assertions(asserted: dict[str, list[Any]], labels: dict[str, str], base: st
                 kind, ref(r["who"].value, labels, base), ref(r["what"].value, labels, base),
                 labels.get(role, "") if role else None, labels.get(how, "") if how else None))
     return found
+
+
+def _attribute(props: dict[str, list[Term]], date: PreciseDate | None,
+               labels: dict[str, str], base: str) -> tuple[str, Value] | None:
+    """An attribute claim's property and value: a date, a node (an organisation, a place,
+    a concept) or a literal."""
+    prop, values = _first_iri(props[KG + "property"]), props[KG + "value"]
+    if prop is None or not values:
+        return None
+    term = values[0]
+    if date is not None:
+        return prop, Value(date=date)
+    if isinstance(term, ox.NamedNode):
+        return prop, Value(node=ref(term.value, labels, base))
+    if isinstance(term, ox.Literal):
+        return prop, Value(text=term.value, lang=term.language or None,
+                           datatype=term.datatype.value if not term.language else None)
+    return None
 
 
 def _related(entity: str, props: dict[str, list[Term]], assertions: list[Assertion],

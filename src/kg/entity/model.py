@@ -134,6 +134,9 @@ class Claim:
     lineage: Lineage | None = None
     #: Every IRI the lineage names, as the page shows it.
     lineage_refs: dict[str, Ref] = field(default_factory=dict)
+    #: For an attribute claim (a cell of an imported list): the property it gives a value
+    #: of (its IRI) and that value.
+    attribute: tuple[str, Value] | None = None
 
     def as_json(self) -> dict[str, Any]:
         """Its data in the JSON twin's keys (the page adds group, value text and asserts)."""
@@ -148,6 +151,8 @@ class Claim:
             "dates": [{"property": p, **d.as_json()} for p, d in self.dates],
             "related": [n.as_json() for n in self.related],
             "evidence": [q.as_json() for q in self.quotes], "graph": self.graph,
+            "attribute": ({"property": self.attribute[0], "value": self.attribute[1].as_json()}
+                          if self.attribute else None),
             "lineage": (self.lineage.to_json(lambda iri: self.lineage_refs[iri].as_json())
                         if self.lineage else None),
         }

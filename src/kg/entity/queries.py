@@ -82,6 +82,8 @@ def claim_rows(scope: str) -> dict[str, str]:
         "graphs": head + "GRAPH ?g { ?c dcterms:source ?gpub } }",
         "values": head + "?c ?p ?x . ?x ?q ?y FILTER(?p IN (kg:count, kg:date, "
         "kg:beginDate, kg:endDate)) }",
+        # An attribute claim's value when it is a date (kg:DateValue).
+        "attr_dates": head + f"?c kg:value ?d . {date_pattern()} }}",
         "selectors": head + "?ann oa:hasBody ?c ; oa:hasTarget ?t . ?t oa:hasSelector ?s . "
         "?s ?p ?o FILTER(?p != rdf:type) }",
         "cited": head + "?ann oa:hasBody ?c ; kg:citedWording ?cited "

@@ -16,12 +16,12 @@ from typing import Any
 from babel.lists import format_list
 
 from kg.datevalues import FAR
-from kg.entity.model import Claim, Count, Entity, EventEntry, Name, Quote, Ref
+from kg.entity.model import Claim, Count, Entity, EventEntry, Name, Quote, Ref, Value
 from kg.entity.queries import MAX_ASSERTED
 from kg.entity.refs import structural
 from kg.evidence import CellRef
 from kg.labels import Label, language_of
-from kg.namespaces import KG, PREFIXES
+from kg.namespaces import KG, PREFIXES, local_name
 from kg.web.lineage_view import LineageStep, lineage_steps, origins_text
 from kg.wording import ENGLISH, N_, Wording, isolate
 
@@ -30,10 +30,28 @@ MAX_NEIGHBOURS = 14
 #: How a claim of each class is named where it has no statement.
 KIND_LABELS = {KG + "CountClaim": N_("count"), KG + "TimeClaim": N_("date"),
                KG + "IdentityClaim": N_("identity"), KG + "Allegation": N_("allegation"),
-               KG + "Claim": N_("claim")}
+               KG + "AttributeClaim": N_("recorded value"), KG + "Claim": N_("claim")}
 #: Claim groups in page order ("Count: people" is a "Count").
 GROUP_ORDER = (N_("Date"), N_("Count"), N_("Part in events"), N_("Allegations"),
-               N_("Offices and memberships"), N_("Possible identity"), N_("Statements"))
+               N_("Offices and memberships"), N_("Possible identity"), N_("Recorded details"),
+               N_("Statements"))
+#: What the properties of a victim list's attribute claims are called (the group of the
+#: claims giving a value of each); others by their label or local name.
+_SCHEMA, _RDFS, _SKOS = PREFIXES["schema"], PREFIXES["rdfs"], PREFIXES["skos"]
+ATTRIBUTE_WORDS = {
+    _RDFS + "label": N_("Name"), _SKOS + "altLabel": N_("Other spelling"),
+    KG + "fatherName": N_("Father's name"), _SCHEMA + "gender": N_("Sex"),
+    _SCHEMA + "birthDate": N_("Birth"), KG + "ageAtDeath": N_("Age at death"),
+    KG + "affiliation": N_("Affiliation"), KG + "heldIn": N_("Held in"),
+    _SCHEMA + "deathPlace": N_("Place of death"), _SCHEMA + "deathDate": N_("Date of death"),
+    KG + "burialPlace": N_("Burial place"), KG + "victimStatus": N_("Fate recorded"),
+    KG + "note": N_("Note"),
+}
+#: Properties a person has one value of, so that lists giving different values disagree
+#: (names, spellings, affiliations, prisons and notes may all hold at once).
+SINGLE_VALUED = frozenset({
+    _SCHEMA + "deathDate", _SCHEMA + "birthDate", _SCHEMA + "gender", KG + "ageAtDeath",
+    _SCHEMA + "deathPlace", KG + "burialPlace", KG + "fatherName", KG + "victimStatus"})
 #: How a claim's dates are named beside their value (kg.datevalues.DATE_PROPERTIES).
 DATE_WORDS = {"date": N_("date"), "began": N_("began"), "ended": N_("ended")}
 AGENT = PREFIXES["prov"] + "Agent"
@@ -46,7 +64,7 @@ class ClaimView:
     claim: Claim
     group: str
     kind_label: str
-    value: str | None  # the count, as text
+    value: str | None  # the count, or an attribute claim's literal value, as text
     asserts: list[tuple[str, str, Ref | None]]  # (kind, text, the node it links to)
     #: Its group's place in GROUP_ORDER.
     rank: int = len(GROUP_ORDER)
@@ -58,6 +76,8 @@ class ClaimView:
     #: Its evidence, each with, for a table cell, the words for where the cell is ('row 12,
     #: date_of_death') and the whole line ('row 12, date_of_death: ۱۳۶۷/۰۵/۱۰').
     evidence: list[tuple[Quote, str | None, str | None]] = field(default_factory=list)
+    #: An attribute claim's value when it is a node (an organisation, a place, a concept).
+    value_node: Ref | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {**self.claim.as_json(), "group": self.group, "value": self.value,
@@ -78,14 +98,17 @@ class EntityPage:
     claim_groups: list[tuple[str, list[ClaimView]]]
     neighbours: list[tuple[Ref, str]]  # (linked entity, how it is linked)
     wording: Wording = ENGLISH
+    #: Per group of more than one claim: '3 competing claims', '2 claims giving the same
+    #: value' or '4 claims' (statements that are not values of one thing do not compete).
+    group_notes: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
             **self.entity.as_json(),
             "names": [{"text": t, "lang": lang, "property": p} for t, lang, p in self.names],
             "types": [t.as_json() for t in self.types],
-            "claims": [{"group": g, "claims": [c.as_json() for c in cs]}
-                       for g, cs in self.claim_groups],
+            "claims": [{"group": g, "note": self.group_notes.get(g),
+                        "claims": [c.as_json() for c in cs]} for g, cs in self.claim_groups],
             "events": [{**ev.as_json(), "role": event_role(ev, self.wording)}
                        for ev in self.entity.events],
             "neighbours": [{"node": n.as_json(), "relation": r} for n, r in self.neighbours],
@@ -96,21 +119,65 @@ def entity_page(entity: Entity, base: str, wording: Wording = ENGLISH) -> Entity
     """The page of `entity` (whose IRIs are minted under `base`), in `wording`'s language."""
     w = wording
     views = [claim_view(c, entity.iri, w) for c in entity.claims]
+    groups = claim_groups(views)
     return EntityPage(entity, [name_row(n, w) for n in entity.names], type_refs(entity.types),
-                      claim_groups(views), neighbours(entity, views, base, w), w)
+                      groups, neighbours(entity, views, base, w), w,
+                      {g: note for g, cs in groups if (note := group_note(cs, w))})
 
 
 def claim_view(claim: Claim, entity: str, wording: Wording = ENGLISH) -> ClaimView:
     w = wording
     rank, group = group_name(claim, w)
     lineage, refs = claim.lineage, claim.lineage_refs
+    attribute = claim.attribute[1] if claim.attribute else None
     return ClaimView(claim, group, w(KIND_LABELS[claim.kind]),
-                     count_text(claim.count, w) if claim.count else None,
+                     count_text(claim.count, w) if claim.count else
+                     _attribute_text(attribute, w) if attribute else None,
                      assertion_lines(claim, entity, w), rank,
                      {p: w(DATE_WORDS.get(p, p)) for p, _ in claim.dates},
                      lineage_steps(lineage, refs, w) if lineage else [],
                      origins_text(lineage, refs, w) if lineage else None,
-                     [evidence_words(q, w) for q in claim.quotes])
+                     [evidence_words(q, w) for q in claim.quotes],
+                     attribute.node if attribute else None)
+
+
+def _attribute_text(value: Value, wording: Wording) -> str | None:
+    """An attribute claim's literal value as text (whole numbers in the reader's digits)."""
+    if value.text is None:
+        return None
+    if value.datatype == PREFIXES["xsd"] + "integer" and value.text.lstrip("-").isdigit():
+        return wording.number(int(value.text))
+    return value.text
+
+
+def group_note(views: list[ClaimView], wording: Wording = ENGLISH) -> str | None:
+    """How a group's claims relate: values of one thing compete when they differ, agree
+    when they do not; other statements are only counted."""
+    if len(views) < 2:
+        return None
+    w, n = wording, wording.number(len(views))
+    values = [_value_key(v) for v in views]
+    if any(key is None for key in values):
+        return w(N_("{n} claims"), n=n)
+    if len(set(values)) > 1:
+        return w(N_("{n} competing claims"), n=n)
+    return w(N_("{n} claims giving the same value"), n=n)
+
+
+def _value_key(view: ClaimView) -> tuple[Any, ...] | None:
+    """What a claim says the value is, comparable across claims; None if it gives none."""
+    c = view.claim
+    if c.count is not None:
+        return ("count", view.value)
+    if c.attribute is not None:
+        if c.attribute[0] not in SINGLE_VALUED:
+            return None
+        value = c.attribute[1]
+        return ("attribute", value.node.iri if value.node else value.text,
+                (value.date.earliest, value.date.latest) if value.date else None)
+    if c.dates and c.kind == KG + "TimeClaim":
+        return ("dates", tuple((p, d.earliest, d.latest) for p, d in c.dates))
+    return None
 
 
 def evidence_words(quote: Quote, wording: Wording = ENGLISH
@@ -167,13 +234,17 @@ def group_name(claim: Claim, wording: Wording = ENGLISH) -> tuple[int, str]:
             return 0, w(N_("Date ({properties})"), properties=format_list(
                 [w(DATE_WORDS.get(p, p)) for p in props], locale=w.lang))
         return 0, w(GROUP_ORDER[0])
+    if claim.attribute is not None:
+        prop = claim.attribute[0]
+        words = ATTRIBUTE_WORDS.get(prop)
+        return 6, w(words) if words else local_name(prop)
     if claim.kind == KG + "IdentityClaim":
         rank = 5
     elif claim.kind == KG + "Allegation":
         rank = 3
     else:
         kinds = {a.kind for a in claim.assertions}
-        rank = 2 if "participation" in kinds else 4 if "membership" in kinds else 6
+        rank = 2 if "participation" in kinds else 4 if "membership" in kinds else 7
     return rank, w(GROUP_ORDER[rank])
 
 
