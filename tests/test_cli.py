@@ -184,6 +184,7 @@ def test_verify_quotes(built_store_dir: Path, tmp_path: Path) -> None:
     sources = Path(Config.load().sources)
     ok = run("verify-quotes", "--store", str(built_store_dir), "--sources", str(sources))
     assert ok.returncode == 0, ok.stdout
+    assert "Copy limit holds: at most 14 consecutive words" in ok.stderr  # issue 13
     tampered = tmp_path / "sources"
     shutil.copytree(sources, tampered)
     for text in tampered.iterdir():

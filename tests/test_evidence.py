@@ -19,7 +19,6 @@ from kg.evidence import (
     AnchorError,
     anchor,
     anchor_file,
-    copy_limit_failures,
     default_sources_dir,
     exposed_runs,
     longest_run,
@@ -256,15 +255,14 @@ def test_copy_limit_counts_exact_prefix_and_suffix_of_all_selectors_together(
     # two quotes of eight words each, apart: fine
     a, b = " ".join(words[0:8]), " ".join(words[20:28])
     ok = _doc(tmp_path, text, _selector("a", text, a) + "\n" + _selector("b", text, b))
-    assert copy_limit_failures(tmp_path, ok) == []
     (run,) = exposed_runs(tmp_path, ok)
-    assert run.words == 8
+    assert run.words == 8 and not run.too_long
     # the same quote with a suffix reaching the next one: 28 words rebuilt
     suffix = " " + " ".join(words[8:20])
     bad = _doc(tmp_path, text, _selector("a", text, a, suffix=suffix) + "\n"
                + _selector("b", text, b))
-    (failure,) = copy_limit_failures(tmp_path, bad)
-    assert failure.words == 28 > MAX_RUN
+    (failure,) = exposed_runs(tmp_path, bad)
+    assert failure.words == 28 > MAX_RUN and failure.too_long
     assert failure.source == "https://kg.example.org/id/source/doc"
     assert "28 consecutive words" in str(failure) and "kg anchor" in str(failure)
 

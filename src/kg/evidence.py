@@ -452,8 +452,3 @@ def exposed_runs(sources_dir: Path, dataset: ox.Store) -> list[ExposedRun]:
         run = longest_run(texts[src] or "", spans)
         runs.append(ExposedRun(src, run.words, run.start, run.end))
     return runs
-
-
-def copy_limit_failures(sources_dir: Path, dataset: ox.Store) -> list[ExposedRun]:
-    """The archived sources of which the graph as a whole exposes more than MAX_RUN words."""
-    return [run for run in exposed_runs(sources_dir, dataset) if run.too_long]

@@ -70,7 +70,7 @@ def verify_quotes_command(ctx: click.Context, store: str | None, sources: Path |
     1 if there is any, or if the selectors together rebuild 15 or more consecutive words of
     a source.
     """
-    from kg.evidence import copy_limit_failures, quote_count, verify_quotes
+    from kg.evidence import MAX_RUN, exposed_runs, quote_count, verify_quotes
     from kg.ingest.archive import archive_dir
     from kg.ingest.cells import verify_cells
 
@@ -90,9 +90,16 @@ def verify_quotes_command(ctx: click.Context, store: str | None, sources: Path |
     click.echo(f"{quotes - len(failures)} of {quotes} quotes verified against {sources_dir}"
                + (f" ({len(cells.annotations)} of them table cells, also against "
                   f"{folders[0]})" if cells.annotations else "") + ".", err=True)
-    too_long = copy_limit_failures(sources_dir, dataset)  # the copy limit, graph-wide
+    runs = exposed_runs(sources_dir, dataset)  # the copy limit, graph-wide
+    too_long = [run for run in runs if run.too_long]
     for run in too_long:
         click.echo(str(run))
+    if not too_long:
+        longest = max(runs, key=lambda run: run.words, default=None)
+        click.echo(f"Copy limit holds: at most {longest.words if longest else 0} consecutive "
+                   f"words of any archived source can be rebuilt from the graph's selectors "
+                   f"together{f' ({longest.source})' if longest else ''}; the limit is "
+                   f"{MAX_RUN}.", err=True)
     ctx.exit(EXIT_FAILURE if failures or too_long else 0)
 
 
