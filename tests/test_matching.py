@@ -69,6 +69,7 @@ def test_dates_in_both_calendars_and_digits() -> None:
     month = parse_date("Mordad 1367")
     assert month and (month.earliest.isoformat(), month.latest.isoformat()) == (
         "1988-07-23", "1988-08-22")
+    assert parse_date("1367/05", "solar-hijri") == month
     assert parse_date("August 1988").precision == "month"  # type: ignore[union-attr]
     assert parse_date("not a date") is None
     assert parse_year("۱۳۴۰") == (1961, 1962)
@@ -121,7 +122,8 @@ def test_import_rows_get_candidates_from_other_sources_only(store: Store) -> Non
                  "date_of_death": "1393/03/11"}),
             (3, {"record_id": "17", "name_fa": "بهرام گلشيري", "father_name": "کاظم"}),
             (4, {"record_id": "x", "name_en": ""})]
-    found = candidates_for_rows(index, rows, own_source=ID + "source/test-list")
+    found = candidates_for_rows(index, [(n, record_from_row(cells)) for n, cells in rows],
+                                own_source=ID + "source/test-list")
     assert [c.iri for c in found[0].candidates][:1] == [ID + "person/gholamreza-khosravi"]
     assert found[0].candidates[0].match
     # The list's own people (only its own source describes them) are not candidates.

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 
 from kg.cache import Cached
 from kg.entity.queries import MAX_CLAIMS
@@ -21,6 +21,7 @@ from kg.entity.reader import read_entity
 from kg.entity.refs import valid_slug
 from kg.labels import language_of
 from kg.linked_data import alternates
+from kg.matching.merging import replaced_by
 from kg.store import Store
 from kg.web.context import get_config, get_store
 from kg.web.entity_view import EntityPage, entity_page
@@ -41,7 +42,7 @@ def _read(store: Store, base: str, iri: str, offset: int, lang: str) -> EntityPa
 ENTITY_PAGES = Cached[EntityPage | None]("entity-page", _read, warm=False, max_entries=512)
 
 
-def _lookup(slug: str, lang: str) -> EntityPage:
+def _lookup(slug: str, lang: str, suffix: str = "") -> EntityPage:
     if not valid_slug(slug):
         abort(404)
     try:
@@ -49,6 +50,11 @@ def _lookup(slug: str, lang: str) -> EntityPage:
     except ValueError:
         offset = 0
     base = get_config().base_iri
+    new = replaced_by(get_store(), base + "id/" + slug)
+    if new is not None and new.startswith(base + "id/"):  # merged (kg merge): 301 there
+        query = request.query_string.decode("ascii", "replace")
+        abort(redirect(f"/page/{new[len(base) + 3:]}{suffix}" + (f"?{query}" if query else ""),
+                       301))
     found = ENTITY_PAGES.get(get_store(), base, base + "id/" + slug, offset, lang)
     if found is None:
         abort(404)
@@ -83,7 +89,7 @@ def page(slug: str) -> Response | str:
 def twin(slug: str) -> Response:
     """The page's data as JSON (what the HTML shows, for scripts and the graph explorer)."""
     lang = data_language()
-    view = _lookup(slug, lang)
+    view = _lookup(slug, lang, ".json")
     response = jsonify({**view.as_json(), "figures": figures_about(view.entity.iri, lang)})
     response.headers["Link"] = _links(slug)
     return response
