@@ -40,6 +40,7 @@ def test_name_tokens_drop_ezafe_and_titles() -> None:
     assert name_tokens("Hojjat-ol-Eslam Ahmadi") == ["ahmadi"]
     assert name_tokens("خانه‌ی امید") == ["خانه", "امید"]
     assert name_tokens("Ayatollah") == ["ayatollah"]  # nothing else left: kept
+    assert name_tokens("Hojjat Ahmadi") == ["hojjat", "ahmadi"]  # a given name, not a title
 
 
 @pytest.mark.parametrize(("a", "b", "low"), [
@@ -50,6 +51,11 @@ def test_name_tokens_drop_ezafe_and_titles() -> None:
     ("Hossein Kazimi", "Hosein Kazemi", 0.9),  # transliteration
     ("Ali Khosarvi", "Ali Khosravi", 0.9),  # typo
     ("حسین کاظمی", "Hossein Kazemi", 0.9),  # script
+    ("Nemat Ollah Ahmadi", "Nematollah Ahmadi", 1.0),  # -ollah written apart
+    ("نعمت الله احمدی", "نعمت‌الله احمدی", 1.0),
+    ("Mohammad Ali Rahimi", "Mohammadali Rahimi", 1.0),
+    ("Ali Ahamdi", "Ali Ahmadi", 0.9),  # two letters swapped: one typo
+    ("Hossein Ghasemi", "Hussein Qasemi", 0.9),
 ])
 def test_same_names(a: str, b: str, low: float) -> None:
     assert similarity(a, b) >= low
@@ -57,7 +63,14 @@ def test_same_names(a: str, b: str, low: float) -> None:
 
 @pytest.mark.parametrize(("a", "b"), [("Mahmoud Ahmadi", "Mohammad Ahmadi"),
                                       ("Karimi Ali", "Ali Rahimi"),
-                                      ("Ali Ahmadi", "Alireza Ahmadi")])
+                                      ("Ali Ahmadi", "Alireza Ahmadi"),
+                                      # alike in consonants, different names
+                                      ("Hossein Ahmadi", "Hassan Ahmadi"),
+                                      ("Hamid Ahmadi", "Hamed Ahmadi"),
+                                      # a surname and the same with a suffix
+                                      ("Ali Karimi", "Ali Karimian"),
+                                      ("Ali Karimi", "Ali Karimzadeh"),
+                                      ("علی کریمی", "علی کریم‌زاده")])
 def test_different_names(a: str, b: str) -> None:
     assert similarity(a, b) <= 0.6
 

@@ -2,12 +2,14 @@
 
 Every word of every name is keyed by its cross-script skeleton (`kg.names.latin_skeleton`:
 Khosravi, Khosrowi and خسروی share "xsrv"), and so is every pair of neighbouring words
-joined (Gholam Reza ~ Gholamreza). A query word also reaches keys one edit away (typos in
-consonants; vowels are not in skeletons anyway). Candidates share at least two words with
-the query (set intersections, in C), or one when the query has only one; the scorer then
-compares the few hundred left in detail. The index is built once per store version and
-view: the public one is shared by server workers through a file, the full one (restricted
-data included) lives in memory only.
+joined (Gholam Reza ~ Gholamreza), and so is a name with two words of one skeleton
+(Mohammad Mohammadi, Hossein Hosseini: the nisba's "i" is a vowel, so not in skeletons)
+once more, as that skeleton twice. A query word also reaches keys one edit away (typos in
+consonants, two letters swapped; vowels are not in skeletons anyway). Candidates share at
+least two words with the query (set intersections, in C), or one when the query has only
+one; the scorer then compares the few hundred left in detail. The index is built once per
+store version and view: the public one is shared by server workers through a file, the
+full one (restricted data included) lives in memory only.
 """
 
 from __future__ import annotations
@@ -15,17 +17,17 @@ from __future__ import annotations
 import pickle
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from kg.cache import Cached, Persist
-from kg.matching.features import Rates
+from kg.matching.features import Rates, father_key
 from kg.matching.namesim import form, token_similarity
 from kg.matching.profiles import Profile, place_parents, read_profiles
-from kg.names import latin_skeleton, name_tokens
+from kg.names import latin_skeleton
 from kg.namespaces import ID
 from kg.store import Store, View
 
@@ -34,11 +36,14 @@ MAX_CANDIDATES = 1500
 
 
 def name_keys(text: str) -> tuple[list[str], list[str]]:
-    """Skeleton keys of a name's words, and of each pair of neighbouring words joined."""
-    words = name_tokens(text)
+    """Skeleton keys of a name's words; and the keys looked up as they are: each pair of
+    neighbouring words joined (key i joins words i and i + 1), then a skeleton borne by two
+    words ("mhmd|2")."""
+    words = [w for w in form(text).tokens if latin_skeleton(w)]
     keys = [latin_skeleton(w) for w in words]
     joined = [latin_skeleton(a + b) for a, b in zip(words, words[1:], strict=False)]
-    return [k for k in keys if k], [k for k in joined if k]
+    twice = [f"{k}|2" for k, n in Counter(keys).items() if n > 1]
+    return keys, joined + twice
 
 
 class MatchIndex:
@@ -73,6 +78,15 @@ class MatchIndex:
         for n, profile in enumerate(self.profiles):
             kinds[profile.kind].add(n)
         self.members = {kind: frozenset(numbers) for kind, numbers in kinds.items()}
+        # How many people bear each name word (as written, folded: skeletons would count
+        # Hassan with Hossein), and each pair of neighbouring words joined (Mohammad Ali ~
+        # Mohammadali): how rare a name is, so how likely someone else bears it too.
+        words: Counter[str] = Counter()
+        for profile in self.profiles:
+            if profile.kind == "person":
+                words.update(_words(profile.names))
+        self.word_df = dict(words)
+        self.people = len(self.members.get("person", ()))
         self._near: dict[str, list[str]] = {}
         self._slots: dict[str, frozenset[int]] = {}
         self.build_seconds = time.perf_counter() - started
@@ -84,6 +98,18 @@ class MatchIndex:
         n = self.number.get(iri)
         return None if n is None else self.profiles[n]
 
+    def bearers(self, name: str) -> float:
+        """How many people of a population as large as the graph's would be expected to bear
+        `name` (a name of the graph), its words taken as independent: "Mohammad Mohammadi"
+        dozens, "Zabihollah Rahimzadeh" a fraction of one."""
+        words = form(name).tokens
+        if not words or not self.people:
+            return float(self.people)
+        expected = float(self.people)
+        for word in words:
+            expected *= max(self.word_df.get(word, 0), 1) / self.people
+        return expected
+
     def near_keys(self, key: str) -> list[str]:
         """The key and the keys one edit away (for keys long enough to bear a typo)."""
         found = self._near.get(key)
@@ -91,7 +117,7 @@ class MatchIndex:
             found = [key] if key in self.postings else []
             if len(key) >= 4:
                 found += [k for k, _d, _i in process.extract(
-                    key, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=1,
+                    key, self.vocabulary, scorer=OSA.distance, score_cutoff=1,
                     limit=25) if k != key and abs(len(k) - len(key)) <= 1]
             if len(self._near) > 200_000:
                 self._near.clear()
@@ -118,23 +144,31 @@ class MatchIndex:
         for text in names:
             words, joined = name_keys(text)
             # Joined pairs are looked up as they are: their typos are their words' typos.
+            keys = words + joined
             slots = [self._slot(k) for k in words] + [self._slot(k, False) for k in joined]
             if len(words) <= 1:
                 for slot in slots:
                     found |= slot
                 continue
+            near = [set(self.near_keys(k)) for k in words] + [{k} for k in joined]
             hit = False
-            for i in range(len(slots)):
-                for j in range(i + 1, len(slots)):
+            for i, j in _pairs(keys, len(words), [bool(slot) for slot in slots]):
+                if near[i] & near[j]:
+                    # Words a typo apart from each other (Hossein Mohseni, Ahmad Mohammadi):
+                    # every bearer of either would be a candidate; as written, or not at all.
+                    both = self._slot(keys[i], False) & self._slot(keys[j], False)
+                else:
                     both = slots[i] & slots[j]
-                    if both:
-                        found |= both
-                        hit = True
-            if not hit:  # typos or dropped words everywhere: any word will do
+                if both:
+                    found |= both
+                    hit = True
+            if not hit:
+                # Typos or dropped words everywhere: any word will do, the rarest first, but
+                # not a word so common that it says nothing (Mohammad, Ali).
                 for slot in sorted(slots, key=len):
-                    found |= slot
-                    if len(found) >= MAX_CANDIDATES:
+                    if len(found | slot) > MAX_CANDIDATES:
                         break
+                    found |= slot
         if kinds:
             found &= frozenset().union(*(self.members.get(k, frozenset()) for k in kinds))
         return list(found)
@@ -158,6 +192,33 @@ class MatchIndex:
         return out
 
 
+def _pairs(keys: list[str], words: int, known: list[bool]) -> Iterator[tuple[int, int]]:
+    """The pairs of a query's keys (its `words` word keys, then its joined keys, as
+    `name_keys` gives them) whose shared bearers are candidates: not a key and itself, not a
+    word and itself joined to its neighbour, and not two neighbouring words that are one
+    name somewhere (`known`: Gholam Reza, Mohammad Ali), when there is a third word: their
+    joined key stands for them, and as two words they bring every bearer of that name."""
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            if keys[i] == keys[j]:  # one skeleton twice: its "|2" key stands for it
+                continue
+            if j == i + 1 < words > 2 and known[words + i]:
+                continue
+            if i < words <= j < 2 * words - 1 and j - words in (i - 1, i):
+                continue
+            yield i, j
+
+
+def _words(names: list[tuple[str, str, int]]) -> set[str]:
+    """The words of a person's names, and neighbouring pairs joined, each once."""
+    out: set[str] = set()
+    for text, _lang, _rank in names:
+        words = form(text).tokens
+        out.update(words)
+        out.update(a + b for a, b in zip(words, words[1:], strict=False))
+    return out
+
+
 def _share(counts: Counter[str], total: int) -> dict[str, float]:
     return {k: n / total for k, n in counts.items()} if total else {}
 
@@ -176,8 +237,10 @@ def _rates(profiles: list[Profile]) -> Rates:
     orgs: Counter[str] = Counter(i for p in people for i in p.affiliations)
     deaths = [d.earliest.toordinal() for p in people for d in p.deaths]
     births = [lo for p in people for lo, _hi in p.births]
+    fathers: Counter[str] = Counter(k for p in people for k in {father_key(f) for f in p.fathers})
     return Rates(_share(places, sum(1 for p in people if p.places)),
                  _share(orgs, sum(1 for p in people if p.affiliations)),
+                 _share(fathers, sum(1 for p in people if p.fathers)),
                  _spread(deaths, 60), _spread(births, 20))
 
 
@@ -199,7 +262,7 @@ def _read(source: IO[bytes]) -> MatchIndex:
 #: The public index, per store version, in a file every server worker reads.
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v5.pickle", _write, _read))
+    persist=Persist("match-index-v8.pickle", _write, _read))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,
