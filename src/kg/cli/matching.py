@@ -11,8 +11,6 @@ from kg.cli.group import EXIT_FAILURE, atomic_output, main, settings, store_opti
 from kg.ingest.mapping import TEMPLATES, locate
 from kg.ingest.report import ImportErrors
 from kg.ingest.table import read_table
-from kg.matching.imports import candidates_csv, flat, table_candidates
-from kg.matching.merging import expand, free_iri, merge, split, undo_merge
 from kg.store import open_store
 
 
@@ -41,6 +39,9 @@ def match_command(ctx: click.Context, table: Path, metadata: Path | None, templa
     row to a person, put the candidate's IRI in the row's kg_iri column and import the
     table; rows that already have a kg_iri are left out.
     """
+    # The matcher (rapidfuzz) loads only for these commands.
+    from kg.matching.imports import candidates_csv, flat, table_candidates
+
     config = settings(store=store)
     mapping = locate(table, metadata, template)
     read = read_table(table, mapping)
@@ -78,6 +79,8 @@ def merge_command(keep: str, retire: str, store: str | None, reason: str,
                   agent: str | None) -> None:
     """Merge RETIRE into KEEP: every statement naming RETIRE, in every graph, names KEEP;
     claims keep their sources; RETIRE redirects to KEEP. Undo with `kg split --undo`."""
+    from kg.matching.merging import expand, merge
+
     config = settings(store=store)
     base = config.base_iri + "id/"
     with open_store(config) as s:
@@ -101,6 +104,8 @@ def split_command(person: str, store: str | None, sources: tuple[str, ...], into
                   label: str | None, undo: str | None, reason: str, agent: str | None) -> None:
     """Split PERSON: the statements of the given sources move to another IRI (or, with
     --undo MERGE, a merge is reverted; PERSON is then the kept IRI, for the record)."""
+    from kg.matching.merging import expand, free_iri, split, undo_merge
+
     config = settings(store=store)
     base = config.base_iri + "id/"
     with open_store(config) as s:

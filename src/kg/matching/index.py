@@ -8,16 +8,21 @@ once more, as that skeleton twice. A query word also reaches keys one edit away 
 consonants, two letters swapped; vowels are not in skeletons anyway). Candidates share at
 least two words with the query (set intersections, in C), or one when the query has only
 one; the scorer then compares the few hundred left in detail. The index is built once per
-store version and view: the public one is shared by server workers through a file, the
-full one (restricted data included) lives in memory only.
+store version and view: the public one is a file every server worker reads
+(SharedMatchIndex: the profiles, postings and word counts stay in the file), the full one
+(restricted data included) lives in memory only.
 """
 
 from __future__ import annotations
 
+import array
+import json
 import pickle
+import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO
 
 from rapidfuzz import process
@@ -29,6 +34,7 @@ from kg.matching.namesim import form, token_similarity
 from kg.matching.profiles import Profile, place_parents, read_profiles
 from kg.names import latin_skeleton
 from kg.namespaces import ID
+from kg.shared_files import ReadOnlyDatabase, Rows, pack, unpack, write_database
 from kg.store import Store, View
 
 #: Most candidates scored in detail for one query (the best-keyed first).
@@ -88,6 +94,7 @@ class MatchIndex:
         self.word_df = dict(words)
         self.people = len(self.members.get("person", ()))
         self._near: dict[str, list[str]] = {}
+        self._by_length: dict[int, list[str]] = {}
         self._slots: dict[str, frozenset[int]] = {}
         self.build_seconds = time.perf_counter() - started
 
@@ -97,6 +104,14 @@ class MatchIndex:
     def profile(self, iri: str) -> Profile | None:
         n = self.number.get(iri)
         return None if n is None else self.profiles[n]
+
+    def names_of_groups(self, groups: Iterable[int]) -> dict[int, list[str]]:
+        """The names of each of `groups` (what a query compares names against)."""
+        return {g: self.group_names[g] for g in groups}
+
+    def profiles_of(self, numbers: list[int]) -> list[Profile]:
+        """The profiles of `numbers`, in their order (those scored in full)."""
+        return [self.profiles[n] for n in numbers]
 
     def bearers(self, name: str) -> float:
         """How many people of a population as large as the graph's would be expected to bear
@@ -116,25 +131,29 @@ class MatchIndex:
         if found is None:
             found = [key] if key in self.postings else []
             if len(key) >= 4:
+                if not self._by_length:  # keys one edit away are at most one letter longer
+                    for k in self.vocabulary:
+                        self._by_length.setdefault(len(k), []).append(k)
+                near = [k for n in (len(key) - 1, len(key), len(key) + 1)
+                        for k in self._by_length.get(n, ())]
                 found += [k for k, _d, _i in process.extract(
-                    key, self.vocabulary, scorer=OSA.distance, score_cutoff=1,
-                    limit=25) if k != key and abs(len(k) - len(key)) <= 1]
+                    key, near, scorer=OSA.distance, score_cutoff=1, limit=25) if k != key]
             if len(self._near) > 200_000:
                 self._near.clear()
             self._near[key] = found
         return found
 
     def _slot(self, key: str, fuzzy: bool = True) -> frozenset[int]:
-        """Entities with a name word keyed `key` (or, `fuzzy`, one edit away)."""
-        if not fuzzy:
-            return self.postings.get(key, frozenset())
-        found = self._slots.get(key)
+        """Entities with a name word keyed `key` (or, `fuzzy`, one edit away); kept, as
+        common words come back query after query (and postings may be read from a file)."""
+        slot = key if fuzzy else "=" + key
+        found = self._slots.get(slot)
         if found is None:
-            keys = self.near_keys(key)
+            keys = self.near_keys(key) if fuzzy else [key] if key in self.postings else []
             found = frozenset().union(*(self.postings[k] for k in keys))
             if len(self._slots) > 20_000:
                 self._slots.clear()
-            self._slots[key] = found
+            self._slots[slot] = found
         return found
 
     def candidates(self, names: list[str], kinds: Iterable[str] | None = None) -> list[int]:
@@ -248,21 +267,141 @@ def _build(store: Store, base: str = ID, view: View = "public") -> MatchIndex:
     return MatchIndex(read_profiles(store, base, view).values(), place_parents(store, view))
 
 
+# --- the public index as a file every server worker reads (kg.shared_files) -----------------
+
+_SCHEMA = """
+CREATE TABLE profile(n INTEGER PRIMARY KEY, iri TEXT NOT NULL, data BLOB NOT NULL);
+CREATE UNIQUE INDEX profile_iri ON profile(iri);
+CREATE TABLE name_group(g INTEGER PRIMARY KEY, names TEXT NOT NULL);
+CREATE TABLE posting(key TEXT PRIMARY KEY, members BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE word(word TEXT PRIMARY KEY, people INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+"""
+
+
 def _write(index: MatchIndex, out: IO[bytes]) -> None:
-    pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+    def fill(db: sqlite3.Connection) -> None:
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO profile VALUES (?,?,?)", (
+            (n, p.iri, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
+            for n, p in enumerate(index.profiles)))
+        db.executemany("INSERT INTO name_group VALUES (?,?)", (
+            (g, json.dumps(names, ensure_ascii=False))
+            for g, names in enumerate(index.group_names)))
+        db.executemany("INSERT INTO posting VALUES (?,?)",
+                       ((k, pack(v)) for k, v in index.postings.items()))
+        db.executemany("INSERT INTO word VALUES (?,?)", index.word_df.items())
+        meta = {"size": pickle.dumps(len(index.profiles)), "rates": pickle.dumps(index.rates),
+                "parents": pickle.dumps(index.parents),
+                "vocabulary": pickle.dumps(index.vocabulary),
+                "groups": pickle.dumps(len(index.group_names)),
+                "group": array.array("I", index.group).tobytes(),
+                "members": pickle.dumps({k: pack(v) for k, v in index.members.items()}),
+                "build_seconds": pickle.dumps(index.build_seconds),
+                "people": pickle.dumps(index.people)}
+        db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+
+    write_database(out, fill)
 
 
-def _read(source: IO[bytes]) -> MatchIndex:
-    index = pickle.load(source)  # noqa: S301 - our own file, in a directory only we write
-    if not isinstance(index, MatchIndex):
-        raise TypeError("not a match index")
-    return index
+class SharedMatchIndex(MatchIndex):
+    """The index read from its file: name keys, name groups, kinds and rates in memory;
+    profiles, postings and group names read as needed (a query scores a few hundred)."""
+
+    def __init__(self, path: Path) -> None:  # noqa: D107 - nothing is built here
+        db = ReadOnlyDatabase(path)
+        meta = dict(db.query("SELECT key, value FROM meta"))
+        size = pickle.loads(meta["size"])  # noqa: S301 - our own file, in our own directory
+        self.rates = pickle.loads(meta["rates"])  # noqa: S301
+        self.parents = pickle.loads(meta["parents"])  # noqa: S301
+        self.vocabulary = pickle.loads(meta["vocabulary"])  # noqa: S301
+        self.build_seconds = pickle.loads(meta["build_seconds"])  # noqa: S301
+        self.group = unpack(meta["group"])
+        self.members = {kind: frozenset(unpack(blob)) for kind, blob in
+                        pickle.loads(meta["members"]).items()}  # noqa: S301
+        self.profiles = Rows(db, "SELECT data FROM profile WHERE n = ?", size,
+                             pickle.loads)
+        self.group_names = Rows(db, "SELECT names FROM name_group WHERE g = ?",
+                                pickle.loads(meta["groups"]), json.loads)  # noqa: S301
+        self.number = _Numbers(db)
+        self._db = db
+        self.postings = _Postings(db, set(self.vocabulary))
+        self.word_df = _WordCounts(db)
+        self.people = pickle.loads(meta["people"])  # noqa: S301
+        self._near = {}
+        self._by_length = {}
+        self._slots = {}
+
+    def names_of_groups(self, groups: Iterable[int]) -> dict[int, list[str]]:
+        """One query per few hundred groups (a query compares a hundred or so)."""
+        return {g: json.loads(text) for g, text in self._many("name_group", "g", "names",
+                                                              list(groups))}
+
+    def profiles_of(self, numbers: list[int]) -> list[Profile]:
+        found = {n: pickle.loads(data)  # noqa: S301 - our own file, in our own directory
+                 for n, data in self._many("profile", "n", "data", numbers)}
+        return [found[n] for n in numbers]
+
+    def _many(self, table: str, key: str, column: str, keys: list[int]) -> list[tuple]:
+        out: list[tuple] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            out += self._db.query(f"SELECT {key}, {column} FROM {table} WHERE {key} IN "  # noqa: S608
+                                  f"({','.join('?' * len(chunk))})", *chunk)
+        return out
+
+    @classmethod
+    def read(cls, source: IO[bytes]) -> SharedMatchIndex:
+        return cls(Path(source.name))
 
 
-#: The public index, per store version, in a file every server worker reads.
+class _Numbers:
+    """An entity's number by its IRI."""
+
+    def __init__(self, db: ReadOnlyDatabase) -> None:
+        self._db = db
+
+    def get(self, iri: str, default: int | None = None) -> int | None:
+        found = self._db.value("SELECT n FROM profile WHERE iri = ?", iri)
+        return default if found is None else found
+
+
+class _WordCounts:
+    """How many people bear a name word (MatchIndex.word_df), read as needed."""
+
+    def __init__(self, db: ReadOnlyDatabase) -> None:
+        self._db = db
+
+    def get(self, word: str, default: int = 0) -> int:
+        found = self._db.value("SELECT people FROM word WHERE word = ?", word)
+        return default if found is None else found
+
+
+class _Postings:
+    """Entities by name key (the keys themselves are in memory)."""
+
+    def __init__(self, db: ReadOnlyDatabase, keys: set[str]) -> None:
+        self._db = db
+        self._keys = keys
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __getitem__(self, key: str) -> frozenset[int]:
+        if key not in self._keys:
+            raise KeyError(key)
+        return frozenset(unpack(self._db.value(
+            "SELECT members FROM posting WHERE key = ?", key)))
+
+    def get(self, key: str, default: frozenset[int] = frozenset()) -> frozenset[int]:
+        return self[key] if key in self._keys else default
+
+
+#: The public index, per store version, in a file every server worker reads (built in a child
+#: process when the store is on disk).
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v8.pickle", _write, _read))
+    persist=Persist("match-index-v7.sqlite", _write, SharedMatchIndex.read, child=True))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,

@@ -109,10 +109,16 @@ def _join_compounds(words: list[str], other: tuple[str, ...]) -> list[str]:
     """Join neighbouring words that together are one word of `other`."""
     out: list[str] = []
     i = 0
+    keys = {latin_skeleton(o) for o in other}
+    lengths = {len(o) for o in other}
     while i < len(words):
         if i + 1 < len(words):
             joined = words[i] + words[i + 1]
-            if any(token_similarity(joined, o) >= 0.9 for o in other):
+            # token_similarity reaches 0.9 only for the same skeleton or one edit apart:
+            # most pairs are ruled out without it.
+            if (latin_skeleton(joined) in keys or not lengths.isdisjoint(
+                    (len(joined) - 1, len(joined), len(joined) + 1))) and any(
+                    token_similarity(joined, o) >= 0.9 for o in other):
                 out.append(joined)
                 i += 2
                 continue

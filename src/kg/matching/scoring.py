@@ -157,24 +157,26 @@ def match_record(index: MatchIndex, record: Record, limit: int = 5,
     for n in index.candidates(record.names, kinds):
         by_group[index.group[n]].append(n)
     alike = []
+    names = index.names_of_groups(by_group)
     for g, members in by_group.items():
-        value = best_similarity(record.names, index.group_names[g])
+        value = best_similarity(record.names, names[g])
         if value >= NAME_FLOOR:
             alike.append((value, g, members))
     alike.sort(key=lambda item: -item[0])
-    named = []
+    chosen: list[tuple[float, int]] = []
     for value, _g, members in alike:
         if value < alike[0][0] - NAME_WINDOW:
             break
-        for n in members:
-            profile = index.profiles[n]
-            named.append((Feature("name", value, value >= MATCH_NAME), profile))
-        if len(named) >= DETAILED:
+        chosen += [(value, n) for n in members]
+        if len(chosen) >= DETAILED:
             break
+    chosen = chosen[:DETAILED]
+    named = [(Feature("name", value, value >= MATCH_NAME), profile) for (value, _n), profile
+             in zip(chosen, index.profiles_of([n for _v, n in chosen]), strict=True)]
     places = _resolved(index, record.places, ("place",))
     affiliations = _resolved(index, record.affiliations, ("organisation",))
     scored = []
-    for feature, profile in named[:DETAILED]:
+    for feature, profile in named:
         features = features_of(index, record, profile, feature, places, affiliations)
         scored.append(Candidate(profile.iri, "", profile.kind, score_of(features),
                                 features, profile))
