@@ -41,17 +41,17 @@ from kg.store import DiskStore
 from kg.web import create_app
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synth import FIRST, LAST, VARIANTS  # noqa: E402
+import synth_names  # noqa: E402
 
-MORE_VARIANTS = {"Hossein": "Hussein", "Mohammad": "Muhammad", "Reza": "Riza", "Ali": "Aly",
-                 "Ahmadi": "Ahmady", "Karimi": "Kareemi", "Moradi": "Muradi",
-                 "Rahimi": "Rahimy", "Hashemi": "Hashimi", "Jafari": "Jaafari",
-                 "Khosravi": "Khosrowi", "Zahra": "Zahraa", "Maryam": "Mariam",
-                 "Leila": "Leyla", "Shirin": "Shireen", "Tehrani": "Tehraani"}
 ARABIC_LETTERS = str.maketrans({"ی": "ي", "ک": "ك"})
 FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-NEW_LAST = [("Khosravani", "خسروانی"), ("Ahmadzadeh", "احمدزاده"), ("Karimian", "کریمیان"),
-            ("Moradian", "مرادیان"), ("Hashemzadeh", "هاشم‌زاده"), ("Rezaeian", "رضاییان")]
+#: Near-identical names of people who are not in the graph: a suffix added to or taken from
+#: the surname (Karimi / Karimian / Karimzadeh), or a given name swapped for a close one.
+NEAR_GIVEN = {"Hamid": "Hamed", "Hamed": "Hamid", "Mahmoud": "Mohammad", "Mohammad": "Mahmoud",
+              "Ali": "Alireza", "Reza": "Alireza", "Hassan": "Hossein", "Hossein": "Hassan",
+              "Nasser": "Naser", "Mehdi": "Mahdi", "Saeed": "Saber", "Majid": "Hamid",
+              "Javad": "Jalal", "Akbar": "Asghar", "Asghar": "Akbar", "Kazem": "Karim",
+              "Karim": "Kazem", "Zahra": "Zohreh", "Maryam": "Marzieh", "Fatemeh": "Fereshteh"}
 
 
 @dataclass
@@ -59,6 +59,9 @@ class Row:
     cells: dict[str, str]
     truth: str | None  # the person's IRI, None for people not in the graph
     fields: int  # how many fields besides the name
+    #: How the row was made: its name's variations (respelt, typo, order...), for people
+    #: not in the graph what their name is (near, namesake), and the field if only one.
+    kinds: tuple[str, ...] = ()
 
 
 def _typo(rnd: random.Random, text: str) -> str:
@@ -68,26 +71,38 @@ def _typo(rnd: random.Random, text: str) -> str:
     return text[:i] + rnd.choice("aeiourstnml") + text[i + 1:]
 
 
-def vary_latin(rnd: random.Random, name: str) -> str:
+def vary_latin(rnd: random.Random, name: str, kinds: list[str]) -> str:
+    """The name re-spelt as another list may write it; what was done goes into `kinds`."""
+    if "-" in name and rnd.random() < 0.3:  # Mohammad-Ali: Mohammad Ali, Mohammadali
+        first, _, second = name.partition("-")
+        name = f"{first} {second}" if rnd.random() < 0.5 else first + second.lower()
+        kinds.append("compound re-written")
     words = name.split()
     if rnd.random() < 0.35:
-        words = [MORE_VARIANTS.get(w, VARIANTS.get(w, w)) if rnd.random() < 0.7 else w
-                 for w in words]
+        respelt = synth_names.respell(rnd, " ".join(words)).split()
+        if respelt != words:
+            kinds.append("transliteration")
+        words = respelt
     if rnd.random() < 0.08:
         k = rnd.randrange(len(words))
         words[k] = _typo(rnd, words[k])
+        kinds.append("typo")
     if rnd.random() < 0.05:
         words = ["Seyed", *words]
+        kinds.append("title added")
     if rnd.random() < 0.1:
+        kinds.append("Last, First")
         return f"{words[-1]}, {' '.join(words[:-1])}"
     return " ".join(words)
 
 
-def vary_persian(rnd: random.Random, name: str) -> str:
+def vary_persian(rnd: random.Random, name: str, kinds: list[str]) -> str:
     if rnd.random() < 0.4:
         name = name.translate(ARABIC_LETTERS)
+        kinds.append("Arabic ي/ك")
     if "\u200c" in name and rnd.random() < 0.5:
         name = name.replace("\u200c", rnd.choice(["", " "]))
+        kinds.append("ZWNJ dropped or spaced")
     return name
 
 
@@ -111,13 +126,20 @@ def listed_row(rnd: random.Random, index: MatchIndex, profile: Profile) -> Row:
     en = next((t for t, lang, rank in profile.names if lang == "en" and rank < 3), "")
     fa = next((t for t, lang, rank in profile.names if lang == "fa" and rank < 3), "")
     cells = {"record_id": profile.iri.rsplit("-", 1)[-1]}
+    kinds: list[str] = []
     r = rnd.random()
     if r < 0.55 or not fa:
-        cells["name_en"] = vary_latin(rnd, en)
+        cells["name_en"] = vary_latin(rnd, en, kinds)
+        kinds.append("Latin only")
     elif r < 0.8:
-        cells["name_fa"] = vary_persian(rnd, fa)
+        cells["name_fa"] = vary_persian(rnd, fa, kinds)
+        kinds.append("Persian only")
     else:
-        cells["name_en"], cells["name_fa"] = vary_latin(rnd, en), vary_persian(rnd, fa)
+        cells["name_en"] = vary_latin(rnd, en, kinds)
+        cells["name_fa"] = vary_persian(rnd, fa, kinds)
+        kinds.append("both scripts")
+    if not set(kinds) - {"Latin only", "Persian only", "both scripts"}:
+        kinds.append("name as in the graph")
     if profile.deaths and rnd.random() < 0.6:
         cells["date_of_death"] = _date_cell(rnd, profile)
     if profile.places and rnd.random() < 0.5:
@@ -133,19 +155,59 @@ def listed_row(rnd: random.Random, index: MatchIndex, profile: Profile) -> Row:
             cells["birth_year"] = str(born - 621)  # Solar Hijri
         else:
             cells["birth_year"] = str(born)
+    if profile.fathers and rnd.random() < 0.6:
+        father = profile.fathers[0]
+        other = synth_names.PERSIAN_OF.get(father)
+        if other and rnd.random() < 0.3:  # a Persian list gives the Latin father in Persian
+            father = other
+        elif father.isascii() and rnd.random() < 0.3:
+            father = synth_names.respell(rnd, father)
+        cells["father_name"] = father
     if profile.affiliations and rnd.random() < 0.5:
         org = index.profile(sorted(profile.affiliations)[0])
         if org is not None:
             cells["affiliation"] = rnd.choice([t for t, _l, _r in org.names])
-    fields = sum(1 for k in cells if k not in ("record_id", "name_en", "name_fa") and cells[k])
-    return Row({k: v for k, v in cells.items() if v}, profile.iri, fields)
+    return _row(cells, profile.iri, kinds)
 
 
-def unlisted_row(rnd: random.Random, n: int, prisons: list[Profile]) -> Row:
-    (fen, ffa), (len_, lfa) = rnd.choice(FIRST), rnd.choice(LAST + NEW_LAST)
-    cells = {"record_id": f"new-{n}", "name_en": vary_latin(rnd, f"{fen} {len_}")}
-    if rnd.random() < 0.3:
-        cells["name_fa"] = f"{ffa} {lfa}"
+def _row(cells: dict[str, str], truth: str | None, kinds: list[str]) -> Row:
+    given = [k for k in cells if k not in ("record_id", "name_en", "name_fa") and cells[k]]
+    if len(given) == 1:
+        kinds.append(f"only field: {given[0]}")
+    return Row({k: v for k, v in cells.items() if v}, truth, len(given), tuple(kinds))
+
+
+def near_name(rnd: random.Random, en: str) -> tuple[str, str]:
+    """A name close to a graph person's, but another person's (Karimi -> Karimian)."""
+    given, _, last = en.rpartition(" ")
+    if rnd.random() < 0.3 and given.split()[0] in NEAR_GIVEN:
+        first = given.split()
+        first[0] = NEAR_GIVEN[first[0]]
+        given = " ".join(first)
+    else:
+        stem = last[:-1] if last.endswith("i") else last
+        choices = [stem + suffix for suffix, _fa, _j in synth_names.SUFFIXES] + [stem + "i"]
+        last = rnd.choice([c for c in choices if c != last])
+    return given, last
+
+
+def unlisted_row(rnd: random.Random, n: int, prisons: list[Profile],
+                 victims: list[Profile]) -> Row:
+    """Someone not in the graph: a name drawn as synth draws them (so sometimes a namesake
+    of people in the graph), or, for a third, a near-identical name of a graph victim."""
+    kinds: list[str] = []
+    if rnd.random() < 0.35:
+        en = next(t for t, lang, rank in rnd.choice(victims).names if lang == "en" and rank < 3)
+        given, last = near_name(rnd, en)
+        cells = {"record_id": f"new-{n}", "name_en": vary_latin(rnd, f"{given} {last}", kinds)}
+        kinds.append("not in graph: near name")
+    else:
+        (fen, ffa) = synth_names.written(rnd, synth_names.given(rnd, rnd.random() < 0.12))
+        len_, lfa = synth_names.surname(rnd)
+        cells = {"record_id": f"new-{n}", "name_en": vary_latin(rnd, f"{fen} {len_}", kinds)}
+        if rnd.random() < 0.3:
+            cells["name_fa"] = f"{ffa} {lfa}"
+        kinds.append("not in graph: drawn name")
     if rnd.random() < 0.6:
         day = (jdatetime.date(1367, 4, 28) + jdatetime.timedelta(days=rnd.randrange(120)))
         cells["date_of_death"] = f"{day.year}/{day.month:02d}/{day.day:02d}"
@@ -153,8 +215,9 @@ def unlisted_row(rnd: random.Random, n: int, prisons: list[Profile]) -> Row:
         cells["prison"] = rnd.choice(prisons).label
     if rnd.random() < 0.3:
         cells["birth_year"] = str(1940 + rnd.randrange(32))
-    fields = sum(1 for k in cells if k not in ("record_id", "name_en", "name_fa"))
-    return Row(cells, None, fields)
+    if rnd.random() < 0.3:
+        cells["father_name"] = synth_names.given(rnd)[0]
+    return _row(cells, None, kinds)
 
 
 def make_list(index: MatchIndex, rows: int, seed: int) -> list[Row]:
@@ -162,7 +225,7 @@ def make_list(index: MatchIndex, rows: int, seed: int) -> list[Row]:
     victims = [p for p in index.profiles if p.kind == "person" and "synth-victim" in p.iri]
     prisons = [p for p in index.profiles if p.kind == "place" and "prison" in p.iri]
     listed = [listed_row(rnd, index, p) for p in rnd.sample(victims, int(rows * 0.8))]
-    unlisted = [unlisted_row(rnd, n, prisons) for n in range(rows - len(listed))]
+    unlisted = [unlisted_row(rnd, n, prisons, victims) for n in range(rows - len(listed))]
     out = listed + unlisted
     rnd.shuffle(out)
     return out
@@ -186,6 +249,8 @@ def identifiable(index: MatchIndex, row: Row, truth: Profile) -> bool:
                       for b in other.births) if truth.births else True
         if record.affiliations and other.affiliations:
             ok &= bool(other.affiliations & truth.affiliations)
+        if record.father_names and other.fathers:
+            ok &= bool(set(other.fathers) & set(truth.fathers))
         if ok:
             return False
     return True
@@ -199,9 +264,12 @@ def score(pairs: list[tuple[Row, str | None, bool]], subset) -> dict[str, float]
     topped = [(row, top) for row, top, _ in chosen if top]
     ok_match = sum(1 for row, top in matched if top == row.truth)
     ok_top = sum(1 for row, top in topped if top == row.truth)
-    return {"rows": len(chosen), "in_graph": in_graph,
-            "match_precision": ok_match / len(matched) if matched else 1.0,
-            "match_recall": ok_match / in_graph if in_graph else 0.0,
+    precision = ok_match / len(matched) if matched else 1.0
+    recall = ok_match / in_graph if in_graph else 0.0
+    return {"rows": len(chosen), "in_graph": in_graph, "matched": len(matched),
+            "wrong_matches": len(matched) - ok_match,
+            "match_precision": precision, "match_recall": recall,
+            "match_f1": 2 * precision * recall / (precision + recall) if recall else 0.0,
             "top_precision": ok_top / len(topped) if topped else 1.0,
             "top_recall": ok_top / in_graph if in_graph else 0.0}
 
@@ -254,6 +322,18 @@ def main(argv: list[str] | None = None) -> int:
         figures[name.strip()] = s
         print(f"{name:40} {s['rows']:6d} {s['in_graph']:6d} {s['match_precision']:8.3f} "
               f"{s['match_recall']:8.3f} {s['top_precision']:7.3f} {s['top_recall']:7.3f}")
+    # By how the row was made (rows with a name and at least one other field).
+    kinds = sorted({k for row in rows for k in row.kinds})
+    print(f"\n{'variation (rows with another field)':40} {'n':>6} {'listed':>6} {'match P':>8} "
+          f"{'match R':>8} {'F1':>6} {'wrong':>6} {'top R':>7}")
+    by_kind = {}
+    for kind in kinds:
+        s = score(pairs, lambda r, kind=kind: r.fields >= 1 and kind in r.kinds)
+        by_kind[kind] = s
+        print(f"{kind:40} {s['rows']:6d} {s['in_graph']:6d} {s['match_precision']:8.3f} "
+              f"{s['match_recall']:8.3f} {s['match_f1']:6.3f} {s['wrong_matches']:6d} "
+              f"{s['top_recall']:7.3f}")
+    figures["by_variation"] = by_kind
     # The alternative: best label by rapidfuzz over every person's labels, names only.
     choices: dict[int, str] = {}
     owners: list[str] = []
@@ -287,7 +367,8 @@ def main(argv: list[str] | None = None) -> int:
         for k, row in enumerate(rnd.sample(rows, 10)):
             record: Record = record_from_row(row.cells)
             props = [{"pid": pid, "v": row.cells[pid]} for pid in
-                     ("date_of_death", "prison", "birth_year", "age", "affiliation")
+                     ("date_of_death", "prison", "birth_year", "age", "affiliation",
+                      "father_name")
                      if pid in row.cells]
             batch[f"q{k}"] = {"query": record.names[0], "type": "https://schema.org/Person",
                               "properties": props}

@@ -32,7 +32,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from kg.namespaces import BASE, GRAPH, ID, RESTRICTED_GRAPH_PREFIX  # noqa: F401 (re-exported)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth_names  # noqa: E402  (bench/ is a directory of scripts)
+from kg.namespaces import BASE, GRAPH, ID, RESTRICTED_GRAPH_PREFIX  # noqa: E402, F401 (re-exported)
 
 #: Graph of the shared entity descriptions (people, places, organisations, events).
 ENTITIES_GRAPH = GRAPH + "entities"
@@ -72,7 +74,7 @@ KG = _ns(BASE + "ontology#", "Claim", "CountClaim", "Allegation", "TimeClaim", "
          "informationCredibility", "UnidentifiedPerson", "Court", "Prison", "MassGrave",
          "Event", "Participation", "participant", "inEvent", "involvement", "accessLevel",
          "Restricted", "verifiableOffline", "rationale", "lineageNote", "contradicts",
-         "undatedBecause")
+         "undatedBecause", "fatherName")
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 T_DATE, T_GYEAR, T_GYM = f"^^<{XSD}date>", f"^^<{XSD}gYear>", f"^^<{XSD}gYearMonth>"
@@ -102,37 +104,9 @@ def lit(text: str, lang: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# Names and places (places and organisations are real; people and claimants are not)
+# Names and places (places and organisations are real; people and claimants are not; the
+# people's names are real Persian names, drawn as lists have them: synth_names.py)
 # ---------------------------------------------------------------------------------------
-
-FIRST = [("Ali", "علی"), ("Hossein", "حسین"), ("Mohammad", "محمد"), ("Reza", "رضا"),
-         ("Mehdi", "مهدی"), ("Hassan", "حسن"), ("Mahmoud", "محمود"), ("Ahmad", "احمد"),
-         ("Abbas", "عباس"), ("Javad", "جواد"), ("Majid", "مجید"), ("Saeed", "سعید"),
-         ("Hamid", "حمید"), ("Farhad", "فرهاد"), ("Bahram", "بهرام"), ("Kazem", "کاظم"),
-         ("Nasser", "ناصر"), ("Parviz", "پرویز"), ("Behrouz", "بهروز"), ("Jamshid", "جمشید"),
-         ("Fatemeh", "فاطمه"), ("Maryam", "مریم"), ("Zahra", "زهرا"), ("Mahin", "مهین"),
-         ("Shahla", "شهلا"), ("Parvaneh", "پروانه"), ("Soheila", "سهیلا"), ("Roya", "رویا"),
-         ("Mitra", "میترا"), ("Azar", "آذر"), ("Nahid", "ناهید"), ("Akram", "اکرم"),
-         ("Forough", "فروغ"), ("Shirin", "شیرین"), ("Leila", "لیلا"), ("Simin", "سیمین"),
-         ("Gholamreza", "غلامرضا"), ("Homa", "هما"), ("Golnar", "گلنار"), ("Mojgan", "مژگان")]
-LAST = [("Ahmadi", "احمدی"), ("Mohammadi", "محمدی"), ("Hosseini", "حسینی"),
-        ("Rezaei", "رضایی"), ("Karimi", "کریمی"), ("Moradi", "مرادی"), ("Jafari", "جعفری"),
-        ("Rahimi", "رحیمی"), ("Hashemi", "هاشمی"), ("Sadeghi", "صادقی"),
-        ("Tehrani", "تهرانی"), ("Esfahani", "اصفهانی"), ("Shirazi", "شیرازی"),
-        ("Tabrizi", "تبریزی"), ("Kermani", "کرمانی"), ("Ghasemi", "قاسمی"),
-        ("Kazemi", "کاظمی"), ("Najafi", "نجفی"), ("Abbasi", "عباسی"), ("Akbari", "اکبری"),
-        ("Ebrahimi", "ابراهیمی"), ("Mousavi", "موسوی"), ("Rostami", "رستمی"),
-        ("Farahani", "فراهانی"), ("Zamani", "زمانی"), ("Heidari", "حیدری"),
-        ("Soltani", "سلطانی"), ("Naderi", "نادری"), ("Bagheri", "باقری"),
-        ("Khosravi", "خسروی"), ("Yazdani", "یزدانی"), ("Salehi", "صالحی"),
-        ("Mirzaei", "میرزایی"), ("Ansari", "انصاری"), ("Nouri", "نوری"), ("Safavi", "صفوی"),
-        ("Jalali", "جلالی"), ("Azadi", "آزادی"), ("Bahrami", "بهرامی"), ("Golshiri", "گلشیری")]
-#: Transliteration variants, the usual reason for skos:altLabel on a victim.
-VARIANTS = {"Mohammad": "Mohamad", "Hossein": "Hosein", "Saeed": "Said", "Fatemeh": "Fatima",
-            "Mahmoud": "Mahmud", "Nasser": "Naser", "Behrouz": "Behruz", "Forough": "Forugh",
-            "Gholamreza": "Gholam-Reza", "Rezaei": "Rezaee", "Hosseini": "Husseini",
-            "Ghasemi": "Qasemi", "Mousavi": "Musavi", "Jafari": "Ja'fari",
-            "Mirzaei": "Mirzaie", "Sadeghi": "Sadeqi", "Kazemi": "Kazimi", "Nouri": "Nuri"}
 
 #: (slug, English, Persian, prison slug, prison English, prison Persian, weight)
 CITIES = [
@@ -550,7 +524,7 @@ class _Generator:
         q, e, rnd = self.w.q, self.e, self.rnd
         self.official_list = []
         for i in range(self.n_officials):
-            (fen, ffa), (len_, lfa) = rnd.choice(FIRST[:20]), rnd.choice(LAST)
+            (fen, ffa), (len_, lfa) = synth_names.given(rnd), synth_names.surname(rnd)
             person = iri(f"person/synth-official-{i:04d}")
             self.person(person, e)
             self.labels(person, f"{fen} {len_}", f"{ffa} {lfa}", e)
@@ -628,18 +602,30 @@ class _Generator:
                 if rnd.random() < 0.2:
                     q(list_claim, KG["asserts"], p, g)
             previous = []
+            family: tuple[synth_names.Name, synth_names.Name] | None = None
             for v in range(start, min(start + batch, self.n)):
-                (fen, ffa), (len_, lfa) = rnd.choice(FIRST), rnd.choice(LAST)
+                (fen, ffa) = synth_names.written(rnd, synth_names.given(rnd, rnd.random() < 0.12))
+                # Brothers and sisters (same surname and father) are listed one after another.
+                if family is not None and rnd.random() < 0.03:
+                    (len_, lfa), father = family
+                else:
+                    (len_, lfa), father = synth_names.surname(rnd), synth_names.given(rnd)
+                    family = ((len_, lfa), father)
                 person = iri(f"person/synth-victim-{v:06d}")
                 self.person(person, e)
-                q(person, RDFS["label"], f'"{fen} {len_}"@en', e)
-                q(person, RDFS["label"], f'"{ffa} {lfa}"@fa', e)
+                q(person, RDFS["label"], lit(f"{fen} {len_}", "en"), e)
+                q(person, RDFS["label"], lit(f"{ffa} {lfa}", "fa"), e)
                 r = rnd.random()
                 if r < 0.25:
-                    alt = f"{VARIANTS.get(fen, fen)} {VARIANTS.get(len_, len_)}"
+                    alt = synth_names.respell(rnd, f"{fen} {len_}")
                     if alt == f"{fen} {len_}":
                         alt = f"{fen[0]}. {len_}"
                     q(person, SKOS["altLabel"], lit(alt, "en"), e)
+                if rnd.random() < 0.4:
+                    # The list gives the father's name (in either script), in its graph.
+                    fa = rnd.random() < 0.4
+                    q(person, KG["fatherName"], lit(father[1], "fa") if fa
+                      else lit(father[0], "en"), g)
                 if r < 0.3:
                     # The list gives the birth year: a statement of the source, in its graph.
                     q(person, SCHEMA["birthDate"], birth_years[1940 + int(r * 100)], g)

@@ -49,10 +49,12 @@ def test_match_refuses_a_table_without_names(tmp_path: Path, store: str) -> None
     table = tmp_path / "bad.csv"
     table.write_text("record_id,age\n1,30\n", encoding="utf-8")
     result = run("match", str(table), "--store", store)
+    assert result.returncode == 1 and "use --template victims" in result.stderr
+    result = run("match", str(table), "--template", "victims", "--store", store)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"Error: {table}:1: no name_en or name_fa column — the victims template needs at "
-        "least one name column"]
+        f"{table}:1:name_fa: '': one of the columns name_fa or name_en is needed — add one",
+        f"Error: {table}: 1 error(s) in its header; nothing was matched"]
 
 
 def test_merge_and_undo(store: str) -> None:

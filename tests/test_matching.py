@@ -40,6 +40,7 @@ def test_name_tokens_drop_ezafe_and_titles() -> None:
     assert name_tokens("Hojjat-ol-Eslam Ahmadi") == ["ahmadi"]
     assert name_tokens("خانه‌ی امید") == ["خانه", "امید"]
     assert name_tokens("Ayatollah") == ["ayatollah"]  # nothing else left: kept
+    assert name_tokens("Hojjat Ahmadi") == ["hojjat", "ahmadi"]  # a given name, not a title
 
 
 @pytest.mark.parametrize(("a", "b", "low"), [
@@ -50,6 +51,11 @@ def test_name_tokens_drop_ezafe_and_titles() -> None:
     ("Hossein Kazimi", "Hosein Kazemi", 0.9),  # transliteration
     ("Ali Khosarvi", "Ali Khosravi", 0.9),  # typo
     ("حسین کاظمی", "Hossein Kazemi", 0.9),  # script
+    ("Nemat Ollah Ahmadi", "Nematollah Ahmadi", 1.0),  # -ollah written apart
+    ("نعمت الله احمدی", "نعمت‌الله احمدی", 1.0),
+    ("Mohammad Ali Rahimi", "Mohammadali Rahimi", 1.0),
+    ("Ali Ahamdi", "Ali Ahmadi", 0.9),  # two letters swapped: one typo
+    ("Hossein Ghasemi", "Hussein Qasemi", 0.9),
 ])
 def test_same_names(a: str, b: str, low: float) -> None:
     assert similarity(a, b) >= low
@@ -57,7 +63,14 @@ def test_same_names(a: str, b: str, low: float) -> None:
 
 @pytest.mark.parametrize(("a", "b"), [("Mahmoud Ahmadi", "Mohammad Ahmadi"),
                                       ("Karimi Ali", "Ali Rahimi"),
-                                      ("Ali Ahmadi", "Alireza Ahmadi")])
+                                      ("Ali Ahmadi", "Alireza Ahmadi"),
+                                      # alike in consonants, different names
+                                      ("Hossein Ahmadi", "Hassan Ahmadi"),
+                                      ("Hamid Ahmadi", "Hamed Ahmadi"),
+                                      # a surname and the same with a suffix
+                                      ("Ali Karimi", "Ali Karimian"),
+                                      ("Ali Karimi", "Ali Karimzadeh"),
+                                      ("علی کریمی", "علی کریم‌زاده")])
 def test_different_names(a: str, b: str) -> None:
     assert similarity(a, b) <= 0.6
 
@@ -69,6 +82,7 @@ def test_dates_in_both_calendars_and_digits() -> None:
     month = parse_date("Mordad 1367")
     assert month and (month.earliest.isoformat(), month.latest.isoformat()) == (
         "1988-07-23", "1988-08-22")
+    assert parse_date("1367/05", "solar-hijri") == month
     assert parse_date("August 1988").precision == "month"  # type: ignore[union-attr]
     assert parse_date("not a date") is None
     assert parse_year("۱۳۴۰") == (1961, 1962)
@@ -121,7 +135,8 @@ def test_import_rows_get_candidates_from_other_sources_only(store: Store) -> Non
                  "date_of_death": "1393/03/11"}),
             (3, {"record_id": "17", "name_fa": "بهرام گلشيري", "father_name": "کاظم"}),
             (4, {"record_id": "x", "name_en": ""})]
-    found = candidates_for_rows(index, rows, own_source=ID + "source/test-list")
+    found = candidates_for_rows(index, [(n, record_from_row(cells)) for n, cells in rows],
+                                own_source=ID + "source/test-list")
     assert [c.iri for c in found[0].candidates][:1] == [ID + "person/gholamreza-khosravi"]
     assert found[0].candidates[0].match
     # The list's own people (only its own source describes them) are not candidates.

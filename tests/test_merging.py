@@ -73,6 +73,14 @@ def test_merge_keeps_every_claim_with_its_source_and_redirects(store: DiskStore)
     assert client.get("/data/person/test-list-18.ttl").headers["Location"].endswith(
         "/data/person/test-list-17.ttl")
     assert client.get("/id/person/test-list-17").status_code == 303
+    page = client.get("/page/person/test-list-18?claims=0")
+    assert page.status_code == 301
+    assert page.headers["Location"].endswith("/page/person/test-list-17?claims=0")
+    twin = client.get("/page/person/test-list-18.json")
+    assert twin.status_code == 301
+    assert twin.headers["Location"].endswith("/page/person/test-list-17.json")
+    assert client.get(twin.headers["Location"]).status_code == 200
+    assert client.get("/page/person/test-list-404").status_code == 404
 
 
 def test_merge_is_refused_without_reason_or_twice(store: DiskStore) -> None:

@@ -89,11 +89,21 @@ def test_the_shared_file_matches_as_the_index_does(store: MemoryStore, tmp_path:
         name = person.names[k % len(person.names)][0]
         records.append(Record([name]))
         records.append(Record([name[:-1] + "x"], places=["Evin"]))
-    records += [Record(["Gholamreza Khosravi"]), Record(["خسروی"]), Record(["MEK"])]
+        # With the fields that decide `match`: a father's name (weighed by how common it
+        # is among the graph's fathers), a date of death, a name's expected bearers.
+        records.append(Record([name], father_names=person.fathers[:1], death=(
+            person.deaths[0] if person.deaths else None)))
+    records += [Record(["Gholamreza Khosravi"]), Record(["خسروی"]), Record(["MEK"]),
+                Record(["Mohammad Mohammadi"]), Record(["Gholam Reza Rostami"], places=["Evin"])]
+    matched = 0
     for record in records:
-        ours = [(c.iri, c.score, c.match) for c in match_record(shared, record)]
-        theirs = [(c.iri, c.score, c.match) for c in match_record(built, record)]
+        ours = [(c.iri, c.score, c.match, c.why()) for c in match_record(shared, record)]
+        theirs = [(c.iri, c.score, c.match, c.why()) for c in match_record(built, record)]
         assert ours == theirs, record
+        matched += bool(ours and ours[0][2])
+        for name in record.names:
+            assert shared.bearers(name) == built.bearers(name)
+    assert matched  # the rule that decides `match` was exercised
     for person in victims[:10]:
         assert shared.profile(person.iri) == person
     assert shared.profile("https://kg.example.org/id/person/nobody") is None

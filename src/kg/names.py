@@ -87,11 +87,13 @@ def skeleton(token: str) -> str:
 EZAFE = frozenset({"e", "ye", "i", "ی"})
 #: Honorifics and titles that lists add or drop around the same name.
 TITLES = frozenset({
-    "ayatollah", "ayatolah", "ayatullah", "hojjatoleslam", "hojjat", "ol", "eslam", "ul",
+    "ayatollah", "ayatolah", "ayatullah", "hojjatoleslam", "ol", "eslam", "ul",
     "islam", "haj", "hajj", "haji", "hajji", "mr", "mrs", "ms", "dr", "sheikh", "shaykh",
     "seyed", "seyyed", "sayed", "sayyed", "sayyid", "syed", "سید", "سیده", "seyyedeh", "seyedeh",
-    "آیتالله", "آیت", "الله", "حجتالاسلام", "حجت", "الاسلام", "حاج", "حاجی", "شیخ", "دکتر",
+    "آیتالله", "آیت", "الله", "حجتالاسلام", "الاسلام", "حاج", "حاجی", "شیخ", "دکتر",
 })
+#: Words that are a title only before the rest of it (Hojjat-ol-Eslam), a name otherwise.
+TITLE_HEADS = {"hojjat": ("ol", "al", "eslam", "islam"), "حجت": ("الاسلام",)}
 _EZAFE_HEH = re.compile("\u0647\u200c\u06cc(?=\\s|$)")  # "خانه‌ی" -> "خانه"
 
 
@@ -100,7 +102,9 @@ def name_tokens(text: str) -> list[str]:
     a word, ezafe and titles go (unless nothing else is left)."""
     folded = _EZAFE_HEH.sub("\u0647", fold(text))
     words = _TOKEN.findall(folded.replace(ZWNJ, ""))
-    kept = [w for w in words if w not in EZAFE and w not in TITLES]
+    kept = [w for i, w in enumerate(words) if w not in EZAFE and w not in TITLES
+            and not (w in TITLE_HEADS and words[i + 1:i + 2]
+                     and words[i + 1] in TITLE_HEADS[w])]
     return kept or words
 
 

@@ -12,6 +12,7 @@ from kg.ingest.provlog import import_log
 from kg.ingest.report import ImportErrors
 from kg.ingest.rows import slug, source_iri
 from kg.ingest.run import ImportRequest, run_import
+from kg.matching.imports import candidates_csv
 from kg.store import open_store
 
 
@@ -29,20 +30,27 @@ from kg.store import open_store
 @click.option("--errors", "errors_out", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the errors as CSV (row, column, value, message).")
 @click.option("--agent", help="Who runs the import, for the import log (default: OS user).")
+@click.option("--candidates", "candidates_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the people already in the graph whom rows may be, as CSV.")
+@click.option("--skip-matching", is_flag=True,
+              help="Do not look for rows' people in the graph (faster on a large graph).")
 @setting_option("archive", metavar="DIR")
 @click.pass_context
 def import_table(ctx: click.Context, table: Path, store: str | None, metadata: Path | None,
                  template: str | None, title: str | None, publisher: str | None,
                  published: str | None, dry_run: bool, errors_out: Path | None,
-                 agent: str | None, archive: str | None) -> None:
+                 agent: str | None, candidates_out: Path | None, skip_matching: bool,
+                 archive: str | None) -> None:
     """Import a table (a victim list as CSV) as claims of a source, each evidenced by its cell.
 
     Every bad cell is reported as FILE:ROW:COLUMN (rows as RFC 7111 counts them: the header
-    is row 1) and nothing is written; importing the same file again changes nothing.
+    is row 1) and nothing is written; importing the same file again changes nothing. Rows
+    that may be people already in the graph (from other sources) are reported, never merged:
+    write the person's IRI in a row's kg_iri column and import again to attach it.
     """
     config = settings(store=store, archive=archive)
     request = ImportRequest(table, metadata, template, title, publisher, published, dry_run,
-                            agent, config.archive)
+                            agent, config.archive, not skip_matching)
     with open_store(config) as s:
         try:
             report = run_import(s, request)
@@ -54,6 +62,9 @@ def import_table(ctx: click.Context, table: Path, store: str | None, metadata: P
                     handle.write(exc.csv_text().encode("utf-8"))
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(EXIT_FAILURE)
+    if candidates_out is not None:
+        with atomic_output(candidates_out) as handle:
+            handle.write(candidates_csv(report.candidates).encode("utf-8"))
     click.echo(report.text(), nl=False)
 
 

@@ -3,23 +3,23 @@ and `kg split` (identity decisions, recorded with who and why, undoable)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import click
 
-from kg.cli.group import atomic_output, main, settings, store_option
+from kg.cli.group import EXIT_FAILURE, atomic_output, main, settings, store_option
+from kg.ingest.mapping import TEMPLATES, locate
+from kg.ingest.report import ImportErrors
+from kg.ingest.table import read_table
 from kg.store import open_store
-
-COLUMNS = ["row", "record_id", "name", "rank", "candidate", "label", "score", "match",
-           "features"]
 
 
 @main.command("match")
 @click.argument("table", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--template", default="victims", show_default=True,
-              help="The table's template (its column names).")
+@click.option("--metadata", type=click.Path(path_type=Path, dir_okay=False),
+              help="CSVW metadata describing the table (default: TABLE-metadata.json beside it).")
+@click.option("--template", type=click.Choice(TEMPLATES),
+              help="Use a bundled mapping instead of metadata (as kg import does).")
 @store_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the candidates CSV here (default: stdout).")
@@ -28,39 +28,43 @@ COLUMNS = ["row", "record_id", "name", "rank", "candidate", "label", "score", "m
               help="Leave out candidates scoring below this (0-100).")
 @click.option("--full", is_flag=True,
               help="Include restricted people (never share the output publicly).")
-def match_command(table: Path, template: str, store: str | None, output: Path | None,
-                  limit: int, min_score: float, full: bool) -> None:
-    """Candidates in the graph for each row of TABLE, with scores and features, as CSV.
+@click.pass_context
+def match_command(ctx: click.Context, table: Path, metadata: Path | None, template: str | None,
+                  store: str | None, output: Path | None, limit: int, min_score: float,
+                  full: bool) -> None:
+    """Candidates in the graph for each row of TABLE, with scores and features, as CSV
+    (row, record_id, name, rank, candidate, label, score, match, features).
 
-    Nothing is written to the store. To attach a row to a person, put the candidate's IRI
-    in the row's kg_iri column and import the table again.
+    The table is read as kg import reads it. Nothing is written to the store. To attach a
+    row to a person, put the candidate's IRI in the row's kg_iri column and import the
+    table; rows that already have a kg_iri are left out.
     """
-    from kg.matching import index_for  # the matcher (rapidfuzz) loads only for these commands
-    from kg.matching.imports import candidates_for_rows
-    from kg.matching.table import read_rows
+    # The matcher (rapidfuzz) loads only for these commands.
+    from kg.matching.imports import candidates_csv, flat, table_candidates
 
     config = settings(store=store)
-    rows = list(read_rows(table, template))
+    mapping = locate(table, metadata, template)
+    read = read_table(table, mapping)
+    if read.errors:
+        problem = ImportErrors(table, read.errors)
+        for line in problem.lines():
+            click.echo(line, err=True)
+        click.echo(f"Error: {table}: {len(problem.errors)} error(s) in its header; nothing "
+                   "was matched", err=True)
+        ctx.exit(EXIT_FAILURE)
     with open_store(config) as s:
-        index = index_for(s, config.base_iri + "id/", "full" if full else "public")
-        found = candidates_for_rows(index, rows, limit=limit, min_score=min_score)
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    matched = 0
-    for item in found:
-        if not item.candidates:
-            writer.writerow([item.row, item.key, item.name, "", "", "", "", "", ""])
-        for rank, c in enumerate(item.candidates, start=1):
-            writer.writerow([item.row, item.key, item.name, rank, c.iri, c.name,
-                             f"{c.score:.1f}", "true" if c.match else "false", c.why()])
-            matched += c.match
+        found = table_candidates(s, mapping, read.rows, view="full" if full else "public",
+                                 base=config.base_iri + "id/", limit=limit,
+                                 min_score=min_score)
+    text = candidates_csv(flat(found), [(item.row, item.key, item.name) for item in found
+                                        if not item.candidates])
     if output is None:
-        click.echo(text.getvalue(), nl=False)
+        click.echo(text, nl=False)
     else:
         with atomic_output(output) as handle:
-            handle.write(text.getvalue().encode("utf-8"))
+            handle.write(text.encode("utf-8"))
     with_candidates = sum(1 for item in found if item.candidates)
+    matched = sum(1 for item in found if item.candidates and item.candidates[0].match)
     click.echo(f"{len(found)} rows: {with_candidates} with candidates, {matched} clear "
                "matches (review them; nothing was merged).", err=True)
 

@@ -62,6 +62,28 @@ class ClaimChange:
         return f"{where}{self.column}: {self.text}"
 
 
+@dataclass(frozen=True)
+class RowCandidate:
+    """A person already in the graph, from another source, whom a row may denote (found by
+    `kg.matching`): reported, never merged. Writing `iri` in the row's kg_iri column and
+    importing again attaches the row's claims to that person."""
+
+    row: int
+    record_id: str
+    name: str
+    rank: int
+    iri: str
+    label: str
+    score: float
+    match: bool
+    features: str
+
+    def line(self) -> str:
+        verdict = "clear match" if self.match else f"score {self.score:.0f}"
+        return (f"row {self.row} ({self.record_id}, {self.name}) may be <{self.iri}> "
+                f"{self.label} — {verdict}: {self.features}")
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, dry, would do)."""
@@ -82,6 +104,8 @@ class ImportReport:
     quads_added: int = 0
     quads_removed: int = 0
     warnings: int = 0
+    #: People already in the graph whom rows may denote (rows with a kg_iri excepted).
+    candidates: list[RowCandidate] = field(default_factory=list)
 
     @property
     def unchanged(self) -> bool:
@@ -103,6 +127,15 @@ class ImportReport:
                 lines.append(f"  … and {len(items) - limit} more {title}")
         for iri in self.created:
             lines.append(f"  new entity: <{iri}>")
+        if self.candidates:
+            rows = len({c.row for c in self.candidates})
+            lines.append(f"{rows} rows may be people already in the graph (not merged: to "
+                         "attach one, write the person's IRI in its kg_iri column and import "
+                         "again):")
+            lines += [f"  {c.line()}" for c in self.candidates[:limit]]
+            if len(self.candidates) > limit:
+                lines.append(f"  … and {len(self.candidates) - limit} more candidates "
+                             "(--candidates FILE writes them all)")
         if self.warnings:
             lines.append(f"SHACL: {self.warnings} warning(s) on what changed (run kg validate)")
         if self.activity:

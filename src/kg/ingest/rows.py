@@ -85,13 +85,18 @@ class RowBuilder:
     """Turns rows into triples; collects every cell's problem instead of stopping."""
 
     def __init__(self, mapping: Mapping, table_slug: str, source: str, claimant: str,
-                 indexes: dict[str, EntityIndex], persons: set[str]) -> None:
+                 indexes: dict[str, EntityIndex], persons: set[str],
+                 redirects: dict[str, str] | None = None) -> None:
         self.mapping = mapping
         self.table_slug = table_slug
         self.source = ox.NamedNode(source)
         self.claimant = ox.NamedNode(claimant)
         self.indexes = indexes
         self.persons = persons  # kg_iri values that name existing persons
+        #: IRIs merged into others (kg merge) -> the IRI now used: a row's person stays merged.
+        self.redirects = redirects or {}
+        #: The person each imported row (by number) describes.
+        self.subjects: dict[int, str] = {}
         self.id_column = next(c for c in mapping.columns.values() if c.role == "id")
         self.built = Built()
         self.seen: dict[str, tuple[int, str]] = {}
@@ -147,6 +152,7 @@ class RowBuilder:
             return
         out = self.built.restricted if restricted else self.built.public
         self.built.restricted_rows += restricted
+        self.subjects[row.number] = subject.value
         out.extend(self._record(row, rid, key, subject, restricted))
         for spec, claim, value, suffix in values:
             text = row.cells[spec.name]
@@ -174,6 +180,7 @@ class RowBuilder:
         if iri:
             if iri.startswith("<") and iri.endswith(">"):
                 iri = iri[1:-1]
+            iri = self.redirects.get(iri, iri)
             if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", iri):
                 self.error(row, column.name, "not an IRI — paste the person's full IRI "
                                              f"({ID}person/...) or leave it empty")
@@ -186,7 +193,8 @@ class RowBuilder:
         variables = {name: slug(text) for name, text in row.cells.items()}
         variables["_table"] = self.table_slug
         variables["_row"] = str(row.number - 1)
-        return ox.NamedNode(about_iri(self.mapping, variables)) if key else None
+        minted = about_iri(self.mapping, variables)
+        return ox.NamedNode(self.redirects.get(minted, minted)) if key else None
 
     def _mark(self, nodes: list[ox.NamedNode], restricted: bool) -> Iterator[ox.Triple]:
         if restricted:

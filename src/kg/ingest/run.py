@@ -32,6 +32,8 @@ from kg.ingest.rows import (
 )
 from kg.ingest.table import Table, read_table
 from kg.ingest.values import CellProblem, date_value, script_language
+from kg.matching.imports import flat, table_candidates
+from kg.matching.merging import redirects
 from kg.names import fold
 from kg.namespaces import ID, KG, PREFIXES
 from kg.store import Changes, Partitions, Store
@@ -60,6 +62,8 @@ class ImportRequest:
     dry_run: bool = False
     agent: str | None = None
     archive: str | None = None
+    #: Report rows that may be people already in the graph (the matcher; never merged).
+    candidates: bool = True
 
 
 class _Captured(Exception):  # noqa: N818 - control flow, never seen by users
@@ -153,9 +157,11 @@ def prepare(store: Store, req: ImportRequest) -> tuple[Mapping, Table, str, dict
     iri_column = next((c.name for c in mapping.columns.values() if c.role == "kg_iri"), None)
     wanted = {r.cells.get(iri_column, "").strip().strip("<>") for r in table.rows} - {""} \
         if iri_column else set()
-    persons = existing(store, {w for w in wanted if w.startswith(("http://", "https://"))
-                               and " " not in w}, PREFIXES["schema"] + "Person")
-    builder = RowBuilder(mapping, table_slug, source, publisher, indexes, persons)
+    moved = redirects(store)
+    persons = existing(store, {moved.get(w, w) for w in wanted
+                               if w.startswith(("http://", "https://")) and " " not in w},
+                       PREFIXES["schema"] + "Person")
+    builder = RowBuilder(mapping, table_slug, source, publisher, indexes, persons, moved)
     for row in table.rows:
         builder.add(row)
     errors = table.errors + builder.built.errors
@@ -214,6 +220,9 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
         restricted_rows=builder.built.restricted_rows,
         created=sorted(builder.built.created),
         quads_added=len(captured.changes.added), quads_removed=len(captured.changes.removed))
+    if req.candidates:
+        report.candidates = flat(table_candidates(store, mapping, table.rows, source=source,
+                                                  own_iris=builder.subjects.values()))
     if req.dry_run:
         _raise_on_violations(captured.report, req.path)
         report.warnings = len(captured.report.warnings) if captured.report else 0

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kg.matching.namesim import best_similarity
+from kg.matching.namesim import form, similarity
 from kg.matching.profiles import Profile
 from kg.matching.records import Record, Span
+from kg.names import latin_skeleton
 
-#: Chance that two different people's fathers' names agree (lists of this field give a
-#: few hundred common given names).
+#: Chance that two different people's fathers' names agree, when the graph cannot tell
+#: (lists of this field give a few hundred given names).
 FATHER_CHANCE = 0.03
 
 
@@ -21,6 +22,8 @@ class Rates:
 
     place_share: dict[str, float]
     org_share: dict[str, float]
+    #: Share of the people with a father's name who have this one (by `father_key`).
+    father_share: dict[str, float]
     death_spread_days: int
     birth_spread_years: int
 
@@ -44,12 +47,21 @@ class Feature:
         return {"id": self.id, "value": round(self.value, 3)}
 
 
-def father_feature(record: Record, profile: Profile) -> Feature | None:
+def father_key(name: str) -> str:
+    """A father's name as one key across scripts and spellings (Gholam Reza ~ غلامرضا)."""
+    return "".join(latin_skeleton(t) for t in form(name).tokens)
+
+
+def father_feature(record: Record, profile: Profile, rates: Rates) -> Feature | None:
+    """A shared father's name says as much as that name is rare among the fathers the
+    graph knows (Mohammad: one in twenty; Zabihollah: one in hundreds)."""
     if not record.father_names or not profile.fathers:
         return None
-    value = best_similarity(record.father_names, profile.fathers)
+    value, theirs = max((similarity(a, b), b) for a in record.father_names
+                        for b in profile.fathers)
     agrees = True if value >= 0.85 else False if value < 0.6 else None
-    return Feature("father_name", value, agrees, FATHER_CHANCE if agrees else 1.0)
+    chance = rates.father_share.get(father_key(theirs), FATHER_CHANCE) if agrees else 1.0
+    return Feature("father_name", value, agrees, chance)
 
 
 def _candidate_births(profile: Profile) -> list[tuple[int, int]]:

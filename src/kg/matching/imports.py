@@ -1,19 +1,34 @@
-"""What the importer asks the matcher: for each row, the people already in the graph from
-other sources that it may denote — reported, never merged. The importer attaches a row to
-an existing person only when the user confirms by giving that person's IRI (`kg_iri`)."""
+"""What the importer and `kg match` ask the matcher: for each row of a table, the people
+already in the graph from other sources that it may denote — reported, never merged. The
+importer attaches a row to an existing person only when the user confirms by giving that
+person's IRI (`kg_iri`); a row that has one is not matched again.
+
+Rows come from the importer's reader (`kg.ingest.table`: encodings, CSVW dialects, RFC 7111
+row numbers) and are read through the table's mapping: a column counts for what its
+`kg:property` says (a label, a father's name, a date of death...), whatever it is called.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import csv
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.matching.index import MatchIndex
+from kg.ingest.mapping import Mapping
+from kg.ingest.report import RowCandidate
+from kg.ingest.table import Row
+from kg.matching.index import MatchIndex, index_for
 from kg.matching.profiles import Profile
-from kg.matching.records import record_from_row
+from kg.matching.records import Record, record_from_values
 from kg.matching.scoring import Candidate, match_record
+from kg.namespaces import ID
+from kg.store import Store, View
 
 #: Candidates below this score are not worth a reviewer's time.
 REPORT_SCORE = 50.0
+CSV_COLUMNS = ["row", "record_id", "name", "rank", "candidate", "label", "score", "match",
+               "features"]
 
 
 @dataclass
@@ -25,26 +40,89 @@ class RowCandidates:
     name: str
     candidates: list[Candidate] = field(default_factory=list)
 
+    def flat(self) -> list[RowCandidate]:
+        return [RowCandidate(self.row, self.key, self.name, rank, c.iri, c.name, c.score,
+                             c.match, c.why())
+                for rank, c in enumerate(self.candidates, start=1)]
 
-def candidates_for_rows(index: MatchIndex, rows: Iterable[tuple[int, Mapping[str, str]]], *,
+
+def _column(mapping: Mapping, role: str) -> str | None:
+    return next((c.name for c in mapping.columns.values() if c.role == role), None)
+
+
+def row_record(mapping: Mapping, row: Row) -> Record:
+    """What a row says about its person, by the properties its mapping gives its columns
+    (list cells split as the mapping says; dates read in the column's calendar)."""
+    values = []
+    for name, text in row.cells.items():
+        spec = mapping.columns.get(name)
+        if spec is None or spec.property is None or not text.strip():
+            continue
+        parts = text.split(spec.separator) if spec.separator else [text]
+        values += [(spec.property, part.strip(), spec.calendar) for part in parts
+                   if part.strip()]
+    id_column = _column(mapping, "id")
+    key = row.cells.get(id_column, "").strip() if id_column else ""
+    return record_from_values(values, key or str(row.number))
+
+
+def confirmed(mapping: Mapping, row: Row) -> bool:
+    """Whether the row already names its person (a kg_iri cell): nothing to find."""
+    column = _column(mapping, "kg_iri")
+    return bool(column and row.cells.get(column, "").strip())
+
+
+def candidates_for_rows(index: MatchIndex, records: Iterable[tuple[int, Record]], *,
                         own_source: str | None = None, own_iris: Iterable[str] = (),
                         limit: int = 3, min_score: float = REPORT_SCORE) -> list[RowCandidates]:
     """Candidates for every row, leaving out the table's own people (those the same source
     alone describes, or IRIs the importer mints for these rows)."""
     own = set(own_iris)
     out = []
-    for number, cells in rows:
-        record = record_from_row(cells, key=str(number))
+    for number, record in records:
         if not record.names:
-            out.append(RowCandidates(number, cells.get("record_id", ""), ""))
+            out.append(RowCandidates(number, record.key, ""))
             continue
         found = [c for c in match_record(index, record, limit + 5)
                  if c.score >= min_score and c.iri not in own
                  and not (own_source and c.profile.sources <= {own_source}
                           and c.profile.sources)]
-        out.append(RowCandidates(number, cells.get("record_id", ""), record.names[0],
-                                 found[:limit]))
+        out.append(RowCandidates(number, record.key, record.names[0], found[:limit]))
     return out
+
+
+def table_candidates(store: Store, mapping: Mapping, rows: Iterable[Row], *,
+                     source: str | None = None, own_iris: Iterable[str] = (),
+                     view: View = "public", base: str = ID, limit: int = 3,
+                     min_score: float = REPORT_SCORE) -> list[RowCandidates]:
+    """Candidates for the rows of a table that do not name their person yet. The match
+    index is only built (or read) when some row needs it."""
+    records = [(row.number, row_record(mapping, row)) for row in rows
+               if not confirmed(mapping, row)]
+    if not records:
+        return []
+    return candidates_for_rows(index_for(store, base, view), records, own_source=source,
+                               own_iris=own_iris, limit=limit, min_score=min_score)
+
+
+def flat(found: Iterable[RowCandidates]) -> list[RowCandidate]:
+    return [c for item in found for c in item.flat()]
+
+
+def candidates_csv(candidates: Iterable[RowCandidate],
+                   empty_rows: Iterable[tuple[int, str, str]] = ()) -> str:
+    """One line per candidate (and one per row given in `empty_rows`, without any), by row,
+    for a reviewer's spreadsheet: the candidate IRI is what goes into kg_iri."""
+    lines = [(c.row, c.rank, [c.row, c.record_id, c.name, c.rank, c.iri, c.label,
+                              f"{c.score:.1f}", "true" if c.match else "false", c.features])
+             for c in candidates]
+    lines += [(row, 0, [row, key, name, "", "", "", "", "", ""])
+              for row, key, name in empty_rows]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(line for _row, _rank, line in sorted(lines, key=lambda x: x[:2]))
+    return out.getvalue()
 
 
 def confirmed_person(index: MatchIndex, iri: str) -> Profile | None:

@@ -2,12 +2,15 @@
 
 Every word of every name is keyed by its cross-script skeleton (`kg.names.latin_skeleton`:
 Khosravi, Khosrowi and خسروی share "xsrv"), and so is every pair of neighbouring words
-joined (Gholam Reza ~ Gholamreza). A query word also reaches keys one edit away (typos in
-consonants; vowels are not in skeletons anyway). Candidates share at least two words with
-the query (set intersections, in C), or one when the query has only one; the scorer then
-compares the few hundred left in detail. The index is built once per store version and
-view: the public one is a file every server worker reads (SharedMatchIndex: the profiles and
-postings stay in the file), the full one (restricted data included) lives in memory only.
+joined (Gholam Reza ~ Gholamreza), and so is a name with two words of one skeleton
+(Mohammad Mohammadi, Hossein Hosseini: the nisba's "i" is a vowel, so not in skeletons)
+once more, as that skeleton twice. A query word also reaches keys one edit away (typos in
+consonants, two letters swapped; vowels are not in skeletons anyway). Candidates share at
+least two words with the query (set intersections, in C), or one when the query has only
+one; the scorer then compares the few hundred left in detail. The index is built once per
+store version and view: the public one is a file every server worker reads
+(SharedMatchIndex: the profiles, postings and word counts stay in the file), the full one
+(restricted data included) lives in memory only.
 """
 
 from __future__ import annotations
@@ -18,18 +21,18 @@ import pickle
 import sqlite3
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from kg.cache import Cached, Persist
-from kg.matching.features import Rates
+from kg.matching.features import Rates, father_key
 from kg.matching.namesim import form, token_similarity
 from kg.matching.profiles import Profile, place_parents, read_profiles
-from kg.names import latin_skeleton, name_tokens
+from kg.names import latin_skeleton
 from kg.namespaces import ID
 from kg.shared_files import ReadOnlyDatabase, Rows, pack, unpack, write_database
 from kg.store import Store, View
@@ -39,11 +42,14 @@ MAX_CANDIDATES = 1500
 
 
 def name_keys(text: str) -> tuple[list[str], list[str]]:
-    """Skeleton keys of a name's words, and of each pair of neighbouring words joined."""
-    words = name_tokens(text)
+    """Skeleton keys of a name's words; and the keys looked up as they are: each pair of
+    neighbouring words joined (key i joins words i and i + 1), then a skeleton borne by two
+    words ("mhmd|2")."""
+    words = [w for w in form(text).tokens if latin_skeleton(w)]
     keys = [latin_skeleton(w) for w in words]
     joined = [latin_skeleton(a + b) for a, b in zip(words, words[1:], strict=False)]
-    return [k for k in keys if k], [k for k in joined if k]
+    twice = [f"{k}|2" for k, n in Counter(keys).items() if n > 1]
+    return keys, joined + twice
 
 
 class MatchIndex:
@@ -78,7 +84,17 @@ class MatchIndex:
         for n, profile in enumerate(self.profiles):
             kinds[profile.kind].add(n)
         self.members = {kind: frozenset(numbers) for kind, numbers in kinds.items()}
+        # How many people bear each name word (as written, folded: skeletons would count
+        # Hassan with Hossein), and each pair of neighbouring words joined (Mohammad Ali ~
+        # Mohammadali): how rare a name is, so how likely someone else bears it too.
+        words: Counter[str] = Counter()
+        for profile in self.profiles:
+            if profile.kind == "person":
+                words.update(_words(profile.names))
+        self.word_df = dict(words)
+        self.people = len(self.members.get("person", ()))
         self._near: dict[str, list[str]] = {}
+        self._by_length: dict[int, list[str]] = {}
         self._slots: dict[str, frozenset[int]] = {}
         self.build_seconds = time.perf_counter() - started
 
@@ -89,31 +105,55 @@ class MatchIndex:
         n = self.number.get(iri)
         return None if n is None else self.profiles[n]
 
+    def names_of_groups(self, groups: Iterable[int]) -> dict[int, list[str]]:
+        """The names of each of `groups` (what a query compares names against)."""
+        return {g: self.group_names[g] for g in groups}
+
+    def profiles_of(self, numbers: list[int]) -> list[Profile]:
+        """The profiles of `numbers`, in their order (those scored in full)."""
+        return [self.profiles[n] for n in numbers]
+
+    def bearers(self, name: str) -> float:
+        """How many people of a population as large as the graph's would be expected to bear
+        `name` (a name of the graph), its words taken as independent: "Mohammad Mohammadi"
+        dozens, "Zabihollah Rahimzadeh" a fraction of one."""
+        words = form(name).tokens
+        if not words or not self.people:
+            return float(self.people)
+        expected = float(self.people)
+        for word in words:
+            expected *= max(self.word_df.get(word, 0), 1) / self.people
+        return expected
+
     def near_keys(self, key: str) -> list[str]:
         """The key and the keys one edit away (for keys long enough to bear a typo)."""
         found = self._near.get(key)
         if found is None:
             found = [key] if key in self.postings else []
             if len(key) >= 4:
+                if not self._by_length:  # keys one edit away are at most one letter longer
+                    for k in self.vocabulary:
+                        self._by_length.setdefault(len(k), []).append(k)
+                near = [k for n in (len(key) - 1, len(key), len(key) + 1)
+                        for k in self._by_length.get(n, ())]
                 found += [k for k, _d, _i in process.extract(
-                    key, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=1,
-                    limit=25) if k != key and abs(len(k) - len(key)) <= 1]
+                    key, near, scorer=OSA.distance, score_cutoff=1, limit=25) if k != key]
             if len(self._near) > 200_000:
                 self._near.clear()
             self._near[key] = found
         return found
 
     def _slot(self, key: str, fuzzy: bool = True) -> frozenset[int]:
-        """Entities with a name word keyed `key` (or, `fuzzy`, one edit away)."""
-        if not fuzzy:
-            return self.postings.get(key, frozenset())
-        found = self._slots.get(key)
+        """Entities with a name word keyed `key` (or, `fuzzy`, one edit away); kept, as
+        common words come back query after query (and postings may be read from a file)."""
+        slot = key if fuzzy else "=" + key
+        found = self._slots.get(slot)
         if found is None:
-            keys = self.near_keys(key)
+            keys = self.near_keys(key) if fuzzy else [key] if key in self.postings else []
             found = frozenset().union(*(self.postings[k] for k in keys))
             if len(self._slots) > 20_000:
                 self._slots.clear()
-            self._slots[key] = found
+            self._slots[slot] = found
         return found
 
     def candidates(self, names: list[str], kinds: Iterable[str] | None = None) -> list[int]:
@@ -123,23 +163,31 @@ class MatchIndex:
         for text in names:
             words, joined = name_keys(text)
             # Joined pairs are looked up as they are: their typos are their words' typos.
+            keys = words + joined
             slots = [self._slot(k) for k in words] + [self._slot(k, False) for k in joined]
             if len(words) <= 1:
                 for slot in slots:
                     found |= slot
                 continue
+            near = [set(self.near_keys(k)) for k in words] + [{k} for k in joined]
             hit = False
-            for i in range(len(slots)):
-                for j in range(i + 1, len(slots)):
+            for i, j in _pairs(keys, len(words), [bool(slot) for slot in slots]):
+                if near[i] & near[j]:
+                    # Words a typo apart from each other (Hossein Mohseni, Ahmad Mohammadi):
+                    # every bearer of either would be a candidate; as written, or not at all.
+                    both = self._slot(keys[i], False) & self._slot(keys[j], False)
+                else:
                     both = slots[i] & slots[j]
-                    if both:
-                        found |= both
-                        hit = True
-            if not hit:  # typos or dropped words everywhere: any word will do
+                if both:
+                    found |= both
+                    hit = True
+            if not hit:
+                # Typos or dropped words everywhere: any word will do, the rarest first, but
+                # not a word so common that it says nothing (Mohammad, Ali).
                 for slot in sorted(slots, key=len):
-                    found |= slot
-                    if len(found) >= MAX_CANDIDATES:
+                    if len(found | slot) > MAX_CANDIDATES:
                         break
+                    found |= slot
         if kinds:
             found &= frozenset().union(*(self.members.get(k, frozenset()) for k in kinds))
         return list(found)
@@ -163,6 +211,33 @@ class MatchIndex:
         return out
 
 
+def _pairs(keys: list[str], words: int, known: list[bool]) -> Iterator[tuple[int, int]]:
+    """The pairs of a query's keys (its `words` word keys, then its joined keys, as
+    `name_keys` gives them) whose shared bearers are candidates: not a key and itself, not a
+    word and itself joined to its neighbour, and not two neighbouring words that are one
+    name somewhere (`known`: Gholam Reza, Mohammad Ali), when there is a third word: their
+    joined key stands for them, and as two words they bring every bearer of that name."""
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            if keys[i] == keys[j]:  # one skeleton twice: its "|2" key stands for it
+                continue
+            if j == i + 1 < words > 2 and known[words + i]:
+                continue
+            if i < words <= j < 2 * words - 1 and j - words in (i - 1, i):
+                continue
+            yield i, j
+
+
+def _words(names: list[tuple[str, str, int]]) -> set[str]:
+    """The words of a person's names, and neighbouring pairs joined, each once."""
+    out: set[str] = set()
+    for text, _lang, _rank in names:
+        words = form(text).tokens
+        out.update(words)
+        out.update(a + b for a, b in zip(words, words[1:], strict=False))
+    return out
+
+
 def _share(counts: Counter[str], total: int) -> dict[str, float]:
     return {k: n / total for k, n in counts.items()} if total else {}
 
@@ -181,8 +256,10 @@ def _rates(profiles: list[Profile]) -> Rates:
     orgs: Counter[str] = Counter(i for p in people for i in p.affiliations)
     deaths = [d.earliest.toordinal() for p in people for d in p.deaths]
     births = [lo for p in people for lo, _hi in p.births]
+    fathers: Counter[str] = Counter(k for p in people for k in {father_key(f) for f in p.fathers})
     return Rates(_share(places, sum(1 for p in people if p.places)),
                  _share(orgs, sum(1 for p in people if p.affiliations)),
+                 _share(fathers, sum(1 for p in people if p.fathers)),
                  _spread(deaths, 60), _spread(births, 20))
 
 
@@ -197,6 +274,7 @@ CREATE TABLE profile(n INTEGER PRIMARY KEY, iri TEXT NOT NULL, data BLOB NOT NUL
 CREATE UNIQUE INDEX profile_iri ON profile(iri);
 CREATE TABLE name_group(g INTEGER PRIMARY KEY, names TEXT NOT NULL);
 CREATE TABLE posting(key TEXT PRIMARY KEY, members BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE word(word TEXT PRIMARY KEY, people INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
@@ -212,13 +290,15 @@ def _write(index: MatchIndex, out: IO[bytes]) -> None:
             for g, names in enumerate(index.group_names)))
         db.executemany("INSERT INTO posting VALUES (?,?)",
                        ((k, pack(v)) for k, v in index.postings.items()))
+        db.executemany("INSERT INTO word VALUES (?,?)", index.word_df.items())
         meta = {"size": pickle.dumps(len(index.profiles)), "rates": pickle.dumps(index.rates),
                 "parents": pickle.dumps(index.parents),
                 "vocabulary": pickle.dumps(index.vocabulary),
                 "groups": pickle.dumps(len(index.group_names)),
                 "group": array.array("I", index.group).tobytes(),
                 "members": pickle.dumps({k: pack(v) for k, v in index.members.items()}),
-                "build_seconds": pickle.dumps(index.build_seconds)}
+                "build_seconds": pickle.dumps(index.build_seconds),
+                "people": pickle.dumps(index.people)}
         db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
 
     write_database(out, fill)
@@ -244,9 +324,31 @@ class SharedMatchIndex(MatchIndex):
         self.group_names = Rows(db, "SELECT names FROM name_group WHERE g = ?",
                                 pickle.loads(meta["groups"]), json.loads)  # noqa: S301
         self.number = _Numbers(db)
+        self._db = db
         self.postings = _Postings(db, set(self.vocabulary))
+        self.word_df = _WordCounts(db)
+        self.people = pickle.loads(meta["people"])  # noqa: S301
         self._near = {}
+        self._by_length = {}
         self._slots = {}
+
+    def names_of_groups(self, groups: Iterable[int]) -> dict[int, list[str]]:
+        """One query per few hundred groups (a query compares a hundred or so)."""
+        return {g: json.loads(text) for g, text in self._many("name_group", "g", "names",
+                                                              list(groups))}
+
+    def profiles_of(self, numbers: list[int]) -> list[Profile]:
+        found = {n: pickle.loads(data)  # noqa: S301 - our own file, in our own directory
+                 for n, data in self._many("profile", "n", "data", numbers)}
+        return [found[n] for n in numbers]
+
+    def _many(self, table: str, key: str, column: str, keys: list[int]) -> list[tuple]:
+        out: list[tuple] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            out += self._db.query(f"SELECT {key}, {column} FROM {table} WHERE {key} IN "  # noqa: S608
+                                  f"({','.join('?' * len(chunk))})", *chunk)
+        return out
 
     @classmethod
     def read(cls, source: IO[bytes]) -> SharedMatchIndex:
@@ -261,6 +363,17 @@ class _Numbers:
 
     def get(self, iri: str, default: int | None = None) -> int | None:
         found = self._db.value("SELECT n FROM profile WHERE iri = ?", iri)
+        return default if found is None else found
+
+
+class _WordCounts:
+    """How many people bear a name word (MatchIndex.word_df), read as needed."""
+
+    def __init__(self, db: ReadOnlyDatabase) -> None:
+        self._db = db
+
+    def get(self, word: str, default: int = 0) -> int:
+        found = self._db.value("SELECT people FROM word WHERE word = ?", word)
         return default if found is None else found
 
 
@@ -288,7 +401,7 @@ class _Postings:
 #: process when the store is on disk).
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v6.sqlite", _write, SharedMatchIndex.read, child=True))
+    persist=Persist("match-index-v7.sqlite", _write, SharedMatchIndex.read, child=True))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,

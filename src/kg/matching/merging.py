@@ -116,6 +116,23 @@ def replaced_by(store: Store, iri: str, hops: int = 10) -> str | None:
     return current if current != iri else None
 
 
+def redirects(store: Store) -> dict[str, str]:
+    """Every merged IRI and the IRI that replaces it now (chains of merges followed), read
+    at once: an import maps its rows' IRIs through it, so that importing a list again does
+    not bring back a person a merge retired."""
+    rows = store.query(f"SELECT ?old ?new WHERE {{ GRAPH <{DECISIONS_GRAPH}> {{ "
+                       f"?old <{REPLACED_BY}> ?new }} }}")
+    direct = {r["old"].value: r["new"].value for r in rows}
+    out = {}
+    for old in direct:
+        current, seen = old, {old}
+        while current in direct and direct[current] not in seen:
+            current = direct[current]
+            seen.add(current)
+        out[old] = current
+    return out
+
+
 class _Record:
     """The triples of one decision's record, split by partition."""
 

@@ -1,31 +1,41 @@
 """What is matched: a row of a list or a reconciliation query, as the values it gives.
 
-Lists give dates in the Gregorian or the Solar Hijri calendar, at any precision, with
-Persian or Arabic-Indic digits; ages instead of birth years; prisons and affiliations by
-name or by kg IRI. Everything is read here into one `Record`, so features compare like with
-like. Nothing here is stored: values worked out from a row (a Solar Hijri month as a
-Gregorian span, a birth year from an age) exist only for the comparison.
+A row says things about a person through properties (RECORDS.md: `rdfs:label`,
+`kg:fatherName`, `schema:deathDate`...), whatever its columns are called; the importer's
+mapping says which column gives which property, and `record_from_values` reads those values
+into one `Record`, so features compare like with like. Dates are read by
+`kg.written_dates`, the one reader of written dates (both calendars, any digits, any
+precision); a date that cannot be read tells nothing. Nothing here is stored: values worked
+out from a row (a Solar Hijri month as a Gregorian span, a birth year from an age) exist
+only for the comparison.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-import jdatetime
-
-from kg.dates import JALALI_MONTHS, JALALI_MONTHS_FA, MONTHS
-from kg.names import fold
+from kg.namespaces import KG, PREFIXES
+from kg.written_dates import AUTO, DateFormError, normalise, read_date
 
 #: Kinds of entity the matcher knows, by the names reconciliation types and templates use.
 KINDS = ("person", "organisation", "place", "event")
+SCHEMA, RDFS, SKOS = PREFIXES["schema"], PREFIXES["rdfs"], PREFIXES["skos"]
+
+#: What each property a row gives is to the matcher (the properties of RECORDS.md).
+FIELDS = {
+    RDFS + "label": "name", SKOS + "prefLabel": "name", SCHEMA + "name": "name",
+    SKOS + "altLabel": "other_name", KG + "fatherName": "father",
+    SCHEMA + "birthDate": "birth", KG + "ageAtDeath": "age", SCHEMA + "deathDate": "death",
+    KG + "heldIn": "place", SCHEMA + "deathPlace": "place", KG + "affiliation": "affiliation",
+}
 
 
 @dataclass(frozen=True)
 class Span:
-    """A date as a day range with its precision ('day', 'month', 'year', ...)."""
+    """A date as a day range with its precision ('day', 'month', 'year', 'span'...)."""
 
     earliest: dt.date
     latest: dt.date
@@ -77,41 +87,22 @@ class Record:
         return None
 
 
-# --- reading cell values ------------------------------------------------------------------
-
-_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
-                         **{chr(0x06F0 + i): str(i) for i in range(10)}})
-_NUMERIC = re.compile(r"^(\d{3,4})(?:[-/.](\d{1,2}))?(?:[-/.](\d{1,2}))?$")
-_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-#: Month names, folded, to (calendar, month): English, Solar Hijri in Latin (with the usual
-#: alternative spellings) and in Persian.
-_MONTH_NAMES: dict[str, tuple[str, int]] = {}
-for _i, _name in enumerate(MONTHS):
-    _MONTH_NAMES[fold(_name)] = ("gregorian", _i + 1)
-    _MONTH_NAMES[fold(_name[:3])] = ("gregorian", _i + 1)
-for _names in (JALALI_MONTHS, JALALI_MONTHS_FA):
-    for _i, _name in enumerate(_names):
-        _MONTH_NAMES[fold(_name).replace("\u200c", "")] = ("solar-hijri", _i + 1)
-_MONTH_NAMES.update({"amordad": ("solar-hijri", 5), "shahrivar": ("solar-hijri", 6),
-                     "shahrivar ": ("solar-hijri", 6), "ordibehesht": ("solar-hijri", 2),
-                     "farvardin": ("solar-hijri", 1), "esfand": ("solar-hijri", 12)})
-#: Years before this are Solar Hijri (1300s SH are the 1920s-2020s).
-SOLAR_HIJRI_BEFORE = 1600
-
-
-def parse_year(text: str | int | None) -> tuple[int, int] | None:
-    """A year written in any digits, as Gregorian years: a Solar Hijri year (before 1600)
-    runs from March to March, so it is two."""
-    if text is None or text == "":
+def parse_date(text: str | int | None, calendar: str = AUTO) -> Span | None:
+    """A written date (`kg.written_dates` reads it) as a span; None if it is not one."""
+    if text is None or not str(text).strip():
         return None
-    if isinstance(text, int):
-        year = text
-    else:
-        match = re.search(r"\d{3,4}", str(text).translate(_DIGITS))
-        if not match:
-            return None
-        year = int(match.group())
-    return (year + 621, year + 622) if year < SOLAR_HIJRI_BEFORE else (year, year)
+    try:
+        written = read_date(str(text), calendar)
+    except DateFormError:
+        return None
+    return Span(written.date.earliest, written.date.latest, written.date.precision)
+
+
+def parse_year(text: str | int | None, calendar: str = AUTO) -> tuple[int, int] | None:
+    """A year (or any date) as Gregorian years: a Solar Hijri year runs from March to March,
+    so it is two."""
+    span = parse_date(text, calendar)
+    return None if span is None else (span.earliest.year, span.latest.year)
 
 
 def parse_int(text: str | int | float | None) -> int | None:
@@ -119,63 +110,40 @@ def parse_int(text: str | int | float | None) -> int | None:
         return None
     if isinstance(text, int | float):
         return int(text)
-    match = re.search(r"\d+", str(text).translate(_DIGITS))
+    match = re.search(r"\d+", normalise(str(text)))
     return int(match.group()) if match else None
 
 
-def _span(calendar: str, year: int, month: int | None, day: int | None) -> Span:
-    if calendar == "solar-hijri":
-        if day is not None and month is not None:
-            d = jdatetime.date(year, month, day).togregorian()
-            return Span(d, d, "day")
-        if month is not None:
-            first = jdatetime.date(year, month, 1).togregorian()
-            nxt = (jdatetime.date(year + (month == 12), month % 12 + 1, 1).togregorian())
-            return Span(first, nxt - dt.timedelta(days=1), "month")
-        return Span(jdatetime.date(year, 1, 1).togregorian(),
-                    jdatetime.date(year + 1, 1, 1).togregorian() - dt.timedelta(days=1), "year")
-    if day is not None and month is not None:
-        d = dt.date(year, month, day)
-        return Span(d, d, "day")
-    if month is not None:
-        first = dt.date(year, month, 1)
-        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-        return Span(first, nxt - dt.timedelta(days=1), "month")
-    return Span(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
-
-
-def parse_date(text: str | None) -> Span | None:
-    """'2014-06-01', '1988-08', '1988', '1367/05/12', '۱۳۶۷/۵/۱۲', '12 Mordad 1367',
-    'August 1988', '۱۲ مرداد ۱۳۶۷' -> a span (None if it is not a date)."""
-    if not text:
-        return None
-    raw = fold(str(text)).translate(_DIGITS).replace("\u200c", "").strip()
-    try:
-        match = _NUMERIC.match(raw)
-        if match:
-            year, month, day = (int(g) if g else None for g in match.groups())
-        elif (match := _DMY.match(raw)):
-            day, month, year = (int(g) for g in match.groups())
-        else:
-            words = re.findall(r"\d+|[^\W\d_]+", raw)
-            numbers = [int(w) for w in words if w.isdigit()]
-            months = [_MONTH_NAMES[w] for w in words if w in _MONTH_NAMES]
-            years = [n for n in numbers if n >= 100]
-            if not years or len(months) > 1:
-                return None
-            year = years[0]
-            days = [n for n in numbers if n < 100]
-            calendar, month = months[0] if months else ("", None)
-            day = days[0] if days and month else None
-            if calendar == "solar-hijri" and year >= SOLAR_HIJRI_BEFORE:
-                return None
-            if calendar == "gregorian" and year < SOLAR_HIJRI_BEFORE:
-                return None
-        assert year is not None
-        calendar = "solar-hijri" if year < SOLAR_HIJRI_BEFORE else "gregorian"
-        return _span(calendar, year, month, day)
-    except (ValueError, AssertionError):
-        return None
+def record_from_values(values: Iterable[tuple[str, str] | tuple[str, str, str]],
+                       key: str = "") -> Record:
+    """A record from what a row says: (property IRI, text[, calendar of its dates]) pairs,
+    one per value (a list cell gives one per item). Names by `rdfs:label` come first."""
+    record = Record([], kind="person", key=key)
+    others: list[str] = []
+    for value in values:
+        prop, text = value[0], value[1].strip()
+        calendar = value[2] if len(value) > 2 else AUTO  # type: ignore[misc]
+        what = FIELDS.get(prop)
+        if not text or what is None:
+            continue
+        if what == "name":
+            record.names.append(text)
+        elif what == "other_name":
+            others.append(text)
+        elif what == "father":
+            record.father_names.append(text)
+        elif what == "birth":
+            record.birth = record.birth or parse_year(text, calendar)
+        elif what == "age":
+            record.age = record.age if record.age is not None else parse_int(text)
+        elif what == "death":
+            record.death = record.death or parse_date(text, calendar)
+        elif what == "place":
+            record.places.append(text)
+        elif what == "affiliation":
+            record.affiliations.append(text)
+    record.names += others
+    return record
 
 
 def split_values(text: str | None) -> list[str]:
@@ -185,23 +153,25 @@ def split_values(text: str | None) -> list[str]:
     return [part.strip() for part in str(text).split(";") if part.strip()]
 
 
-#: Columns of the victim template (RECORDS.md) the matcher reads.
-VICTIM_COLUMNS = ("name_fa", "name_en", "other_names", "father_name", "birth_year", "age",
-                  "prison", "place_of_death", "date_of_death", "affiliation")
+#: Columns of the bundled victim template (RECORDS.md) and the property each gives; the
+#: list columns are split at ';'. Other tables are read through their mapping.
+VICTIM_COLUMNS = {
+    "name_en": RDFS + "label", "name_fa": RDFS + "label", "other_names": SKOS + "altLabel",
+    "father_name": KG + "fatherName", "birth_year": SCHEMA + "birthDate",
+    "age": KG + "ageAtDeath", "prison": KG + "heldIn", "place_of_death": SCHEMA + "deathPlace",
+    "date_of_death": SCHEMA + "deathDate", "affiliation": KG + "affiliation",
+}
+_LISTS = {"other_names", "father_name", "prison", "place_of_death", "affiliation"}
 
 
 def record_from_row(row: Mapping[str, str | None], key: str = "") -> Record:
     """A row of the victim template (column -> cell text) as a record to match."""
-    def cell(name: str) -> str:
-        value = row.get(name)
-        return str(value).strip() if value is not None else ""
-
-    names = [n for n in (cell("name_en"), cell("name_fa")) if n]
-    names += split_values(cell("other_names"))
-    return Record(
-        names=names, kind="person", father_names=split_values(cell("father_name")),
-        birth=parse_year(cell("birth_year")), age=parse_int(cell("age")),
-        death=parse_date(cell("date_of_death")),
-        places=split_values(cell("prison")) + split_values(cell("place_of_death")),
-        affiliations=split_values(cell("affiliation")),
-        key=key or cell("record_id"))
+    values = []
+    for column, prop in VICTIM_COLUMNS.items():
+        text = row.get(column)
+        if text is None:
+            continue
+        parts = split_values(str(text)) if column in _LISTS else [str(text)]
+        values += [(prop, part) for part in parts]
+    cell = row.get("record_id")
+    return record_from_values(values, key or (str(cell).strip() if cell else ""))

@@ -21,7 +21,7 @@ from kg.matching.features import (
     iri_feature,
 )
 from kg.matching.index import MatchIndex
-from kg.matching.namesim import best_similarity
+from kg.matching.namesim import best_similarity, similarity
 from kg.matching.profiles import Profile
 from kg.matching.records import Record
 
@@ -33,13 +33,15 @@ DISAGREE_POINTS = {"father_name": 25.0, "birth_year": 20.0, "place": 10.0,
 #: `match` needs at least this name similarity (a transliteration or script change passes;
 #: an initial for a given name does not) ...
 MATCH_NAME = 0.9
-#: ... another field agreeing at least this strongly ...
-MATCH_EVIDENCE = 0.5
-#: ... and the next candidate at least this many points behind ...
+#: ... another field agreeing, none disagreeing, the next candidate at least this many
+#: points behind ...
 MATCH_MARGIN = 5.0
-#: ... and agreements rare enough: at most this many of the name's bearers expected to
-#: agree by chance.
+#: ... and agreements rare enough: at most this many of the name's other bearers (namesakes
+#: in the graph, and those expected among as many people again who are not in it) expected
+#: to agree by chance.
 MATCH_CHANCE = 0.25
+#: A namesake a field rules out counts as this much of a person (lists make mistakes).
+RULED_OUT = 0.1
 #: Candidates whose names are less alike than this are not scored further.
 NAME_FLOOR = 0.45
 #: Most candidates scored in full per query (the most alike names first) ...
@@ -69,16 +71,18 @@ class Candidate:
                 value *= f.chance
         return value
 
-    def eligible(self, namesakes: int) -> bool:
+    def eligible(self, namesakes: float, bearers: float) -> bool:
         """Name matches, another field agrees, nothing disagrees, and what agrees is rare
-        enough that none of the `namesakes` (people in the graph with the same name, or
-        people of that name not in it) would be expected to agree by chance."""
+        enough that none of the name's other bearers would be expected to agree by chance:
+        the other `namesakes` in the graph (people whose names match as well), and the
+        `bearers` expected among as many people again who are not in the graph (a rare
+        name makes a shared prison telling; a common one needs a day or a father's name)."""
         by_id = {f.id: f for f in self.features}
+        others = max(namesakes - 1, 0) + bearers
         return (by_id["name"].value >= MATCH_NAME
-                and any(f.agrees and f.value >= MATCH_EVIDENCE for f in self.features
-                        if f.id != "name")
+                and any(f.agrees for f in self.features if f.id != "name")
                 and not any(f.agrees is False for f in self.features)
-                and max(namesakes, 1) * self.chance <= MATCH_CHANCE)
+                and others * self.chance <= MATCH_CHANCE)
 
     def why(self) -> str:
         """The features in words: 'name 0.95; death_date agrees (0.7); place disagrees'."""
@@ -105,7 +109,8 @@ def features_of(index: MatchIndex, record: Record, profile: Profile, name: Featu
     found = [name]
     if profile.kind == "person":
         found += [f for f in (
-            father_feature(record, profile), birth_feature(record, profile, index.rates),
+            father_feature(record, profile, index.rates),
+            birth_feature(record, profile, index.rates),
             death_feature(record, profile, index.rates),
             iri_feature("place", places, profile.places, index.parents,
                         index.rates.place_share),
@@ -127,6 +132,22 @@ def score_of(features: Iterable[Feature]) -> float:
     return round(max(0.0, min(100.0, total)), 2)
 
 
+def _namesakes(scored: list[Candidate]) -> float:
+    """People in the graph whose names match as well as the best candidate's, counted as
+    other people the record may denote: one each, or a fraction for those a field rules
+    out (lists do err, but rarely)."""
+    return 1.0 + sum(RULED_OUT if any(f.agrees is False for f in c.features) else 1.0
+                     for c in scored[1:] if c.features[0].value >= MATCH_NAME)
+
+
+def _bearers(index: MatchIndex, record: Record, profile: Profile) -> float:
+    """Expected bearers of the candidate's name that the record matched best (its own
+    spelling, not the record's: a typo is not a rare name)."""
+    best = max(((similarity(a, b), b) for a in record.names for b, _l, _r in profile.names),
+               default=(0.0, ""))
+    return index.bearers(best[1]) if best[1] else float(index.people)
+
+
 def match_record(index: MatchIndex, record: Record, limit: int = 5,
                  kinds: Iterable[str] | None = None) -> list[Candidate]:
     """The best `limit` candidates for `record`, best first; the first has `match` True
@@ -136,32 +157,34 @@ def match_record(index: MatchIndex, record: Record, limit: int = 5,
     for n in index.candidates(record.names, kinds):
         by_group[index.group[n]].append(n)
     alike = []
+    names = index.names_of_groups(by_group)
     for g, members in by_group.items():
-        value = best_similarity(record.names, index.group_names[g])
+        value = best_similarity(record.names, names[g])
         if value >= NAME_FLOOR:
             alike.append((value, g, members))
     alike.sort(key=lambda item: -item[0])
-    named = []
+    chosen: list[tuple[float, int]] = []
     for value, _g, members in alike:
         if value < alike[0][0] - NAME_WINDOW:
             break
-        for n in members:
-            profile = index.profiles[n]
-            named.append((Feature("name", value, value >= MATCH_NAME), profile))
-        if len(named) >= DETAILED:
+        chosen += [(value, n) for n in members]
+        if len(chosen) >= DETAILED:
             break
+    chosen = chosen[:DETAILED]
+    named = [(Feature("name", value, value >= MATCH_NAME), profile) for (value, _n), profile
+             in zip(chosen, index.profiles_of([n for _v, n in chosen]), strict=True)]
     places = _resolved(index, record.places, ("place",))
     affiliations = _resolved(index, record.affiliations, ("organisation",))
     scored = []
-    for feature, profile in named[:DETAILED]:
+    for feature, profile in named:
         features = features_of(index, record, profile, feature, places, affiliations)
         scored.append(Candidate(profile.iri, "", profile.kind, score_of(features),
                                 features, profile))
     scored.sort(key=lambda c: (-c.score, c.iri))
     for c in scored[:limit]:
         c.name = c.profile.label
-    namesakes = sum(1 for feature, _profile in named if feature.value >= MATCH_NAME)
-    if scored and scored[0].eligible(namesakes):
+    if scored and scored[0].eligible(_namesakes(scored),
+                                     _bearers(index, record, scored[0].profile)):
         runner_up = scored[1].score if len(scored) > 1 else -1.0
         scored[0].match = runner_up <= scored[0].score - MATCH_MARGIN
     return scored[:limit]

@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict, dataclass
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 
 from kg.cache import Cached
 from kg.dates import PreciseDate
@@ -23,6 +23,7 @@ from kg.entity.refs import valid_slug
 from kg.ingest.provlog import Run, import_log
 from kg.labels import language_of
 from kg.linked_data import alternates
+from kg.matching.merging import replaced_by
 from kg.store import Store
 from kg.web.context import get_config, get_store
 from kg.web.entity_view import EntityPage, entity_page
@@ -43,7 +44,7 @@ def _read(store: Store, base: str, iri: str, offset: int, lang: str) -> EntityPa
 ENTITY_PAGES = Cached[EntityPage | None]("entity-page", _read, warm=False, max_entries=512)
 
 
-def _lookup(slug: str, lang: str) -> EntityPage:
+def _lookup(slug: str, lang: str, suffix: str = "") -> EntityPage:
     if not valid_slug(slug):
         abort(404)
     try:
@@ -51,6 +52,11 @@ def _lookup(slug: str, lang: str) -> EntityPage:
     except ValueError:
         offset = 0
     base = get_config().base_iri
+    new = replaced_by(get_store(), base + "id/" + slug)
+    if new is not None and new.startswith(base + "id/"):  # merged (kg merge): 301 there
+        query = request.query_string.decode("ascii", "replace")
+        abort(redirect(f"/page/{new[len(base) + 3:]}{suffix}" + (f"?{query}" if query else ""),
+                       301))
     found = ENTITY_PAGES.get(get_store(), base, base + "id/" + slug, offset, lang)
     if found is None:
         abort(404)
@@ -112,7 +118,7 @@ def page(slug: str) -> Response | str:
 def twin(slug: str) -> Response:
     """The page's data as JSON (what the HTML shows, for scripts and the graph explorer)."""
     lang = data_language()
-    view = _lookup(slug, lang)
+    view = _lookup(slug, lang, ".json")
     response = jsonify({**view.as_json(), "figures": figures_about(view.entity.iri, lang),
                         "imports": [r.as_json() for r in imports_of(slug, view.entity.iri)]})
     response.headers["Link"] = _links(slug)
