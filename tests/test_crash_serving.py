@@ -1,7 +1,15 @@
-"""The Oxigraph child behind /sparql killed (SIGKILL) while a real `kg serve` is answering:
-requests in flight get a proper answer (their retry on a new child, or an error status,
-never a dropped connection or a hang), the next ones succeed, and nothing leaks: one child,
-no zombies, no file descriptors left over, however many times it happens."""
+"""Processes of a real `kg serve` killed (SIGKILL) while it is answering.
+
+- The Oxigraph child behind /sparql: requests in flight get a proper answer (their retry on
+  a new child, or an error status, never a dropped connection or a hang), the next ones
+  succeed, and nothing leaks: one child, no zombies, no file descriptors left over, however
+  many times it happens.
+- A web worker: what it was answering fails (nobody is left to answer it), the other worker
+  answers the next requests at once, a new worker is started, and the dead one's Oxigraph
+  child dies with it.
+- The validation child: the page says the run was stopped, the next visit runs it again,
+  and nothing is left behind (no process, zombie or half-written report).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 import urllib.error
@@ -20,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.formats import for_path
+from kg.store import DiskStore, LoadSource
 from tests.conftest import LiveServer
 
 #: Queries differ each time: the endpoint caches answers, and these must reach the child.
@@ -98,7 +109,19 @@ def wait_for_child(server: LiveServer) -> int:
     raise AssertionError(f"children: {oxigraph_children(server)}")
 
 
+def warmed(server: LiveServer) -> None:
+    """The per-version files the worker reads (projection, search and match indexes) opened,
+    so that their descriptors are there before any are counted."""
+    deadline = time.monotonic() + 120
+    while get(server.url + "/api/graph/status") != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert get(server.url + "/search?q=khosravi") == 200
+    assert get(server.url + "/reconcile?queries=" + urllib.parse.quote(
+        '{"q0": {"query": "Khosravi"}}')) == 200
+
+
 def test_a_killed_oxigraph_child_fails_nothing_and_leaks_nothing(server: LiveServer) -> None:
+    warmed(server)
     child = wait_for_child(server)
     worker = int(Path(f"/proc/{child}/stat").read_text().split()[3])  # its parent
     fds_before = len(os.listdir(f"/proc/{worker}/fd"))
@@ -145,3 +168,158 @@ def test_a_killed_oxigraph_child_fails_nothing_and_leaks_nothing(server: LiveSer
     assert not [p for p in alive if status(p) == "Z"], "a killed child was never reaped"
     fds_after = len(os.listdir(f"/proc/{worker}/fd"))
     assert fds_after <= fds_before + 4, (fds_before, fds_after)
+
+
+# --- a web worker killed -------------------------------------------------------------------
+
+def workers(server: LiveServer) -> list[int]:
+    """The Granian worker processes (children of the server that are not Oxigraph)."""
+    return [p for p in children(server.process.pid)
+            if "serve-read-only" not in cmdline(p) and status(p) != "Z"]
+
+
+def get(url: str, timeout: float = 60) -> int | str:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code
+    except Exception as exc:  # noqa: BLE001 - a dropped connection, reported as such
+        return f"{type(exc).__name__}: {exc}"
+
+
+def test_a_killed_web_worker_fails_its_own_requests_only_and_leaks_nothing(
+        built_store_dir: Path, tmp_path: Path) -> None:
+    """SIGKILL to one of two workers while both answer: what it was answering gets an
+    error (a dropped connection, or the 503 of the slow query), the other worker answers at
+    once, Granian starts a new worker, and the killed worker's Oxigraph child dies with it."""
+    store = tmp_path / "store"
+    shutil.copytree(built_store_dir, store)
+    live = LiveServer(store, args=["--workers", "2", "--query-timeout", "3"], threads=8)
+    try:
+        deadline = time.monotonic() + 60
+        while len(oxigraph_children(live)) < 2 and time.monotonic() < deadline:
+            threads = [threading.Thread(target=ask, args=(live, quick())) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        before = workers(live)
+        assert len(before) == 2 and len(oxigraph_children(live)) == 2
+        victim = before[0]
+        its_child = [p for p in children(victim) if "serve-read-only" in cmdline(p)]
+        fds_before = len(os.listdir(f"/proc/{live.process.pid}/fd"))
+        results: list[int | str] = []
+        url = live.sparql + "?" + urllib.parse.urlencode({"query": SLOW.format("w")})
+        slow = [threading.Thread(target=lambda i=i: results.append(get(url + str(i))))
+                for i in range(6)]
+        for t in slow:
+            t.start()
+        time.sleep(0.5)
+        os.kill(victim, signal.SIGKILL)
+        # Dead and reaped: Granian's workers listen on sockets of their own (SO_REUSEPORT),
+        # and what was queued on the dead one's is reset with it (unless the kernel is told
+        # to migrate it: net.ipv4.tcp_migrate_req=1).
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{victim}").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        after = [get(live.url + f"/?n={i}", timeout=30) for i in range(20)]
+        assert after == [200] * 20, after  # the other worker answers at once
+        for t in slow:
+            t.join(60)
+        assert not any(t.is_alive() for t in slow)
+        assert all(r in (503,) or isinstance(r, str) for r in results), results
+        deadline = time.monotonic() + 60
+        while (len(workers(live)) < 2 or victim in workers(live)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(workers(live)) == 2 and victim not in workers(live)  # respawned
+        assert all(get(live.sparql + "?" + urllib.parse.urlencode({"query": quick()})) == 200
+                   for _ in range(10))
+        assert not [p for p in its_child if Path(f"/proc/{p}").exists()
+                    and status(p) != "Z"], "the dead worker's Oxigraph child lives on"
+        zombies = [p for p in descendants(live.process.pid) if status(p) == "Z"]
+        assert zombies == [], zombies
+        assert len(os.listdir(f"/proc/{live.process.pid}/fd")) <= fds_before + 2
+    finally:
+        live.stop()
+
+
+# --- the validation child killed -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def larger_store(built_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data and 2,000 synthetic victims: validation takes a few seconds."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import synth
+
+    base = tmp_path_factory.mktemp("validated")
+    data = base / "synth.nq"
+    synth.write_file(2000, data, 1988, "nq")
+    store = base / "store"
+    shutil.copytree(built_store_dir, store)
+    with DiskStore(store) as s:
+        s.load([LoadSource(data, for_path(data), "https://kg.example.org/graph/loaded/synth")])
+    return store
+
+
+def validation_children(server: LiveServer) -> list[int]:
+    return [p for p in descendants(server.process.pid)
+            if "kg.validation_child" in cmdline(p) and status(p) != "Z"]
+
+
+def test_a_killed_validation_child_is_reported_then_run_again(larger_store: Path,
+                                                              tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(larger_store, store)
+    live = LiveServer(store, args=["--workers", "2"])
+    try:
+        report = live.url + "/validation.json"
+        assert get(report) == 503  # running: it started with this request
+        deadline = time.monotonic() + 30
+        while not (found := validation_children(live)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(found) == 1, "one run for both workers"
+        os.kill(found[0], signal.SIGKILL)
+        with urllib.request.urlopen(live.url + "/validation", timeout=30) as page:
+            html = page.read().decode()
+        assert "stopped (SIGKILL)" in html or "Validating" in html
+        codes = []
+        deadline = time.monotonic() + 300
+        while (code := get(report)) != 200 and time.monotonic() < deadline:
+            codes.append(code)
+            time.sleep(0.5)
+        assert code == 200, codes
+        assert set(codes) <= {503}, codes  # running, or stopped: never a server error
+        with urllib.request.urlopen(report, timeout=30) as response:
+            data = json.load(response)
+        assert data["violations"] == 0
+        assert validation_children(live) == []
+        zombies = [p for p in descendants(live.process.pid) if status(p) == "Z"]
+        assert zombies == [], zombies
+        leftovers = [p.name for p in (store / "cache").rglob("*.part")]
+        assert leftovers == [], leftovers
+    finally:
+        live.stop()
+
+
+def test_validation_past_its_memory_allowance_fails_alone(built_store_dir: Path,
+                                                          tmp_path: Path) -> None:
+    """A run that needs more than validation_memory fails, the page says which setting to
+    raise, the server serves on, and the failure is that version's answer (no rerun)."""
+    store = tmp_path / "store"
+    shutil.copytree(built_store_dir, store)
+    live = LiveServer(store, env={"KG_VALIDATION_MEMORY": str(200 << 20)})
+    try:
+        deadline = time.monotonic() + 120
+        while (code := get(live.url + "/validation.json")) == 503 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert code == 500
+        with urllib.request.urlopen(live.url + "/validation", timeout=30) as page:
+            html = page.read().decode()
+        assert "KG_VALIDATION_MEMORY" in html and "200 MB" in html
+        assert get(live.url + "/") == 200
+        assert get(live.url + "/validation.json") == 500 and validation_children(live) == []
+    finally:
+        live.stop()

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
-from kg.network.projection import PROJECTION
+from kg.network.shared import PROJECTION
 from kg.store import DiskStore
 from tests.conftest import make_app
 from tests.test_network import JUDGE, MASSACRE, TWIN, V, fixture_store

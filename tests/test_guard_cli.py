@@ -229,3 +229,21 @@ def test_a_deep_sparql_update_is_refused_and_the_server_lives_on(tmp_path: Path,
         assert refused.value.code == 400
     finally:
         server.stop()
+
+
+def test_kg_query_is_guarded_too(tmp_path: Path, store: Path, startup: Run) -> None:
+    """A query from the command line is held to the same limits as one sent to /sparql
+    (a deep one crashed pyoxigraph's parser): refused in one line, from the settings."""
+    deep = "SELECT * WHERE { " + "{ " * 10_000 + "?s ?p ?o" + " }" * 10_000 + " }"
+    assert_refused(run_kg("query", deep, "--store", str(store)), startup, "the query",
+                   "max_nesting")
+    path = make.write(tmp_path / "deep.rq", deep)
+    assert_refused(run_kg("query", "-f", str(path), "--store", str(store)), startup, path,
+                   "KG_MAX_NESTING")
+    shallow = "SELECT * WHERE { " + "{ " * 150 + "?s ?p ?o" + " }" * 150 + " } LIMIT 1"
+    assert run_kg("query", shallow, "--store", str(store)).code == 1
+    assert run_kg("query", shallow, "--store", str(store),
+                  env={"KG_MAX_NESTING": "200"}).code == 0
+    federated = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    run = run_kg("query", federated, "--store", str(store))
+    assert run.code == 1 and "SERVICE" in run.stderr, run.stderr

@@ -1,9 +1,11 @@
-"""The networkx projection: which edges the data model yields, with their sources and status,
-and the analyses (neighbourhoods, paths ranked by weakest hop, centrality, communities)."""
+"""The projection: which edges the data model yields, with their sources and status, and
+the analyses (neighbourhoods, paths ranked by weakest hop, centrality, communities), read
+from the file every server worker shares (kg.network.shared)."""
 
 from __future__ import annotations
 
 import io
+import threading
 import time
 from pathlib import Path
 
@@ -16,7 +18,8 @@ from kg.namespaces import ONTOLOGY_GRAPH
 from kg.network import views
 from kg.network.analysis import pagerank
 from kg.network.kinds import ASSERTED
-from kg.network.projection import PROJECTION, Projection, edge_id
+from kg.network.projection import Projection, edge_id
+from kg.network.shared import PROJECTION, SharedProjection, write
 from kg.store import DiskStore, LoadSource, MemoryStore, Store
 
 ID = "https://kg.example.org/id/"
@@ -131,19 +134,25 @@ def _as_update(trig: str) -> str:
     return " ".join(f"GRAPH {q.graph_name} {{ {q.triple} }}" for q in quads)
 
 
+def shared(built: Projection, path: Path) -> SharedProjection:
+    """The projection as the server reads it: written to its file, opened."""
+    with path.open("wb") as out:
+        write(built, out)
+    return SharedProjection(path)
+
+
 @pytest.fixture(scope="module")
-def proj() -> Projection:
-    p = Projection.build(fixture_store())
-    p.analyse()
-    return p
+def proj(tmp_path_factory: pytest.TempPathFactory) -> SharedProjection:
+    return shared(Projection.build(fixture_store()),
+                  tmp_path_factory.mktemp("projection") / "p.sqlite")
 
 
-def edges(proj: Projection, s: str, o: str) -> list:
+def edges(proj: SharedProjection, s: str, o: str) -> list:
     return sorted((e for e in proj.edges.values() if {e.source, e.target} == {s, o}),
                   key=lambda e: (e.kind, e.status))
 
 
-def test_nodes_have_kinds_labels_and_dates(proj: Projection) -> None:
+def test_nodes_have_kinds_labels_and_dates(proj: SharedProjection) -> None:
     kinds = {iri: n.kind for iri, n in proj.nodes.items()}
     assert kinds[V] == "person" and kinds[NGO] == "organisation" and kinds[COURT] == "organisation"
     assert kinds[PRISON] == "place" and kinds[MASSACRE] == "event"
@@ -152,7 +161,7 @@ def test_nodes_have_kinds_labels_and_dates(proj: Projection) -> None:
     assert (proj.nodes[MASSACRE].start, proj.nodes[MASSACRE].end) == ("1988-07-01", "1988-07-31")
 
 
-def test_participation_claims_that_disagree_stay_parallel_edges(proj: Projection) -> None:
+def test_participation_claims_that_disagree_stay_parallel_edges(proj: SharedProjection) -> None:
     found = [e for e in edges(proj, V, MASSACRE) if e.kind == "participation"]
     by_status = {e.status.rsplit("/", 1)[-1]: e for e in found}
     assert set(by_status) == {"asserted", "contested"}
@@ -165,14 +174,14 @@ def test_participation_claims_that_disagree_stay_parallel_edges(proj: Projection
     assert asserted.id == edge_id("participation", V, ROLE + "victim", MASSACRE, ASSERTED)
 
 
-def test_allegations_are_marked_and_link_accuser_to_accused(proj: Projection) -> None:
+def test_allegations_are_marked_and_link_accuser_to_accused(proj: SharedProjection) -> None:
     part = [e for e in edges(proj, JUDGE, MASSACRE) if e.kind == "participation"]
     assert len(part) == 1 and part[0].alleged
     accusation = [e for e in edges(proj, NGO, JUDGE) if e.kind == "allegation"]
     assert len(accusation) == 1 and accusation[0].source == NGO and accusation[0].alleged
 
 
-def test_memberships_carry_role_and_period(proj: Projection) -> None:
+def test_memberships_carry_role_and_period(proj: SharedProjection) -> None:
     (m,) = edges(proj, JUDGE, COURT)
     assert m.kind == "membership" and m.predicate == ID + "role/judge"
     assert (m.start, m.end) == ("1985-01-01", "1990-12-31")
@@ -181,7 +190,7 @@ def test_memberships_carry_role_and_period(proj: Projection) -> None:
     assert proj.predicate_labels[plain.predicate] == "member of"
 
 
-def test_identity_count_claims_and_direct_links(proj: Projection) -> None:
+def test_identity_count_claims_and_direct_links(proj: SharedProjection) -> None:
     (same,) = edges(proj, V, TWIN)
     assert same.kind == "identity" and same.status.endswith("superseded")
     count = [e for e in edges(proj, NGO, MASSACRE) if e.kind == "claim"]
@@ -192,7 +201,7 @@ def test_identity_count_claims_and_direct_links(proj: Projection) -> None:
     assert not [e for e in edges(proj, NGO, V) if e.kind == "claim"]
 
 
-def test_neighbourhood_counts_relations_and_pages(proj: Projection) -> None:
+def test_neighbourhood_counts_relations_and_pages(proj: SharedProjection) -> None:
     data = views.neighbourhood(proj, MASSACRE, limit=2)
     assert data["total"] == 4 and len(data["nodes"]) == 2 and data["more"] == 2
     rels = {(r["label"], r["direction"]): r["count"] for r in data["relations"]}
@@ -208,7 +217,7 @@ def test_neighbourhood_counts_relations_and_pages(proj: Projection) -> None:
         views.neighbourhood(proj, ID + "person/nobody")
 
 
-def test_paths_rank_by_weakest_hop(proj: Projection) -> None:
+def test_paths_rank_by_weakest_hop(proj: SharedProjection) -> None:
     found = views.paths(proj, TWIN, COURT, k=3)
     assert found, "twin -> victim -> ... -> judge -> court"
     best = found[0]
@@ -221,7 +230,7 @@ def test_paths_rank_by_weakest_hop(proj: Projection) -> None:
     assert views.paths(proj, V, V) == []
 
 
-def test_centrality_and_communities(proj: Projection) -> None:
+def test_centrality_and_communities(proj: SharedProjection) -> None:
     assert proj.analysed
     assert max(proj.centrality, key=proj.centrality.get) == MASSACRE
     assert set(proj.community) == set(proj.nodes)
@@ -250,7 +259,13 @@ def test_cache_builds_once_per_version_and_follows_changes() -> None:
             break
         time.sleep(0.05)
     assert ID + "person/new" in current.nodes
-    assert current.analysed_event.wait(30)
+    assert current.analysed
+    # The old version's file is gone; the old projection still answers, in a new thread too.
+    seen: list[bool] = []
+    reader = threading.Thread(target=lambda: seen.append(V in first.nodes))
+    reader.start()
+    reader.join()
+    assert seen == [True] and ID + "person/new" not in first.nodes
 
 
 class _SlowStore(MemoryStore):
@@ -269,8 +284,9 @@ def test_cache_says_not_ready_while_building() -> None:
 
 
 def test_projection_of_the_bundled_graph(built_store_dir: Path) -> None:
+    """An on-disk store's projection is built in a child process, into the version's file."""
     store: Store = DiskStore(built_store_dir)
-    proj = Projection.build(store)
+    proj = PROJECTION.get(store, wait=300)
     khosravi = ID + "person/gholamreza-khosravi"
     assert proj.nodes[khosravi].kind == "person"
     data = views.neighbourhood(proj, khosravi)
@@ -278,3 +294,49 @@ def test_projection_of_the_bundled_graph(built_store_dir: Path) -> None:
     assert "victim" in labels
     kinds = {e.kind for e in proj.edges.values()}
     assert {"participation", "membership", "allegation", "link"} <= kinds
+
+
+def test_the_shared_file_answers_as_the_projection_does(built_store_dir: Path,
+                                                        tmp_path: Path) -> None:
+    """On the bundled graph: neighbours in the builder's display order (most central, then
+    label, then IRI) with the builder's edges and relation counts, and paths as long as
+    networkx's shortest simple paths."""
+    import networkx as nx
+
+    from kg.network.paths import shortest_paths
+
+    built = Projection.build(DiskStore(built_store_dir))
+    proj = shared(built, tmp_path / "p.sqlite")
+    assert len(proj.nodes) == len(built.nodes) and len(proj.edges) == len(built.edges)
+    hubs = sorted(built.adjacency, key=lambda n: -len(built.adjacency[n]))[:5]
+    for focus in hubs:
+        others: dict[str, list[str]] = {}
+        for eid in built.adjacency[focus]:
+            e = built.edges[eid]
+            others.setdefault(e.target if e.source == focus else e.source, []).append(eid)
+        order = sorted(others, key=lambda n: (-built.centrality[n], built.nodes[n].label, n))
+        data = views.neighbourhood(proj, focus, limit=len(order))
+        assert [n["id"] for n in data["nodes"]] == order
+        assert data["total"] == len(order)
+        assert sorted(e["id"] for e in data["edges"]) == sorted(
+            eid for ids in others.values() for eid in ids)
+        for rel in data["relations"]:
+            p, d = rel["predicate"], rel["direction"]
+            assert rel["count"] == len({o for o, ids in others.items() for eid in ids
+                                        if built.edges[eid].predicate == p
+                                        and (built.edges[eid].source == focus) == (d == "out")})
+    people = sorted(n for n, node in built.nodes.items() if node.kind == "person")
+    for a, b in zip(people[:6], people[-6:], strict=True):
+        ours = shortest_paths(proj.adjacent, a, b, limit=3, max_extra_hops=2, budget_s=10)
+        try:
+            theirs = []
+            for path in nx.shortest_simple_paths(built.graph, a, b):
+                if len(theirs) == 3 or len(path) > len(theirs[0] if theirs else path) + 2:
+                    break
+                theirs.append(path)
+        except nx.NetworkXNoPath:
+            theirs = []
+        assert [len(p) for p in ours] == [len(p) for p in theirs], (a, b)
+        for path in ours:
+            assert len(set(path)) == len(path) and path[0] == a and path[-1] == b
+            assert all(built.graph.has_edge(u, v) for u, v in zip(path, path[1:], strict=False))

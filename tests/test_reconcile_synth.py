@@ -69,3 +69,32 @@ def test_restricted_witnesses_are_never_candidates(client: FlaskClient) -> None:
     assert not any("witness" in i for i in ids)
     entities = client.get("/reconcile/suggest/entity", query_string={"prefix": "witness"})
     assert not any("witness" in r["id"] for r in entities.get_json()["result"])
+
+
+def test_the_shared_file_matches_as_the_index_does(store: MemoryStore, tmp_path: Path) -> None:
+    """What the server's workers read (the match index's file) finds and scores the same
+    candidates as the index built in memory, names in both scripts, typos, places."""
+    from kg.matching import Record, match_record
+    from kg.matching.index import SharedMatchIndex, _build, _write
+
+    built = _build(store)
+    path = tmp_path / "match.sqlite"
+    with path.open("wb") as out:
+        _write(built, out)
+    shared = SharedMatchIndex(path)
+    assert len(shared) == len(built)
+    victims = [p for p in built.profiles if "synth-victim" in p.iri][:60]
+    records = []
+    for k, person in enumerate(victims):
+        name = person.names[k % len(person.names)][0]
+        records.append(Record([name]))
+        records.append(Record([name[:-1] + "x"], places=["Evin"]))
+    records += [Record(["Gholamreza Khosravi"]), Record(["خسروی"]), Record(["MEK"])]
+    for record in records:
+        ours = [(c.iri, c.score, c.match) for c in match_record(shared, record)]
+        theirs = [(c.iri, c.score, c.match) for c in match_record(built, record)]
+        assert ours == theirs, record
+    for person in victims[:10]:
+        assert shared.profile(person.iri) == person
+    assert shared.profile("https://kg.example.org/id/person/nobody") is None
+    assert shared.resolve("Evin", ("place",)) == built.resolve("Evin", ("place",))

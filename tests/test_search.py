@@ -134,7 +134,7 @@ def test_index_file_cache_round_trip(tmp_path: Path, built_store_dir: Path) -> N
     shutil.copytree(built_store_dir, tmp_path / "store")
     first_process = DiskStore(tmp_path / "store")
     first = index_for(first_process, ID)
-    assert list(version_dir(first_process).glob("*.pickle"))
+    assert list(version_dir(first_process).glob("search-index-*.sqlite"))
     second = index_for(DiskStore(tmp_path / "store"), ID)
     assert second is not first  # read back from the file
     assert second.search("khosravi")[0].iri == ID + "person/gholamreza-khosravi"
@@ -143,3 +143,21 @@ def test_index_file_cache_round_trip(tmp_path: Path, built_store_dir: Path) -> N
 def test_label_rows_only_entities_under_base(store: Store) -> None:
     rows = list(label_rows(store, ID))
     assert rows and all(r[0].startswith(ID) for r in rows)
+
+
+def test_the_shared_file_answers_as_the_index_does(store: Store, tmp_path: Path) -> None:
+    """What the server's workers read (the index's file) ranks exactly as the index built in
+    memory, for whole names, prefixes, single letters, scripts and transliterations."""
+    from kg.search import SharedSearchIndex, _write_index
+
+    built = SearchIndex(label_rows(store, ID))
+    path = tmp_path / "search.sqlite"
+    with path.open("wb") as out:
+        _write_index(built, out)
+    shared = SharedSearchIndex(path)
+    assert len(shared) == len(built)
+    for query in ("Khosravi", "Khosrowi", "khos", "k", "e", "غلامرضا خسروی", "خسر", "mek",
+                  "Mujahideen", "evin prison", "1988", "gholam reza", "nothing-like-this"):
+        for limit in (1, 5, 50):
+            assert ([h.as_json() for h in shared.search(query, limit)]
+                    == [h.as_json() for h in built.search(query, limit)]), (query, limit)

@@ -132,3 +132,13 @@ def test_json_rows_are_counted_exactly_with_braces_in_literals():
     assert len(json.loads(outcome.body)["results"]["bindings"]) == 3
     outcome = evaluate(tricky.query, Job(query, "xml", 3, 10**6, has_dataset=True))
     assert outcome.rows == 3 and outcome.truncated == ["rows"]
+
+
+def test_the_endpoint_takes_its_guard_limits_from_its_settings():
+    """The app's settings, not defaults or KG_* variables, say how deep a request may nest."""
+    nested = "SELECT * WHERE { " + "{ " * 20 + "?s ?p ?o" + " }" * 20 + " } LIMIT 1"
+    strict = make_app(MemoryStore(), max_nesting=10).test_client()
+    response = strict.get("/sparql", query_string={"query": nested})
+    assert response.status_code == 400 and "max_nesting" in response.get_data(as_text=True)
+    relaxed = make_app(MemoryStore(), max_nesting=50).test_client()
+    assert relaxed.get("/sparql", query_string={"query": nested}).status_code == 200

@@ -167,8 +167,8 @@ def test_validation_page_reports(client: FlaskClient) -> None:
             break
         time.sleep(1)
     assert "Conforms" in body  # the bundled data passes the build gate
-    data = client.get("/validation.json").get_json()
-    assert data["conforms"] is True
+    with client.get("/validation.json") as response:
+        assert response.get_json()["conforms"] is True
 
 
 def test_hostile_label_and_quote_render_as_text(xss_client: FlaskClient) -> None:

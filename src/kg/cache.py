@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Generic, TypeVar
 
-from kg.store import Store
+from kg.store import DiskStore, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,11 +44,16 @@ class NotReady(Exception):
 
 @dataclass(frozen=True)
 class Persist(Generic[T]):
-    """How a slot's value is written to and read from its per-version file."""
+    """How a slot's value is written to and read from its per-version file. What `compute`
+    returns is handed to `write`; what callers get is always what `read` makes of the file
+    (which may be a reader over it rather than a copy: kg.shared_files). With `child`, an
+    on-disk store's value is computed and written by a child process (kg.cache_child), so
+    the computation's peak memory is never the server worker's."""
 
     filename: str
-    write: Callable[[T, IO[bytes]], None]
+    write: Callable[[Any, IO[bytes]], None]
     read: Callable[[IO[bytes]], T]
+    child: bool = False
 
 
 @dataclass(eq=False)
@@ -225,16 +231,16 @@ class VersionCaches:
         if slot.persist is None:
             return slot.compute(store, *args)
         persist = slot.persist
-        box: list[T] = []
         name = persist.filename
         if args:  # one file per argument tuple, keeping the extension
             stem, dot, ext = name.rpartition(".")
             name = f"{stem}-{_key(*args)}{dot}{ext}"
-        path = version_file(store, name, lambda out: box.append(_write(slot, args, store, out)))
-        if box:
-            return box[0]
+        path = version_file(store, name, lambda out: _write(slot, args, store, out))
         if not _private(path):  # a file others could have written is never read
-            return slot.compute(store, *args)
+            with tempfile.TemporaryFile() as scratch:
+                _write(slot, args, store, scratch)
+                scratch.seek(0)
+                return persist.read(scratch)
         with path.open("rb") as handle:
             return persist.read(handle)
 
@@ -253,11 +259,15 @@ class VersionCaches:
             return bool(self._values.get(name))
 
 
-def _write(slot: Cached[T], args: tuple, store: Store, out: IO[bytes]) -> T:
-    value = slot.compute(store, *args)
+def _write(slot: Cached[T], args: tuple, store: Store, out: IO[bytes]) -> None:
     assert slot.persist is not None
-    slot.persist.write(value, out)
-    return value
+    if slot.persist.child and isinstance(store, DiskStore):
+        from kg.subprocesses import run_module
+
+        run_module("kg.cache_child", [slot.compute.__module__, slot.name, str(store.path),
+                                      store.version, json.dumps(args)], out, what=slot.name)
+    else:
+        slot.persist.write(slot.compute(store, *args), out)
 
 
 _ALL: weakref.WeakKeyDictionary[Store, VersionCaches] = weakref.WeakKeyDictionary()
@@ -300,8 +310,10 @@ def _key(*parts: object) -> str:
 
 
 def version_dir(store: Store) -> Path:
-    """This version's directory under the store's cache directory (created private)."""
-    root = store.cache_dir()
+    """This version's directory under the store's cache directory (created private), as an
+    absolute path: files are handed to code that resolves relative paths elsewhere (Flask's
+    send_file, against the app's package)."""
+    root = store.cache_dir().absolute()
     path = root / _key(store.version)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
@@ -328,6 +340,8 @@ def version_file(store: Store, name: str, write: Callable[[IO[bytes]], None]) ->
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.is_file():
             return target
+        for stale in here.glob(f".{name}.*.part"):  # a writer killed while holding the lock
+            stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=here, prefix=f".{name}.", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as out:

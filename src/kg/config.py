@@ -164,6 +164,9 @@ SETTINGS: tuple[Setting, ...] = (
             "64 MiB (RDF packs about 16:1; decompression bombs about 1000:1)."),
     Setting("max_cell_bytes", int, 1_000_000, _count,
             "Largest cell a table (CSV/TSV) to import may hold, in bytes."),
+    Setting("validation_memory", int, 3 * 1024 ** 3, _count,
+            "Most address space, in bytes, the validation page's SHACL run (a child process) "
+            "may take; past it the run fails alone and the page says so."),
     Setting("project_dir", str, str(PROJECT_DIR), _text,
             "Directory holding `ontology/`, `shapes/` and `data/` for `kg build`.",
             shown_default="the checkout"),

@@ -30,40 +30,25 @@ PROV = "http://www.w3.org/ns/prov#"
 #: Lineage links between claims, and how each reads.
 LINKS = {PROV + "wasQuotedFrom": "quoted", PROV + "wasDerivedFrom": "derived"}
 
-_EDGES = """
+def _links(where: str = "") -> str:
+    """Every lineage link (with its note) among the claims `where` reaches."""
+    return f"""
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX kg: <https://kg.example.org/ontology#>
-SELECT DISTINCT ?from ?link ?to ?note WHERE {
-  VALUES ?start { %s }
-  ?start (prov:wasQuotedFrom|prov:wasDerivedFrom)* ?from .
+SELECT DISTINCT ?from ?link ?to ?note WHERE {{
+  {where}
   ?from ?link ?to .
-  VALUES ?link { prov:wasQuotedFrom prov:wasDerivedFrom }
-  OPTIONAL { ?from kg:lineageNote ?note }
-}
+  VALUES ?link {{ prov:wasQuotedFrom prov:wasDerivedFrom }}
+  OPTIONAL {{ ?from kg:lineageNote ?note }}
+}}
 """
 
+
+#: The links of the chains from the given claims back to their origins.
+_EDGES = _links("VALUES ?start { %s } ?start (prov:wasQuotedFrom|prov:wasDerivedFrom)* ?from .")
 #: Every link into the claims that lead back to the given origins (their repetitions).
-_REPEATS = """
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX kg: <https://kg.example.org/ontology#>
-SELECT DISTINCT ?from ?link ?to ?note WHERE {
-  VALUES ?origin { %s }
-  ?to (prov:wasQuotedFrom|prov:wasDerivedFrom)* ?origin .
-  ?from ?link ?to .
-  VALUES ?link { prov:wasQuotedFrom prov:wasDerivedFrom }
-  OPTIONAL { ?from kg:lineageNote ?note }
-}
-"""
-
-_ALL_EDGES = """
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX kg: <https://kg.example.org/ontology#>
-SELECT ?from ?link ?to ?note WHERE {
-  ?from ?link ?to .
-  VALUES ?link { prov:wasQuotedFrom prov:wasDerivedFrom }
-  OPTIONAL { ?from kg:lineageNote ?note }
-}
-"""
+_REPEATS = _links("VALUES ?origin { %s } ?to (prov:wasQuotedFrom|prov:wasDerivedFrom)* ?origin .")
+_ALL_EDGES = _links()
 
 _CLAIMS = """
 PREFIX prov: <http://www.w3.org/ns/prov#>

@@ -2,27 +2,31 @@
 
 Why an index: a Python scan of every label per request does not hold at scale, and
 SPARQL `REGEX` cannot fold Persian letter variants or "Khosravi"/"Khosrowi". So one SPARQL
-query over the label properties builds, once per store version and process, a sorted list of
-folded tokens (for prefix search by bisection) and a table of consonant skeletons (for
-transliteration variants). Keys and queries go through the same folding.
+query over the label properties builds, once per store version, a sorted list of folded
+tokens (for prefix search by bisection) and a table of consonant skeletons (for
+transliteration variants). Keys and queries go through the same folding. Built once, it is
+a file every server worker reads (SharedSearchIndex), not a copy in each.
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
-import pickle
+import json
+import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from pathlib import Path
+from typing import IO, Any
 
 import pyoxigraph as ox
 
 from kg.cache import Cached, Persist
 from kg.names import LABEL_PROPERTIES, ZWNJ, skeleton, tokens
 from kg.namespaces import ID, local_name, sparql_prefixes
+from kg.shared_files import ReadOnlyDatabase, Rows, pack, unpack, write_database
 from kg.store import Store
 
 
@@ -179,22 +183,81 @@ def label_rows(store: Store, base: str = ID) -> Iterator[tuple[str, str, str, st
                 yield subject.value, prop, label.value, label.language or ""
 
 
+# --- the index as a file every server worker reads (kg.shared_files) ------------------------
+
+_SCHEMA = """
+CREATE TABLE entity(n INTEGER PRIMARY KEY, iri TEXT NOT NULL, labels TEXT NOT NULL);
+CREATE TABLE token(i INTEGER PRIMARY KEY, members BLOB NOT NULL);
+CREATE TABLE skeleton(i INTEGER PRIMARY KEY, members BLOB NOT NULL);
+CREATE TABLE phrase(key TEXT PRIMARY KEY, members BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
 def _write_index(index: SearchIndex, out: IO[bytes]) -> None:
-    pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+    def fill(db: sqlite3.Connection) -> None:
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO entity VALUES (?,?,?)", (
+            (n, iri, json.dumps(labels, ensure_ascii=False))
+            for n, (iri, labels) in enumerate(zip(index.iris, index.labels, strict=True))))
+        db.executemany("INSERT INTO token VALUES (?,?)", enumerate(map(pack, index.postings)))
+        db.executemany("INSERT INTO skeleton VALUES (?,?)",
+                       enumerate(map(pack, index.skeletons)))
+        db.executemany("INSERT INTO phrase VALUES (?,?)",
+                       ((k, pack(v)) for k, v in index.full.items()))
+        langs = sorted({lang for _, lang, _ in index.primary})
+        meta = {"keys": index.keys, "skeleton_keys": index.skeleton_keys, "langs": langs,
+                "primary": [[text, langs.index(lang), rank]
+                            for text, lang, rank in index.primary],
+                "build_seconds": index.build_seconds}
+        db.executemany("INSERT INTO meta VALUES (?,?)",
+                       ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
+
+    write_database(out, fill)
 
 
-def _read_index(source: IO[bytes]) -> SearchIndex:
-    index = pickle.load(source)  # noqa: S301 - our own file, in a directory only we write
-    if not isinstance(index, SearchIndex):
-        raise TypeError("not a search index")
-    return index
+class SharedSearchIndex(SearchIndex):
+    """The index read from its file: the sorted keys and each entity's preferred label (what
+    every search ranks by) in memory, postings, IRIs and labels read as needed."""
+
+    def __init__(self, path: Path) -> None:  # noqa: D107 - nothing is built here
+        db = ReadOnlyDatabase(path)
+        meta = {k: json.loads(v) for k, v in db.query("SELECT key, value FROM meta")}
+        self.keys = meta["keys"]
+        self.skeleton_keys = meta["skeleton_keys"]
+        self.build_seconds = meta["build_seconds"]
+        langs = meta["langs"]
+        self.primary = [(text, langs[lang], rank) for text, lang, rank in meta["primary"]]
+        self.postings = Rows(db, "SELECT members FROM token WHERE i = ?", len(self.keys),
+                              lambda blob: set(unpack(blob)))
+        self.skeletons = Rows(db, "SELECT members FROM skeleton WHERE i = ?",
+                               len(self.skeleton_keys), lambda blob: set(unpack(blob)))
+        self.iris = Rows(db, "SELECT iri FROM entity WHERE n = ?", len(self.primary), str)
+        self.labels = Rows(db, "SELECT labels FROM entity WHERE n = ?", len(self.primary),
+                            lambda text: [tuple(x) for x in json.loads(text)])
+        self.full = _Phrases(db)
+
+    @classmethod
+    def read(cls, source: IO[bytes]) -> SharedSearchIndex:
+        return cls(Path(source.name))
+
+
+class _Phrases:
+    """Entities by their whole folded label."""
+
+    def __init__(self, db: ReadOnlyDatabase) -> None:
+        self._db = db
+
+    def get(self, key: str, default: Any = None) -> Any:
+        blob = self._db.value("SELECT members FROM phrase WHERE key = ?", key)
+        return default if blob is None else set(unpack(blob))
 
 
 #: The label index of each id space, per store version, in a file every server worker reads
-#: (a cache directory only this user can write: pickles are safe to load from nowhere else).
+#: (built in a child process when the store is on disk).
 SEARCH_INDEX = Cached[SearchIndex](
     "search-index", lambda store, base=ID: SearchIndex(label_rows(store, base)), max_entries=2,
-    persist=Persist("search-index-v1.pickle", _write_index, _read_index))
+    persist=Persist("search-index-v2.sqlite", _write_index, SharedSearchIndex.read, child=True))
 
 
 def index_for(store: Store, base: str = ID) -> SearchIndex:

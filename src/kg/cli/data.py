@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from kg import formats
-from kg.build import build as run_build
 from kg.cli.group import atomic_output, main, progress_bar, settings, store_option
 from kg.store import LoadSource, StoreError, check_graph_iri, default_graph_for, open_store
 
@@ -23,6 +22,8 @@ def build(store: str | None, no_validate: bool, quiet: bool) -> None:
     The new store is SHACL-validated before it replaces the old one; on any failure the
     old store is left exactly as it was.
     """
+    from kg.build import build as run_build  # SHACL (pySHACL, rdflib) only for this command
+
     config = settings(store=store)
     with open_store(config) as s, progress_bar("Building", quiet) as bar:
         report = run_build(s, Path(config.project_dir), validate=not no_validate, progress=bar)

@@ -10,10 +10,6 @@ from pathlib import Path
 import click
 
 from kg.cli.group import atomic_output, main, settings, store_option
-from kg.matching import index_for
-from kg.matching.imports import candidates_for_rows
-from kg.matching.merging import expand, free_iri, merge, split, undo_merge
-from kg.matching.table import read_rows
 from kg.store import open_store
 
 COLUMNS = ["row", "record_id", "name", "rank", "candidate", "label", "score", "match",
@@ -39,6 +35,10 @@ def match_command(table: Path, template: str, store: str | None, output: Path | 
     Nothing is written to the store. To attach a row to a person, put the candidate's IRI
     in the row's kg_iri column and import the table again.
     """
+    from kg.matching import index_for  # the matcher (rapidfuzz) loads only for these commands
+    from kg.matching.imports import candidates_for_rows
+    from kg.matching.table import read_rows
+
     config = settings(store=store)
     rows = list(read_rows(table, template))
     with open_store(config) as s:
@@ -75,6 +75,8 @@ def merge_command(keep: str, retire: str, store: str | None, reason: str,
                   agent: str | None) -> None:
     """Merge RETIRE into KEEP: every statement naming RETIRE, in every graph, names KEEP;
     claims keep their sources; RETIRE redirects to KEEP. Undo with `kg split --undo`."""
+    from kg.matching.merging import expand, merge
+
     config = settings(store=store)
     base = config.base_iri + "id/"
     with open_store(config) as s:
@@ -98,6 +100,8 @@ def split_command(person: str, store: str | None, sources: tuple[str, ...], into
                   label: str | None, undo: str | None, reason: str, agent: str | None) -> None:
     """Split PERSON: the statements of the given sources move to another IRI (or, with
     --undo MERGE, a merge is reverted; PERSON is then the kept IRI, for the record)."""
+    from kg.matching.merging import expand, free_iri, split, undo_merge
+
     config = settings(store=store)
     base = config.base_iri + "id/"
     with open_store(config) as s:

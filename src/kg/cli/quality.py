@@ -7,26 +7,17 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from kg.build import load_project
 from kg.cli.group import EXIT_FAILURE, EXIT_USAGE, atomic_output, main, settings, store_option
 from kg.config import Config
 from kg.errors import KgError
-from kg.evidence import (
-    AnchorError,
-    anchor_data,
-    copy_limit_failures,
-    quote_count,
-    verify_quotes,
-)
-from kg.ingest.archive import archive_dir
-from kg.ingest.cells import verify_cells
 from kg.store import StoreError, open_store
-from kg.validate import validate as run_validate
 
 
 def _dataset(config: Config, files: bool) -> ox.Store:
     """The store's full view, or with --files the project's files staged in memory."""
     if files:
+        from kg.build import load_project
+
         return load_project(Path(config.project_dir))
     return open_store(config).dataset()
 
@@ -47,6 +38,8 @@ def validate(ctx: click.Context, store: str | None, files: bool, fmt: str,
     Prints one line per result (severity, focus node, path, value, message, shape). Exit
     codes: 0 conforms, 1 violations found, 2 could not validate.
     """
+    from kg.validate import validate as run_validate  # pySHACL loads only here
+
     config = settings(store=store)
     try:
         report = run_validate(_dataset(config, files))
@@ -77,6 +70,10 @@ def verify_quotes_command(ctx: click.Context, store: str | None, sources: Path |
     1 if there is any, or if the selectors together rebuild 15 or more consecutive words of
     a source.
     """
+    from kg.evidence import copy_limit_failures, quote_count, verify_quotes
+    from kg.ingest.archive import archive_dir
+    from kg.ingest.cells import verify_cells
+
     config = settings(store=store, sources=str(sources) if sources else None)
     sources_dir = Path(config.sources)
     if not sources_dir.is_dir():
@@ -109,6 +106,8 @@ def anchor(sources: Path | None) -> None:
     Maintainers write only the exact quote; this fills in the rest, so offsets are never
     counted by hand.
     """
+    from kg.evidence import AnchorError, anchor_data
+
     config = settings(sources=str(sources) if sources else None)
     try:
         done = anchor_data(Path(config.project_dir) / "data", Path(config.sources))

@@ -11,7 +11,8 @@ import pyoxigraph as ox
 
 from kg import formats
 from kg.cli.group import main, settings, store_option
-from kg.overview import GRAPH_SIZES, TYPE_COUNTS
+from kg.guard import Limits, check_sparql
+from kg.query.inspection import inspect
 from kg.store import open_store
 
 TABLE = "table"
@@ -35,6 +36,9 @@ def query(query: str | None, query_file: Path | None, store: str | None, fmt: st
         raise click.UsageError("give a QUERY or -f FILE (exactly one)")
     text = query_file.read_text(encoding="utf-8") if query_file else query
     config = settings(store=store)
+    where = str(query_file) if query_file else "the query"
+    check_sparql(text or "", Limits.from_config(config), where)  # before any parser
+    inspect(text or "")  # SERVICE and LOAD: kg never fetches from the network
     with open_store(config) as s:
         result = s.query(text or "", view="full" if full else "public")
         out = sys.stdout.buffer
@@ -78,6 +82,8 @@ def _cell(term: Any) -> str:
 @store_option
 def stats(store: str | None) -> None:
     """Counts of quads, graphs and typed entities in the public view."""
+    from kg.overview import GRAPH_SIZES, TYPE_COUNTS
+
     config = settings(store=store)
     with open_store(config) as s:
         click.echo(f"store: {config.store} ({s.kind})")

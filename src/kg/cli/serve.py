@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from kg.build import build as run_build
 from kg.cli.group import main, progress_bar, setting_option, settings
 from kg.store import StoreError, open_store
 
@@ -49,6 +48,8 @@ def serve(**flags: Any) -> None:
         if not s.exists():
             click.echo(f"No store at {config.store}: building it from the bundled data.",
                        err=True)
+            from kg.build import build as run_build
+
             with progress_bar("Building", False) as bar:
                 run_build(s, Path(config.project_dir), progress=bar)
     from kg.web.server import run  # Granian and Flask load only for this command

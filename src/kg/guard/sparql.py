@@ -11,8 +11,8 @@ import functools
 from kg.guard.limits import Limits, refuse
 from kg.guard.nesting import check_depth
 
-#: Requests up to this length have their passes memoised (a pure function of the text)
-#: (clients repeat their queries, and a check costs ~20 us); longer ones, such as big
+#: Requests up to this length have their passes memoised (a pure function of the text:
+#: clients repeat their queries, and a check costs ~20 us); longer ones, such as big
 #: updates, are not kept.
 MEMO_LENGTH = 4096
 

@@ -6,16 +6,20 @@ joined (Gholam Reza ~ Gholamreza). A query word also reaches keys one edit away 
 consonants; vowels are not in skeletons anyway). Candidates share at least two words with
 the query (set intersections, in C), or one when the query has only one; the scorer then
 compares the few hundred left in detail. The index is built once per store version and
-view: the public one is shared by server workers through a file, the full one (restricted
-data included) lives in memory only.
+view: the public one is a file every server worker reads (SharedMatchIndex: the profiles and
+postings stay in the file), the full one (restricted data included) lives in memory only.
 """
 
 from __future__ import annotations
 
+import array
+import json
 import pickle
+import sqlite3
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO
 
 from rapidfuzz import process
@@ -27,6 +31,7 @@ from kg.matching.namesim import form, token_similarity
 from kg.matching.profiles import Profile, place_parents, read_profiles
 from kg.names import latin_skeleton, name_tokens
 from kg.namespaces import ID
+from kg.shared_files import ReadOnlyDatabase, Rows, pack, unpack, write_database
 from kg.store import Store, View
 
 #: Most candidates scored in detail for one query (the best-keyed first).
@@ -185,21 +190,105 @@ def _build(store: Store, base: str = ID, view: View = "public") -> MatchIndex:
     return MatchIndex(read_profiles(store, base, view).values(), place_parents(store, view))
 
 
+# --- the public index as a file every server worker reads (kg.shared_files) -----------------
+
+_SCHEMA = """
+CREATE TABLE profile(n INTEGER PRIMARY KEY, iri TEXT NOT NULL, data BLOB NOT NULL);
+CREATE UNIQUE INDEX profile_iri ON profile(iri);
+CREATE TABLE name_group(g INTEGER PRIMARY KEY, names TEXT NOT NULL);
+CREATE TABLE posting(key TEXT PRIMARY KEY, members BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+"""
+
+
 def _write(index: MatchIndex, out: IO[bytes]) -> None:
-    pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+    def fill(db: sqlite3.Connection) -> None:
+        db.executescript(_SCHEMA)
+        db.executemany("INSERT INTO profile VALUES (?,?,?)", (
+            (n, p.iri, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
+            for n, p in enumerate(index.profiles)))
+        db.executemany("INSERT INTO name_group VALUES (?,?)", (
+            (g, json.dumps(names, ensure_ascii=False))
+            for g, names in enumerate(index.group_names)))
+        db.executemany("INSERT INTO posting VALUES (?,?)",
+                       ((k, pack(v)) for k, v in index.postings.items()))
+        meta = {"size": pickle.dumps(len(index.profiles)), "rates": pickle.dumps(index.rates),
+                "parents": pickle.dumps(index.parents),
+                "vocabulary": pickle.dumps(index.vocabulary),
+                "groups": pickle.dumps(len(index.group_names)),
+                "group": array.array("I", index.group).tobytes(),
+                "members": pickle.dumps({k: pack(v) for k, v in index.members.items()}),
+                "build_seconds": pickle.dumps(index.build_seconds)}
+        db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
+
+    write_database(out, fill)
 
 
-def _read(source: IO[bytes]) -> MatchIndex:
-    index = pickle.load(source)  # noqa: S301 - our own file, in a directory only we write
-    if not isinstance(index, MatchIndex):
-        raise TypeError("not a match index")
-    return index
+class SharedMatchIndex(MatchIndex):
+    """The index read from its file: name keys, name groups, kinds and rates in memory;
+    profiles, postings and group names read as needed (a query scores a few hundred)."""
+
+    def __init__(self, path: Path) -> None:  # noqa: D107 - nothing is built here
+        db = ReadOnlyDatabase(path)
+        meta = dict(db.query("SELECT key, value FROM meta"))
+        size = pickle.loads(meta["size"])  # noqa: S301 - our own file, in our own directory
+        self.rates = pickle.loads(meta["rates"])  # noqa: S301
+        self.parents = pickle.loads(meta["parents"])  # noqa: S301
+        self.vocabulary = pickle.loads(meta["vocabulary"])  # noqa: S301
+        self.build_seconds = pickle.loads(meta["build_seconds"])  # noqa: S301
+        self.group = unpack(meta["group"])
+        self.members = {kind: frozenset(unpack(blob)) for kind, blob in
+                        pickle.loads(meta["members"]).items()}  # noqa: S301
+        self.profiles = Rows(db, "SELECT data FROM profile WHERE n = ?", size,
+                             pickle.loads)
+        self.group_names = Rows(db, "SELECT names FROM name_group WHERE g = ?",
+                                pickle.loads(meta["groups"]), json.loads)  # noqa: S301
+        self.number = _Numbers(db)
+        self.postings = _Postings(db, set(self.vocabulary))
+        self._near = {}
+        self._slots = {}
+
+    @classmethod
+    def read(cls, source: IO[bytes]) -> SharedMatchIndex:
+        return cls(Path(source.name))
 
 
-#: The public index, per store version, in a file every server worker reads.
+class _Numbers:
+    """An entity's number by its IRI."""
+
+    def __init__(self, db: ReadOnlyDatabase) -> None:
+        self._db = db
+
+    def get(self, iri: str, default: int | None = None) -> int | None:
+        found = self._db.value("SELECT n FROM profile WHERE iri = ?", iri)
+        return default if found is None else found
+
+
+class _Postings:
+    """Entities by name key (the keys themselves are in memory)."""
+
+    def __init__(self, db: ReadOnlyDatabase, keys: set[str]) -> None:
+        self._db = db
+        self._keys = keys
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __getitem__(self, key: str) -> frozenset[int]:
+        if key not in self._keys:
+            raise KeyError(key)
+        return frozenset(unpack(self._db.value(
+            "SELECT members FROM posting WHERE key = ?", key)))
+
+    def get(self, key: str, default: frozenset[int] = frozenset()) -> frozenset[int]:
+        return self[key] if key in self._keys else default
+
+
+#: The public index, per store version, in a file every server worker reads (built in a child
+#: process when the store is on disk).
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v5.pickle", _write, _read))
+    persist=Persist("match-index-v6.sqlite", _write, SharedMatchIndex.read, child=True))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,

@@ -1,13 +1,11 @@
-"""Analyses of the projection's undirected graph: PageRank centrality, communities, paths.
+"""Analyses of the projection's undirected graph, done once when it is built: PageRank
+centrality and communities. (Paths are searched on the shared file: kg.network.paths.)
 
 PageRank by power iteration here, as networkx's own needs scipy; Louvain communities from
-networkx, falling back to label propagation (near-linear) on very large graphs; k shortest
-simple paths with networkx's Yen, within a time budget.
+networkx, falling back to label propagation (near-linear) on very large graphs.
 """
 
 from __future__ import annotations
-
-import time
 
 import networkx as nx
 
@@ -43,24 +41,3 @@ def communities(graph: nx.Graph, louvain_limit: int = 60_000) -> tuple[dict[str,
         groups, method = nx.community.label_propagation_communities(graph), "label propagation"
     ordered = sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
     return {n: i for i, g in enumerate(ordered) for n in g}, method
-
-
-def candidate_paths(graph: nx.Graph, a: str, b: str, *, limit: int, max_extra_hops: int,
-                    budget_s: float) -> list[list[str]]:
-    """Simple paths from the shortest ones, at most `max_extra_hops` longer than the
-    shortest, until `limit` are found or the time budget is spent."""
-    candidates: list[list[str]] = []
-    deadline = time.perf_counter() + budget_s
-    try:
-        shortest = None
-        for path in nx.shortest_simple_paths(graph, a, b):
-            if shortest is None:
-                shortest = len(path)
-            if len(path) > shortest + max_extra_hops or len(candidates) >= limit:
-                break
-            candidates.append(path)
-            if time.perf_counter() > deadline:
-                break
-    except nx.NetworkXNoPath:
-        return []
-    return candidates

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from kg.namespaces import PREFIXES, sparql_prefixes
 from kg.network.kinds import ASSERTED, EDGE_KINDS
-from kg.network.projection import Projection
+from kg.network.shared import SharedProjection
 from kg.network.views import predicate_label
 from kg.store import Store
 
@@ -101,13 +101,13 @@ def claims_for(store: Store, kind: str, s: str, p: str, o: str) -> list[dict[str
                                                   c["published"] or "", c["iri"]))
 
 
-def graph_title(proj: Projection, graph: str) -> dict[str, Any]:
+def graph_title(proj: SharedProjection, graph: str) -> dict[str, Any]:
     """A link edge's source: the source document its graph records, else the graph."""
     title = "editorial register" if graph.endswith("/graph/entities") else graph
     return proj.sources.get(graph, {"iri": graph, "title": title})
 
 
-def evidence_pack(store: Store, proj: Projection, edge_ids: list[str], permalink: str) -> str:
+def evidence_pack(store: Store, proj: SharedProjection, edge_ids: list[str], permalink: str) -> str:
     """The claims behind the given edges with their evidence (annotations, quote and
     position selectors), what they assert, and their sources, as Turtle headed by a numbered
     citation list and the view's permalink (all in comments)."""

@@ -9,6 +9,7 @@ never disagree.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from kg.namespaces import ID, KG, PREFIXES
@@ -128,3 +129,38 @@ PREDICATE_LABELS = {
     SCHEMA + "containedInPlace": N_("located in"),
     ORG + "subOrganizationOf": N_("part of"),
 }
+
+
+@dataclass(slots=True)
+class Node:
+    """An entity of the projection."""
+
+    iri: str
+    kind: str
+    label: str
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(slots=True)
+class Edge:
+    """One relation as the claims of one status state it; parallel edges keep disagreement."""
+
+    id: str
+    kind: str
+    source: str
+    target: str
+    predicate: str
+    status: str
+    sources: int
+    claims: int
+    alleged: bool
+    source_iris: tuple[str, ...]
+    start: str | None = None
+    end: str | None = None
+
+
+def edge_id(kind: str, s: str, p: str, o: str, status: str) -> str:
+    """A content hash, so ids agree across worker processes and rebuilds."""
+    return hashlib.blake2b("\x1f".join((kind, s, p, o, status)).encode(),
+                           digest_size=9).hexdigest()

@@ -4,7 +4,7 @@ Why a projection: the RDF graph is claim-centred (n-ary claim nodes, role nodes,
 which is right for provenance but too indirect for "who is connected to whom". The graph view,
 the path finder and the centrality/community measures need plain entity-to-entity edges, each
 still carrying who says so. The projection is built by a handful of SPARQL aggregation
-queries (kg.network.queries), once per store version, in the background; requests never
+queries (kg.network.queries), once per store version, in a child process; requests never
 rebuild it.
 
 Nodes are IRIs typed (directly or through an rdfs:subClassOf chain in the ontology graph)
@@ -16,14 +16,13 @@ merged; plus "link" edges for direct triples between two entities (event -> plac
 sub-events, places within places, sub-organisations), sourced by the named graphs they sit
 in. Each edge counts its distinct sources and its claims, and keeps its status; "alleged"
 marks edges that rest on allegations or name an alleged perpetrator.
+
+This is the builder: the served projection is the file it writes (kg.network.shared).
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
 import time
-from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +30,6 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.cache import Cached
 from kg.namespaces import KG, local_name
 from kg.network.analysis import communities, pagerank
 from kg.network.kinds import (
@@ -41,6 +39,9 @@ from kg.network.kinds import (
     KIND_ROOTS,
     PREDICATE_LABELS,
     SKIPPED_LINKS,
+    Edge,
+    Node,
+    edge_id,
 )
 from kg.network.queries import (
     Q_ENTITY_LABELS,
@@ -55,41 +56,6 @@ from kg.network.queries import (
     edges_query,
 )
 from kg.store import Store
-
-
-@dataclass(slots=True)
-class Node:
-    """An entity of the projection."""
-
-    iri: str
-    kind: str
-    label: str
-    start: str | None = None
-    end: str | None = None
-
-
-@dataclass(slots=True)
-class Edge:
-    """One relation as the claims of one status state it; parallel edges keep disagreement."""
-
-    id: str
-    kind: str
-    source: str
-    target: str
-    predicate: str
-    status: str
-    sources: int
-    claims: int
-    alleged: bool
-    source_iris: tuple[str, ...]
-    start: str | None = None
-    end: str | None = None
-
-
-def edge_id(kind: str, s: str, p: str, o: str, status: str) -> str:
-    """A content hash, so ids agree across worker processes and rebuilds."""
-    return hashlib.blake2b("\x1f".join((kind, s, p, o, status)).encode(),
-                           digest_size=9).hexdigest()
 
 
 def _v(term: Any) -> str | None:
@@ -114,11 +80,7 @@ class Projection:
     centrality: dict[str, float] = field(default_factory=dict)
     community: dict[str, int] = field(default_factory=dict)
     analysed: bool = False
-    analysed_event: threading.Event = field(default_factory=threading.Event)
     timings: dict[str, float] = field(default_factory=dict)
-    _memo: OrderedDict[tuple[str, str | None, str | None], Any] = field(
-        default_factory=OrderedDict)
-    _memo_lock: threading.Lock = field(default_factory=threading.Lock)
 
     # building --------------------------------------------------------------------------
     @classmethod
@@ -240,8 +202,7 @@ class Projection:
 
     # analyses --------------------------------------------------------------------------
     def analyse(self) -> None:
-        """Centrality and communities, then the neighbour order of the hubs (whose first
-        request would be the slowest); `analysed` is set when done."""
+        """Centrality and communities; `analysed` is set when done."""
         t0 = time.perf_counter()
         self.centrality = pagerank(self.graph)
         self.timings["centrality"] = time.perf_counter() - t0
@@ -249,63 +210,9 @@ class Projection:
         self.community, method = communities(self.graph)
         self.timings["community_method"] = 0.0 if method == "louvain" else 1.0
         self.timings["communities"] = time.perf_counter() - t1
-        hubs = sorted(self.adjacency, key=lambda n: -len(self.adjacency[n]))[:50]
-        for hub in hubs:
-            if len(self.adjacency[hub]) > 500:
-                self.neighbours(hub, None, None)
         self.analysed = True
-        self.analysed_event.set()
-
-    def neighbours(self, focus: str, predicate: str | None, direction: str | None
-                   ) -> tuple[tuple[str, ...], dict[str, list[str]], Counter[tuple[str, str]]]:
-        """Neighbours in display order (central first), their edge ids, and the focus's
-        relations (predicate, direction) with their counts. Memoised on this (immutable)
-        projection: a hub has 100,000 neighbours to sort."""
-        key = (focus, predicate, direction)
-        with self._memo_lock:
-            hit = self._memo.get(key)
-            if hit is not None:
-                self._memo.move_to_end(key)
-                return hit
-        edges_by_node: dict[str, list[str]] = {}
-        relations: Counter[tuple[str, str]] = Counter()
-        seen_rel: set[tuple[str, str, str]] = set()
-        for eid in self.adjacency.get(focus, ()):
-            e = self.edges[eid]
-            other = e.target if e.source == focus else e.source
-            rel = (e.predicate, "out" if e.source == focus else "in")
-            if (rel[0], rel[1], other) not in seen_rel:
-                seen_rel.add((rel[0], rel[1], other))
-                relations[rel] += 1
-            if predicate is not None and rel[0] != predicate:
-                continue
-            if direction is not None and rel[1] != direction:
-                continue
-            edges_by_node.setdefault(other, []).append(eid)
-        centrality, nodes = self.centrality, self.nodes
-        order = tuple(sorted(edges_by_node,
-                             key=lambda n: (-centrality.get(n, 0.0), nodes[n].label, n)))
-        result = (order, edges_by_node, relations)
-        with self._memo_lock:
-            self._memo[key] = result
-            while len(self._memo) > 4096:
-                self._memo.popitem(last=False)
-        return result
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _project(store: Store) -> Projection:
-    """The projection, handed out as soon as it is built; its analyses (centrality,
-    communities) follow in their own thread."""
-    proj = Projection.build(store)
-    threading.Thread(target=proj.analyse, name="kg-network-analyse", daemon=True).start()
-    return proj
-
-
-#: One projection per store version, built in the background; while a new version's builds,
-#: the old one keeps serving, so a reload never makes the graph view go blank.
-PROJECTION = Cached[Projection]("graph-projection", _project, background=True, stale_ok=True)

@@ -1,19 +1,22 @@
 """Caps on public SPARQL answers, the same for every engine: rows and bytes, documents kept valid.
 
-Engines hand back *bytes* in a wire format (`Fetch`), so the caps below work the same on
-every engine. JSON and XML results are taken as the engine wrote them and their solutions
-counted in the bytes. Past `max_rows` (or `max_response_bytes`), and for CSV/TSV, the query
-takes the TSV route: the engine writes TSV, which is cut after `max_rows` rows by counting
-newlines (TSV escapes newlines in terms; the engine stops there), then converted to the
-requested format (Rust). CONSTRUCT and DESCRIBE come as N-Triples (one triple per line), cut
-the same way, then serialised in the requested format. If the output is still larger than
-`max_response_bytes`, fewer rows are serialised so the document stays valid. A cut is
-announced in `X-KG-Truncated`.
+Engines hand back *bytes* in a wire format (`Fetch`), written into an Answer
+(kg.query.answer: in memory while small, else in a temporary file, never whole in memory),
+so the caps below work the same on every engine and cut and convert answers as streams.
+JSON and XML results are taken as the engine wrote them and their solutions counted (in the
+bytes, or by a streaming parse when large). Past `max_rows` (or `max_response_bytes`), and
+for CSV/TSV, the query takes the TSV route: the engine writes TSV, which is cut after
+`max_rows` rows by counting newlines (TSV escapes newlines in terms; the engine stops there),
+then converted to the requested format (Rust). CONSTRUCT and DESCRIBE come as N-Triples (one
+triple per line), cut the same way, then serialised in the requested format. If the output
+is still larger than `max_response_bytes`, fewer rows are serialised so the document stays
+valid. A cut is announced in `X-KG-Truncated`.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +25,7 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 
 from kg.formats import Format, lookup
+from kg.query.answer import Answer
 from kg.query.inspection import inspect
 
 # --- formats --------------------------------------------------------------------------------
@@ -50,21 +54,26 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What a job produced: an HTTP status, the body, and how it was cut (if it was)."""
+    """What a job produced: an HTTP status, the answer, and how it was cut (if it was)."""
 
     status: int
-    body: bytes
+    data: Answer = field(default_factory=Answer)
     kind: str = ""
     rows: int | None = None
     truncated: list[str] = field(default_factory=list)
     message: str = ""
+
+    @property
+    def body(self) -> bytes:
+        """The whole answer in memory (small answers, tests)."""
+        return self.data.bytes()
 
 
 class Fetched(NamedTuple):
     """An engine's answer in a wire format; `complete` is False when a limit stopped it."""
 
     status: int
-    body: bytes
+    data: Answer
     complete: bool = True
     message: str = ""
 
@@ -82,33 +91,32 @@ def cap(fetch: Fetch, job: Job) -> Outcome:
         return _triples(fetch, job)
     if form == "ASK":
         got = fetch(job, job.fmt, 0, job.max_bytes)
-        return _failed(got) or Outcome(200, got.body, "boolean")
+        return _failed(got) or Outcome(200, got.data, "boolean")
     if job.fmt in _COUNTABLE:
         got = fetch(job, job.fmt, 0, job.max_bytes)
         if got.status != 200:
             return _failed(got)  # type: ignore[return-value]
         if got.complete:
-            rows = _COUNTABLE[job.fmt](got.body)
+            rows = _count_rows(got.data, job.fmt)
             if rows <= job.max_rows:
-                return Outcome(200, got.body, "solutions", rows)
+                return Outcome(200, got.data, "solutions", rows)
+        got.data.close()
     return _solutions(fetch, job)  # a cap was passed, or CSV/TSV: the TSV route
 
 
 def _failed(got: Fetched) -> Outcome | None:
-    return None if got.status == 200 else Outcome(got.status, b"", message=got.message)
+    if got.status == 200:
+        return None
+    got.data.close()
+    return Outcome(got.status, message=got.message)
 
 
-def _cut_lines(data: bytes, keep: int) -> bytes:
-    """The first `keep` lines of `data` (newline-terminated)."""
-    end = -1
-    for _ in range(keep):
-        end = data.index(b"\n", end + 1)
-    return data[: end + 1]
-
-
-def _whole_lines(data: bytes) -> bytes:
-    """`data` without a last line cut in the middle."""
-    return data if data.endswith(b"\n") else data[: data.rfind(b"\n") + 1]
+def _count_rows(data: Answer, fmt: str) -> int:
+    """Solutions in a JSON or XML answer: counted in the bytes when it is in memory, else by
+    pyoxigraph's streaming parser."""
+    if not data.spilled:
+        return _COUNTABLE[fmt](data.bytes())
+    return sum(1 for _ in ox.parse_query_results(data.reader(), lookup(fmt, "results").ox))
 
 
 def _solutions(fetch: Fetch, job: Job) -> Outcome:
@@ -116,31 +124,38 @@ def _solutions(fetch: Fetch, job: Job) -> Outcome:
     got = fetch(job, "tsv", job.max_rows + 2, job.max_bytes)  # header + rows + one more
     if got.status != 200:
         return _failed(got)  # type: ignore[return-value]
-    tsv = _whole_lines(got.body)
+    tsv = got.data
+    tsv.truncate(tsv.last_newline())  # no last line cut in the middle
     truncated: list[str] = []
     lines = tsv.count(b"\n")
     if lines > job.max_rows + 1:
-        tsv = _cut_lines(tsv, job.max_rows + 1)
+        tsv.truncate(tsv.line_end(job.max_rows + 1))
         lines = job.max_rows + 1
         truncated.append("rows")
     elif not got.complete:
         truncated.append("bytes")
     rows = max(lines - 1, 0)
     body = _convert(tsv, job.fmt)
-    while len(body) > job.max_bytes and rows > 0:
-        rows = int(rows * job.max_bytes / len(body) * 0.9)
-        tsv = _cut_lines(tsv, rows + 1)
+    while body.size > job.max_bytes and rows > 0:
+        rows = int(rows * job.max_bytes / body.size * 0.9)
+        tsv.truncate(tsv.line_end(rows + 1))
+        if body is not tsv:
+            body.close()
         body = _convert(tsv, job.fmt)
         if "bytes" not in truncated:
             truncated.append("bytes")
+    if body is not tsv:
+        tsv.close()
     return Outcome(200, body, "solutions", rows, truncated)
 
 
-def _convert(tsv: bytes, fmt: str) -> bytes:
+def _convert(tsv: Answer, fmt: str) -> Answer:
     if fmt == "tsv":
         return tsv
-    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(
-        format=lookup(fmt, "results").ox)
+    out = Answer()
+    ox.parse_query_results(tsv.reader(), ox.QueryResultsFormat.TSV).serialize(
+        out, format=lookup(fmt, "results").ox)
+    return out
 
 
 def _triples(fetch: Fetch, job: Job) -> Outcome:
@@ -149,29 +164,43 @@ def _triples(fetch: Fetch, job: Job) -> Outcome:
     got = fetch(job, "nt", job.max_rows + 1, job.max_bytes * 4 + (1 << 20))
     if got.status != 200:
         return _failed(got)  # type: ignore[return-value]
-    nt = _whole_lines(got.body)
+    nt = got.data
+    nt.truncate(nt.last_newline())
     truncated = []
-    if nt.count(b"\n") > job.max_rows:
-        nt = _cut_lines(nt, job.max_rows)
+    count = nt.count(b"\n")
+    if count > job.max_rows:
+        nt.truncate(nt.line_end(job.max_rows))
+        count = job.max_rows
         truncated.append("rows")
     elif not got.complete:
         truncated.append("bytes")
-    triples = [quad.triple for quad in ox.parse(nt, ox.RdfFormat.N_TRIPLES)]
-    body = nt if job.fmt == "nt" else _serialize_triples(triples, job.fmt)
-    while len(body) > job.max_bytes and triples:
-        triples = triples[: int(len(triples) * job.max_bytes / len(body) * 0.9)]
-        body = _serialize_triples(triples, job.fmt)
+    body = nt if job.fmt == "nt" else _serialize_triples(nt, count, job.fmt)
+    while body.size > job.max_bytes and count:
+        count = int(count * job.max_bytes / body.size * 0.9)
+        if body is nt:
+            nt.truncate(nt.line_end(count))
+        else:
+            body.close()
+            body = _serialize_triples(nt, count, job.fmt)
         if "bytes" not in truncated:
             truncated.append("bytes")
-    return Outcome(200, body, "triples", len(triples), truncated)
+    if body is not nt:
+        nt.close()
+    return Outcome(200, body, "triples", count, truncated)
 
 
-def _serialize_triples(triples: list[ox.Triple], fmt: str) -> bytes:
+def _serialize_triples(nt: Answer, count: int, fmt: str) -> Answer:
+    """The first `count` triples of an N-Triples answer in `fmt`, parsed and written as
+    streams."""
     target = lookup(fmt, "rdf")
+    triples = (quad.triple for quad in itertools.islice(
+        ox.parse(nt.reader(), ox.RdfFormat.N_TRIPLES), count))
+    out = Answer()
     if target.has_graphs:
-        quads = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        return ox.serialize(quads, format=target.ox)
-    return ox.serialize(triples, format=target.ox)
+        ox.serialize((ox.Quad(t.subject, t.predicate, t.object) for t in triples), out, target.ox)
+    else:
+        ox.serialize(triples, out, target.ox)
+    return out
 
 
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: faster
@@ -215,12 +244,12 @@ class Enough(Exception):
 
 
 class CappedSink(io.RawIOBase):
-    """Collects serialiser output and stops the engine past `max_lines` or `max_bytes`."""
+    """Writes serialiser output into an Answer and stops the engine past `max_lines` or
+    `max_bytes`."""
 
     def __init__(self, max_lines: int, max_bytes: int) -> None:
-        self.parts: list[bytes] = []
+        self.data = Answer()
         self.lines = 0
-        self.size = 0
         self.max_lines = max_lines
         self.max_bytes = max_bytes
         self.stopped = False
@@ -231,15 +260,13 @@ class CappedSink(io.RawIOBase):
     def write(self, b) -> int:  # type: ignore[override]
         if self.stopped:  # pyoxigraph's buffered writer retries the failed write when dropped
             raise Enough
-        data = bytes(b)
-        self.parts.append(data)
-        self.size += len(data)
+        self.data.write(b)
         if self.max_lines:
-            self.lines += data.count(b"\n")
-        if self.size > self.max_bytes or (self.max_lines and self.lines >= self.max_lines):
+            self.lines += bytes(b).count(b"\n")
+        if self.data.size > self.max_bytes or (self.max_lines and self.lines >= self.max_lines):
             self.stopped = True
             raise Enough
-        return len(data)
+        return len(b)
 
 
 def in_process(run: Callable[..., Any]) -> Fetch:
@@ -249,11 +276,11 @@ def in_process(run: Callable[..., Any]) -> Fetch:
         try:
             result = run(job.query, **_dataset_args(job))
         except SyntaxError as exc:
-            return Fetched(400, b"", message=f"SPARQL syntax error: {exc}")
+            return Fetched(400, Answer(), message=f"SPARQL syntax error: {exc}")
         except ValueError as exc:
-            return Fetched(400, b"", message=f"cannot run this query: {exc}")
+            return Fetched(400, Answer(), message=f"cannot run this query: {exc}")
         except OSError as exc:
-            return Fetched(500, b"", message=f"store error: {exc}")
+            return Fetched(500, Answer(), message=f"store error: {exc}")
         sink = CappedSink(max_lines, max_bytes)
         try:
             if isinstance(result, ox.QueryBoolean):
@@ -264,8 +291,9 @@ def in_process(run: Callable[..., Any]) -> Fetch:
                 ox.serialize(result, sink, wire_format(wire).ox)
         except (Enough, OSError, ValueError, RuntimeError) as exc:
             if not sink.stopped:
-                return Fetched(400, b"", message=f"query failed: {exc}")
-        return Fetched(200, b"".join(sink.parts), not sink.stopped)
+                sink.data.close()
+                return Fetched(400, Answer(), message=f"query failed: {exc}")
+        return Fetched(200, sink.data, not sink.stopped)
 
     return fetch
 

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
+from kg.query.answer import Answer
 from kg.query.caps import Fetched, Job, wire_format
 
 CHUNK = 1 << 16
@@ -272,15 +273,17 @@ class QueryServer:
             status, chunked, length, close = conn.head(deadline)
             if status != 200:
                 body, _ = conn.body(chunked, length, deadline, 0, CHUNK)
-                text = body.decode("utf-8", "replace").strip()
+                text = body.bytes().decode("utf-8", "replace").strip()
                 reusable = not close
                 if status == 400:
-                    return Fetched(400, b"", message=f"SPARQL syntax error: {text}")
+                    return Fetched(400, Answer(), message=f"SPARQL syntax error: {text}")
                 if status >= 500 and retry:
                     raise _Transient(text)
-                return Fetched(400 if status < 500 else 500, b"", message=f"query failed: {text}")
+                return Fetched(400 if status < 500 else 500, Answer(),
+                               message=f"query failed: {text}")
             body, complete = conn.body(chunked, length, deadline, max_lines, max_bytes)
             if complete and child.killed:  # cut short by another query's deadline
+                body.close()
                 raise ConnectionError("the query server was restarted")
             reusable = complete and not close
             return Fetched(200, body, complete)
@@ -351,11 +354,20 @@ class Connection:
         return status, chunked, length, close
 
     def body(self, chunked: bool, length: int | None, deadline: float, max_lines: int,
-             max_bytes: int) -> tuple[bytes, bool]:
-        """The body, or its first part once past `max_lines` lines or `max_bytes` bytes
-        (complete=False: the connection is then left unusable)."""
-        parts: list[bytes] = []
-        size = lines = 0
+             max_bytes: int) -> tuple[Answer, bool]:
+        """The body, written into an Answer as it arrives, or its first part once past
+        `max_lines` lines or `max_bytes` bytes (complete=False: the connection is then left
+        unusable)."""
+        out = Answer()
+        try:
+            return out, self._body(out, chunked, length, deadline, max_lines, max_bytes)
+        except BaseException:
+            out.close()
+            raise
+
+    def _body(self, out: Answer, chunked: bool, length: int | None, deadline: float,
+              max_lines: int, max_bytes: int) -> bool:
+        lines = 0
         while True:
             if chunked:
                 while (eol := self.buffer.find(b"\r\n")) < 0:
@@ -366,28 +378,27 @@ class Connection:
                 data = bytes(self.buffer[eol + 2:eol + 2 + want])
                 del self.buffer[:eol + 2 + want + 2]
                 if not want:
-                    return b"".join(parts), True
+                    return True
             elif length is not None:
-                if size >= length:
-                    return b"".join(parts), True
+                if out.size >= length:
+                    return True
                 if not self.buffer:
                     self._fill(deadline)
-                data = bytes(self.buffer[:length - size])
+                data = bytes(self.buffer[:length - out.size])
                 del self.buffer[:len(data)]
             else:
                 try:
                     if not self.buffer:
                         self._fill(deadline)
                 except ConnectionError:
-                    return b"".join(parts), True
+                    return True
                 data = bytes(self.buffer)
                 self.buffer.clear()
-            parts.append(data)
-            size += len(data)
+            out.write(data)
             if max_lines:
                 lines += data.count(b"\n")
-            if size > max_bytes or (max_lines and lines >= max_lines):
-                return b"".join(parts), False
+            if out.size > max_bytes or (max_lines and lines >= max_lines):
+                return False
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

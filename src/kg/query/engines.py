@@ -59,7 +59,7 @@ class InProcessEngine:
     def run(self, job: Job, timeout: float) -> Outcome:
         if not self.protocol_dataset and (job.default_graphs is not None
                                           or job.named_graphs is not None):
-            return Outcome(501, b"", message="default-graph-uri/named-graph-uri are not "
+            return Outcome(501, message="default-graph-uri/named-graph-uri are not "
                            "supported with this store; use FROM / FROM NAMED")
         return evaluate(self._run, job)
 

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from kg import formats
 from kg.errors import KgError
 from kg.guard import InputRefused, Limits, check_sparql
+from kg.query.answer import Answer
 from kg.query.caps import Job
 from kg.query.child import QueryServerError, QueryTimeout
 from kg.query.engines import Engine
@@ -52,11 +53,12 @@ class ProtocolRequest:
 
 @dataclass
 class ProtocolResponse:
-    """Status, headers and the whole body (answers are cut to the caps, so they fit)."""
+    """Status, headers and the body: bytes, or a query's Answer (streamed to the client,
+    then closed)."""
 
     status: int
     headers: list[tuple[str, str]]
-    body: bytes = b""
+    body: bytes | Answer = b""
 
 
 CORS_HEADERS = [
@@ -299,7 +301,7 @@ class SparqlEndpoint:
             headers.append(("X-KG-Rows", str(outcome.rows)))
         if outcome.truncated:
             headers.append(("X-KG-Truncated", ", ".join(outcome.truncated)))
-        return ProtocolResponse(200, headers, outcome.body)
+        return ProtocolResponse(200, headers, outcome.data)
 
     def update(self, text: str, req: ProtocolRequest) -> ProtocolResponse:
         """Section 2.2: only with write_enabled, a write_token, and that token as Bearer."""

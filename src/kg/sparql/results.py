@@ -1,19 +1,21 @@
 """Answers of /sparql kept per store version: the data only changes with the version, which
-is part of the cache's key, so a cached answer is exactly what the engine would say."""
+is part of the cache's key, so a cached answer is exactly what the engine would say. Only
+answers small enough to be held in memory (kg.query.answer) are kept."""
 
 from __future__ import annotations
 
 from kg.cache import Cached
+from kg.query.answer import SPOOL_BYTES
 from kg.query.caps import Job, Outcome
 from kg.query.engines import Engine
 from kg.store import Store
 
 #: Bytes per answer above which it is not kept (one large dump-like answer would evict
-#: hundreds of small ones).
-ENTRY_LIMIT = 1 << 20
+#: hundreds of small ones); such answers are in a temporary file anyway.
+ENTRY_LIMIT = SPOOL_BYTES
 
 ANSWERS = Cached[Outcome]("sparql-answers", lambda store, *key: None, warm=False,
-                          weigh=lambda outcome: len(outcome.body), max_weight=0)
+                          weigh=lambda outcome: outcome.data.size, max_weight=0)
 
 
 class CachingEngine:
@@ -34,7 +36,7 @@ class CachingEngine:
         if hit is not None:
             return hit
         outcome = self.inner.run(job, timeout)
-        if outcome.status == 200 and len(outcome.body) <= ENTRY_LIMIT:
+        if outcome.status == 200 and not outcome.data.spilled and outcome.data.size <= ENTRY_LIMIT:
             ANSWERS.put(self.store, outcome, *key, version=version)
         return outcome
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.formats import lookup
+from kg.query.answer import Answer
 from kg.query.caps import CappedSink, Enough, Fetched, Job, Outcome, cap, wire_format
 from kg.query.child import QueryTimeout
 from kg.query.inspection import inspect
@@ -70,9 +71,9 @@ class RemoteEngine:
             if 400 <= exc.code < 500 or exc.code == 500:
                 problem = _syntax_error(job.query)
                 if problem:  # the same message and position as on the embedded store
-                    return Fetched(400, b"", message=f"SPARQL syntax error: {problem}")
+                    return Fetched(400, Answer(), message=f"SPARQL syntax error: {problem}")
             status = exc.code if 400 <= exc.code < 500 else 502
-            return Fetched(status, b"", message=f"the SPARQL server refused the query: "
+            return Fetched(status, Answer(), message=f"the SPARQL server refused the query: "
                                                 f"{exc.detail}")
         with response:
             complete = not self._cut_by_server(response.headers)
@@ -83,10 +84,10 @@ class RemoteEngine:
                     body, stopped = self._convert(response, job, wire, graph, max_lines,
                                                   max_bytes)
                 except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
-                    return Fetched(502, b"", message=f"unreadable answer from the SPARQL "
+                    return Fetched(502, Answer(), message=f"unreadable answer from the SPARQL "
                                                      f"server: {exc}")
         body = store.skolem.unskolemise(body, wire)
-        return Fetched(200, body, complete and not stopped)
+        return Fetched(200, Answer(body), complete and not stopped)
 
     def _cut_by_server(self, headers) -> bool:
         dialect = self.store.dialect
@@ -130,4 +131,4 @@ class RemoteEngine:
         except (Enough, OSError, ValueError, RuntimeError):  # pyoxigraph wraps writer errors
             if not sink.stopped:
                 raise
-        return b"".join(sink.parts), sink.stopped
+        return sink.data.bytes(), sink.stopped

@@ -14,6 +14,7 @@ from kg.web import (
     explore,
     figures,
     formatting,
+    headers,
     home,
     i18n,
     ontology_page,
@@ -41,28 +42,25 @@ def create_app(config: Config | None = None, *, store: Store | None = None,
         app.config.update(test_config)
     app.extensions["kg.config"] = config
     app.extensions["kg.store"] = store or open_store(config)
+    app.after_request(_security_headers)  # first registered, so it runs after the views'
     i18n.init_app(app)
     formatting.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     errors.init_app(app)
-    app.after_request(_security_headers)
     return app
 
 
-#: No inline script and nothing from other origins: labels and quotes are untrusted text,
-#: so even an escaping bug must not run script. Data reaches scripts through JSON script
-#: tags or data attributes. Inline styles stay allowed for the vendored editor widgets.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+#: The page policy (kept under this name for the views that compare against it).
+CONTENT_SECURITY_POLICY = headers.PAGE_POLICY
 
 
 def _security_headers(response: Response) -> Response:
-    """Add the CSP (unless a view set its own) and no-sniff to every response."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    """Every Flask response (pages, data, dumps, redirects, error pages, static files) gets
+    the security headers; a view's own CSP is kept, given `frame-ancestors` if it lacks it."""
+    own = response.headers.get("Content-Security-Policy")
+    chosen = headers.policy(response.headers.get("Content-Type"), own)
+    response.headers["Content-Security-Policy"] = chosen
+    for name, value in headers.extra(chosen):
+        response.headers.setdefault(name, value)
     return response

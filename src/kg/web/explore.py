@@ -19,7 +19,7 @@ from kg import formats
 from kg.cache import NotReady
 from kg.network import views
 from kg.network.claims import claims_for, evidence_pack, graph_title
-from kg.network.projection import PROJECTION, Projection
+from kg.network.shared import PROJECTION, SharedProjection
 from kg.search import index_for
 from kg.web.context import get_config, get_store
 from kg.web.graph_names import in_language
@@ -42,7 +42,7 @@ def jsonify(*args: object, **kwargs: object) -> Response:
     return _jsonify(in_language(get_store(), data, data_language()))
 
 
-def projection() -> Projection:
+def projection() -> SharedProjection:
     """The current projection; a request waits `graph_wait` seconds for a first build, then
     gets 202 (the page retries), so a cold start on a large store never ties up every worker
     thread."""
@@ -130,8 +130,10 @@ def search() -> Response:
     if not q:
         return jsonify(results=[])
     index = index_for(get_store(), get_config().base_iri + "id/")
-    hits = [h.iri for h in index.search(q, limit=limit * 5) if h.iri in proj.nodes]
-    return jsonify(results=[views.node_json(proj, iri) for iri in hits[:limit]])
+    hits = [h.iri for h in index.search(q, limit=limit * 5)]
+    rows = proj.nodes_of(hits)
+    return jsonify(results=[views.node_json(proj, rows[iri]) for iri in hits if iri in rows
+                            ][:limit])
 
 
 @bp.get("/api/graph/neighbourhood")

@@ -5,15 +5,18 @@ from __future__ import annotations
 import atexit
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
+from kg.guard import Limits
+from kg.query.answer import Answer
 from kg.sparql.protocol import ProtocolRequest, Settings, SparqlEndpoint
 from kg.sparql.results import engine_for
 from kg.web.context import get_config, get_store
+from kg.web.headers import secured
 
 bp = Blueprint("sparql", __name__)
 _CREATING = threading.Lock()
@@ -32,7 +35,7 @@ def endpoint_for(app: Flask) -> SparqlEndpoint:
             engine = engine_for(store, config.result_cache_bytes)
             settings = Settings(config.query_timeout, config.max_rows,
                                 config.max_response_bytes, config.write_enabled,
-                                config.write_token)
+                                config.write_token, limits=Limits.from_config(config))
             endpoint = SparqlEndpoint(store, engine, settings)
             app.extensions["kg.sparql"] = endpoint
             atexit.register(engine.close)
@@ -87,18 +90,38 @@ class SparqlFastPath:
             base_url=f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
                      f"{environ.get('SCRIPT_NAME', '')}/")
         answer = endpoint.handle(req)
-        headers = [*answer.headers, ("X-Content-Type-Options", "nosniff"),
-                   ("Content-Length", str(len(answer.body)))]
+        body = answer.body
+        size = body.size if isinstance(body, Answer) else len(body)
+        headers = secured([*answer.headers, ("Content-Length", str(size))])
         start_response(_REASONS.get(answer.status, str(answer.status)), headers)
-        return [] if head else [answer.body]
+        if not isinstance(body, Answer):
+            return [] if head else [body]
+        if head:
+            body.close()
+            return []
+        return _Streamed(body)
 
     @staticmethod
     def _plain(start_response: Callable[..., Any], status: int, message: str
                ) -> Iterable[bytes]:
         body = (message + "\n").encode()
-        start_response(_REASONS[status], [("Content-Type", "text/plain; charset=utf-8"),
-                                          ("Content-Length", str(len(body)))])
+        start_response(_REASONS[status], secured([
+            ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]))
         return [body]
+
+
+class _Streamed:
+    """A query's answer sent in chunks, its file released when the server is done with it
+    (PEP 3333: the server calls close(), also when the client went away)."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.answer = answer
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.answer.chunks()
+
+    def close(self) -> None:
+        self.answer.close()
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], provide_automatic_options=False)
@@ -116,4 +139,8 @@ def sparql() -> Response:
         base_url=request.host_url,
     )
     answer = endpoint.handle(req)
-    return Response(answer.body, status=answer.status, headers=answer.headers)
+    body = answer.body
+    if isinstance(body, Answer):
+        return Response(_Streamed(body), status=answer.status, headers=answer.headers,
+                        direct_passthrough=True)
+    return Response(body, status=answer.status, headers=answer.headers)

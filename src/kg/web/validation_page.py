@@ -1,23 +1,31 @@
 """The SHACL report of the served store (`/validation`), readable, once per store version.
 
-Validation takes from seconds to minutes depending on the store's size, so it runs
-in the background; until it finishes the page says so and refreshes itself (a meta refresh:
-no script needed).
+Validation takes from seconds to minutes depending on the store's size, so it runs in the
+background, in a child process with a memory cap (kg.validation_child); until it finishes
+the page says so and refreshes itself (a meta refresh: no script needed). The report is a
+per-version file, so all the server's workers show the one run. A run that failed (it
+needed more memory than allowed) is kept as that version's answer; a run stopped from
+outside (its process killed) is reported to whoever asked, and the next visit starts
+another.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, send_file
 
-from kg.cache import Cached, NotReady
+from kg import formats, validation_child
+from kg.cache import Cached, NotReady, version_file
 from kg.linked_data import page_of
-from kg.store import Store
-from kg.validate import Report, validate
+from kg.store import DiskStore, Store
+from kg.subprocesses import ChildFailed, ChildStopped
+from kg.validation_report import Report
 from kg.web.context import get_config, get_store
 from kg.wording import N_
 
@@ -32,15 +40,38 @@ class Run:
     seconds: float
     error: str | None = None
     done: bool = True
+    stopped: bool = False
+    path: Path | None = None  # the report as the child wrote it (JSON)
 
 
-def _run(store: Store) -> Run:
-    started = time.monotonic()
-    try:
-        report = validate(store.quads("public"))
-    except Exception as exc:  # noqa: BLE001 - shown on the page; the server keeps serving
-        return Run(None, time.monotonic() - started, f"{type(exc).__name__}: {exc}")
-    return Run(report, time.monotonic() - started)
+def _source(store: Store) -> Path:
+    """What the child reads: the on-disk public partition, or the public data written out
+    once per version for other stores."""
+    if isinstance(store, DiskStore):
+        return store.public_path()
+    return version_file(store, "validation-input.nq",
+                        lambda out: store.dump(out, formats.rdf("nq"), "public"))
+
+
+def _run(store: Store, memory: int) -> Run:
+    """The version's report file, written by whichever worker asks first."""
+    source = _source(store)
+
+    def write(out: IO[bytes]) -> None:
+        started = time.monotonic()
+        try:
+            validation_child.run(source, out, memory)
+        except ChildFailed as exc:  # the same data would fail the same way: keep it
+            out.seek(0)
+            out.truncate()
+            out.write(json.dumps({"error": str(exc),
+                                  "seconds": time.monotonic() - started}).encode())
+
+    path = version_file(store, "validation-report.json", write)  # ChildStopped: not kept
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if "error" in data:
+        return Run(None, data["seconds"], data["error"])
+    return Run(validation_child.report_of(data), data["seconds"], path=path)
 
 
 #: SHACL's severities as readers see them.
@@ -52,9 +83,12 @@ RUNNING = Run(None, 0.0, done=False)
 
 def current_run(wait: float = 2.0) -> Run:
     try:
-        return VALIDATION.get(get_store(), wait=wait)
+        return VALIDATION.get(get_store(), get_config().validation_memory,  # type: ignore[attr-defined]
+                              wait=wait)
     except NotReady:
         return RUNNING
+    except ChildStopped as exc:  # this visit hears of it; the next one runs it again
+        return Run(None, 0.0, f"{exc}; reload this page to run it again", stopped=True)
 
 
 @bp.get("/validation")
@@ -81,8 +115,12 @@ def page() -> Response:
 @bp.get("/validation.json")
 def report_json() -> Response:
     run = current_run()
+    if run.report is not None and run.path is not None:
+        return send_file(run.path, mimetype="application/json", max_age=0)  # as written
     if run.report is not None:
         return Response(run.report.to_json(), mimetype="application/json")
-    status = 500 if run.error else 503
-    return Response('{"status": "%s"}' % ("error" if run.error else "running"), status=status,
-                    mimetype="application/json", headers={"Retry-After": "5"})
+    state = "stopped" if run.stopped else "error" if run.error else "running"
+    status = 500 if state == "error" else 503
+    body: dict[str, Any] = {"status": state, **({"error": run.error} if run.error else {})}
+    return Response(json.dumps(body), status=status, mimetype="application/json",
+                    headers={"Retry-After": "5"})
