@@ -166,12 +166,15 @@ def _own(stores: Sequence[ox.Store], nodes: Iterable[Node]) -> list[ox.Quad]:
 
 def _pointing(stores: Sequence[ox.Store], nodes: Iterable[Node], predicates: Iterable[str]
               ) -> list[ox.Quad]:
-    """The quads pointing at these nodes by these predicates."""
-    named, preds = _values(nodes), " ".join(f"<{p}>" for p in sorted(predicates))
+    """The quads pointing at these nodes by these predicates. The predicates are a FILTER,
+    not a second VALUES: Oxigraph joins two VALUES blocks first and then scans for each
+    pair (measured: 2,000 nodes and 3 predicates 4 s, against 0.1 s filtered)."""
+    named = _values(nodes)
+    preds = ", ".join(f"<{p}>" for p in sorted(predicates))
     if not named or not preds:
         return []
     return _ask(stores, f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?o {{ {named} }} "
-                        f"VALUES ?p {{ {preds} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+                        f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?p IN ({preds})) }}")
 
 
 def scope_of(added: Sequence[ox.Quad], removed: Sequence[ox.Quad], reach: Reach,
@@ -190,12 +193,14 @@ def scope_of(added: Sequence[ox.Quad], removed: Sequence[ox.Quad], reach: Reach,
     def keep(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         return [q for q in quads if q not in gone]
 
-    with ThreadPoolExecutor(max_workers=2) as pool:  # queries run without the GIL
+    with ThreadPoolExecutor(max_workers=1) as pool:  # queries run without the GIL
         own = pool.submit(_own, context, focus)
-        pointing = pool.submit(_pointing, context, focus, reach.inverse)
-        referrers = keep(_pointing(context, changed, reach.reach))
+        pointing = keep(_pointing(context, focus, reach.inverse | reach.reach))
+        referrers = [q for q in pointing if q.predicate.value in reach.reach
+                     and q.object in changed]
         extra = {q.subject for q in referrers} - focus
-        quads = keep(own.result()) + keep(pointing.result()) + referrers
+        quads = keep(own.result()) + [q for q in pointing
+                                      if q.predicate.value in reach.inverse] + referrers
     quads += keep(_own(context, extra)) + keep(_pointing(context, extra, reach.inverse))
     focus |= extra
     hood.bulk_extend(quads)
