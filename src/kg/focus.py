@@ -19,6 +19,7 @@ of microseconds a quad); asking Python for them node by node costs as much.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ _VALUE_CHECKS = (SH["class"], SH.node, SH.qualifiedValueShape, SH["not"], SH["or
                  SH.xone)
 
 Node = ox.NamedNode | ox.BlankNode
+#: What a property shape may say and still only count its values.
+_COUNT_ONLY = {SH.path, SH.minCount, SH.maxCount, SH.severity, SH.message, SH.name,
+               SH.description, RDF.type, RDFS.label, RDFS.comment}
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,17 @@ class Reach:
 
     inverse: predicates followed backwards (so a changed quad also touches its object);
     reach: first steps of paths whose values are checked further (sh:class, sh:node...);
-    deep: what such checks read on the value (its type, its properties).
+    deep: what such checks read on the value (its type, its properties);
+    counted: the deep predicates that nested shapes only count (sh:minCount, sh:maxCount
+    and nothing else, read nowhere else deep): a change to one that leaves each node's
+    number of values as it was (a table's new hash replacing the old) changes no referrer's
+    result.
     """
 
     inverse: frozenset[str]
     reach: frozenset[str]
     deep: frozenset[str]
+    counted: frozenset[str] = frozenset()
 
 
 def _path_steps(shapes: rdflib.Graph, path: rdflib.term.Node) -> list[tuple[str, bool]]:
@@ -91,6 +100,8 @@ def reach_of(shapes: rdflib.Graph) -> Reach:
     for pred in (SH.targetObjectsOf,):
         inverse.update(str(o) for o in shapes.objects(None, pred))
     seen: set[rdflib.term.Node] = set()
+    counted: set[str] = set()
+    valued: set[str] = set(deep)
     while nested:
         shape = nested.pop()
         if shape in seen:
@@ -99,10 +110,15 @@ def reach_of(shapes: rdflib.Graph) -> Reach:
         for prop in shapes.objects(shape, SH.property):
             path = shapes.value(prop, SH.path)
             if path is not None:
-                deep.update(p for p, _ in _path_steps(shapes, path))
+                steps = [p for p, _ in _path_steps(shapes, path)]
+                deep.update(steps)
+                only_counts = isinstance(path, rdflib.URIRef) and set(
+                    shapes.predicates(prop, None)) <= _COUNT_ONLY
+                (counted if only_counts else valued).update(steps)
             nested.update(shapes.objects(prop, SH.node))
             nested.update(shapes.objects(prop, SH.qualifiedValueShape))
-    return Reach(frozenset(inverse), frozenset(reach), frozenset(deep))
+    return Reach(frozenset(inverse), frozenset(reach), frozenset(deep),
+                 frozenset(counted - valued))
 
 
 @dataclass
@@ -130,18 +146,27 @@ def _changed_nodes(added: ox.Store, removed: Sequence[ox.Quad], reach: Reach
     few, are read in Python."""
     focus = _column(added, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
     inverse = " ".join(f"<{p}>" for p in sorted(reach.inverse))
-    deep = " ".join(f"<{p}>" for p in sorted(reach.deep))
     if inverse:
         focus |= _column(added, f"SELECT DISTINCT ?o WHERE {{ VALUES ?p {{ {inverse} }} "
                                 "?s ?p ?o }")
-    changed = _column(added, f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {deep} }} ?s ?p ?o }}")
+    valued = " ".join(f"<{p}>" for p in sorted(reach.deep - reach.counted))
+    changed = _column(added, f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {valued} }} ?s ?p ?o }}")
+    counts: dict[tuple[Node, str], int] = defaultdict(int)
+    if reach.counted:
+        counted = " ".join(f"<{p}>" for p in sorted(reach.counted))
+        for row in added.query(f"SELECT ?s ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {counted} }} "
+                               "?s ?p ?o } GROUP BY ?s ?p", use_default_graph_as_union=True):
+            counts[(row["s"], row["p"].value)] += int(row["n"].value)
     for quad in removed:
         focus.add(quad.subject)
         predicate = quad.predicate.value
         if predicate in reach.inverse and isinstance(quad.object, ox.NamedNode | ox.BlankNode):
             focus.add(quad.object)
-        if predicate in reach.deep:
+        if predicate in reach.counted:
+            counts[(quad.subject, predicate)] -= 1
+        elif predicate in reach.deep:
             changed.add(quad.subject)
+    changed.update(node for (node, _), delta in counts.items() if delta)
     return focus, changed
 
 
@@ -193,14 +218,12 @@ def scope_of(added: Sequence[ox.Quad], removed: Sequence[ox.Quad], reach: Reach,
     def keep(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         return [q for q in quads if q not in gone]
 
-    with ThreadPoolExecutor(max_workers=1) as pool:  # queries run without the GIL
+    with ThreadPoolExecutor(max_workers=2) as pool:  # queries run without the GIL
         own = pool.submit(_own, context, focus)
-        pointing = keep(_pointing(context, focus, reach.inverse | reach.reach))
-        referrers = [q for q in pointing if q.predicate.value in reach.reach
-                     and q.object in changed]
+        pointing = pool.submit(_pointing, context, focus, reach.inverse)
+        referrers = keep(_pointing(context, changed, reach.reach))
         extra = {q.subject for q in referrers} - focus
-        quads = keep(own.result()) + [q for q in pointing
-                                      if q.predicate.value in reach.inverse] + referrers
+        quads = keep(own.result()) + keep(pointing.result()) + referrers
     quads += keep(_own(context, extra)) + keep(_pointing(context, extra, reach.inverse))
     focus |= extra
     hood.bulk_extend(quads)
