@@ -43,8 +43,8 @@ from kg.store.base import (
     StoreError,
     View,
     bind_values,
-    difference,
 )
+from kg.store.graph_diff import replaced_difference
 from kg.store.loading import bulk_load_files, fill_report
 from kg.store.lock import write_lock
 from kg.store.restricted import route_restricted
@@ -94,14 +94,6 @@ def _load(sources: Sequence[LoadSource], progress: Progress | None) -> Apply:
     return apply
 
 
-def _old_content(parts: Partitions) -> Callable[[ox.NamedNode], list[ox.Quad]]:
-    """A graph's current quads: one pattern in each partition."""
-    def old(node: ox.NamedNode) -> list[ox.Quad]:
-        return [*parts.public.quads_for_pattern(None, None, None, node),
-                *parts.restricted.quads_for_pattern(None, None, None, node)]
-    return old
-
-
 def _replace(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> Apply:
     """Each graph made to hold exactly its triples; only the difference is written, so the
     same content again changes nothing. New quads are routed like loaded ones. A GraphWrite
@@ -111,7 +103,7 @@ def _replace(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> Apply:
         if isinstance(graphs, GraphWrite):
             changes = graphs.changes
         else:
-            changes = difference(graphs, _old_content(parts))[1]
+            changes = replaced_difference(graphs, parts)[1]
         for quad in changes.removed:
             parts.public.remove(quad)
             parts.restricted.remove(quad)
@@ -200,7 +192,7 @@ class MemoryStore(Store):
 
     def diff_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> GraphWrite:
         parts, version = self._parts, self.version
-        content, changes = difference(graphs, _old_content(parts))
+        content, changes = replaced_difference(graphs, parts)
         return GraphWrite(version, content, changes, parts)
 
     def named_graphs(self, view: View = "public") -> list[str]:
@@ -419,7 +411,7 @@ class DiskStore(Store):
         write compares versions under its lock."""
         version = self.version
         parts = self._parts()
-        content, changes = difference(graphs, _old_content(parts))
+        content, changes = replaced_difference(graphs, parts)
         return GraphWrite(version, content, changes, parts)
 
     def query_engine(self) -> Engine:
