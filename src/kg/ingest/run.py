@@ -2,8 +2,8 @@
 triples built, the difference with the store worked out, SHACL-checked on what changed, and
 written in one all-or-nothing write together with the run's record in the import log.
 
-The difference is worked out once, before writing (`Store.diff_graphs`: each graph's current
-content read in both partitions), so the report and the log entry can say what the write
+The difference is worked out once, before writing (`Store.diff_graphs`, against both
+partitions), so the report and the log entry can say what the write
 will change; the write then makes exactly that change, or refuses if another writer came in
 between. The SHACL gate starts on the difference and the unchanged data around it while
 the write is made, and ends on the staged version before it is published.
