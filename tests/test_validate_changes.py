@@ -10,8 +10,9 @@ import pytest
 
 from kg.build import bundled_sources, load_project
 from kg.config import PROJECT_DIR
+from kg.focus import reach_of, scope_of
 from kg.store import MemoryStore, Partitions
-from kg.validate import Report, validate
+from kg.validate import Report, shapes_graph_of, validate
 from kg.validate_changes import validate_changes
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -108,6 +109,25 @@ def test_a_source_losing_its_archived_text_flags_the_quotes_that_cite_it(
     flagged = {(shape, constraint) for _, shape, constraint, _ in _key(seen["report"])}
     assert ("QuotedTargetSource", "Node") in flagged
     base.replace_graphs({SEED: triples})
+
+
+def test_a_new_hash_replacing_the_old_checks_the_source_not_every_quote_citing_it(
+        base: MemoryStore) -> None:
+    """kg:sha256 is read by nested shapes only for its count: the same number of values
+    leaves every referrer's result as it was, so the quotes citing the source stay out of
+    scope (a re-imported table's new hash must not re-check its ten thousand cells)."""
+    triples = _seed_graph(base)
+    old = next(t for t in triples if t.predicate.value.endswith("#sha256"))
+    new = ox.Triple(old.subject, old.predicate, ox.Literal("0" * 64))
+    graph = ox.NamedNode(SEED)
+    parts = Partitions(base.dataset("public"), base.dataset("restricted"))
+    reach = reach_of(shapes_graph_of(parts.public, None))
+    assert old.predicate.value in reach.counted
+    replaced = scope_of([ox.Quad(*new, graph)], [ox.Quad(*old, graph)], reach,
+                        [parts.public, parts.restricted])
+    assert replaced.focus == {old.subject}
+    dropped = scope_of([], [ox.Quad(*old, graph)], reach, [parts.public, parts.restricted])
+    assert len(dropped.focus) > 1  # the quotes citing it are checked again
 
 
 def test_two_records_of_one_table_describing_one_person_is_a_whole_store_violation(

@@ -16,7 +16,7 @@ of a path) MINUS the ones that conform, or joined with the ones that break a val
 Oxigraph 0.5 evaluates `FILTER [NOT] EXISTS` by re-running the inner pattern per solution
 (measured: 1.7 s for 975 annotations, against 0.01 s as MINUS), so the compiled queries
 never use it, and `FILTER NOT EXISTS` in authored SPARQL targets and constraints is rewritten
-to MINUS where that means the same (see `minus_rewrite`).
+to MINUS where that means the same (`kg.shapes_minus`).
 
 Results carry what pySHACL's would: focus node, the nearest named shape, the constraint
 component, severity, message, path and value. Queries read the union of the dataset's
@@ -26,14 +26,15 @@ graphs (the shapes graph included, which no shape targets).
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
+
+from kg.shapes_minus import minus_rewrite
 
 _CLASS_PATH = ("<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
                "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*")
@@ -72,6 +73,8 @@ class Check:
     message: str
     path: str | None
     query: str
+    #: The pattern binding ?this to the shape's focus nodes (FOCUS inside it).
+    target: str = ""
 
 
 def _n3(term: rdflib.term.Node) -> str:
@@ -85,80 +88,6 @@ def _n3(term: rdflib.term.Node) -> str:
 def _component(name: rdflib.URIRef) -> str:
     local = str(name).rsplit("#", 1)[1]
     return local[0].upper() + local[1:]
-
-
-# --- FILTER NOT EXISTS -> MINUS, where it means the same --------------------------------------
-
-_VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _block(text: str, start: int) -> int:
-    """Index just after the brace block opening at `start` (strings are not braced here)."""
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    raise ValueError("unbalanced braces")
-
-
-def _group_start(text: str, pos: int) -> int:
-    """Index of the brace opening the group that `pos` is in."""
-    depth = 0
-    for i in range(pos - 1, -1, -1):
-        if text[i] == "}":
-            depth += 1
-        elif text[i] == "{":
-            if depth == 0:
-                return i
-            depth -= 1
-    return 0
-
-
-def _without_filters(text: str) -> str:
-    out, i = [], 0
-    for match in re.finditer(r"FILTER\s*\(", text):
-        if match.start() < i:
-            continue
-        out.append(text[i:match.start()])
-        depth, j = 0, match.end() - 1
-        while j < len(text):
-            depth += {"(": 1, ")": -1}.get(text[j], 0)
-            j += 1
-            if depth == 0:
-                break
-        i = j
-    out.append(text[i:])
-    return "".join(out)
-
-
-def minus_rewrite(query: str) -> str:
-    """`FILTER NOT EXISTS { X }` as `MINUS { X }` where both mean the same: the block ends
-    its group (MINUS applies to what precedes it), X binds in its own triple patterns every
-    variable it shares with the group before it (MINUS does not pass bindings in), and it
-    shares at least one. Other uses are left as written."""
-    pattern = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{")
-    pos = 0
-    while True:
-        match = pattern.search(query, pos)
-        if match is None:
-            return query
-        start = match.end() - 1
-        end = _block(query, start)
-        inner = query[start + 1:end - 1]
-        rest = query[end:].lstrip()
-        before = query[_group_start(query, match.start()):match.start()]
-        shared = set(_VAR.findall(inner)) & set(_VAR.findall(_without_filters(before)))
-        bound_inside = set(_VAR.findall(_without_filters(inner)))
-        outer_in_filters = set(_VAR.findall(inner)) - bound_inside
-        ends_group = rest.startswith("}") or pattern.match(rest) is not None
-        if shared and shared <= bound_inside and not (outer_in_filters & set(
-                _VAR.findall(before))) and ends_group:
-            query = query[:match.start()] + "MINUS {" + inner + "}" + query[end:]
-        pos = match.start() + 1
 
 
 # --- the compiler ----------------------------------------------------------------------------
@@ -380,7 +309,7 @@ class Compiler:
             checks.append(self._sparql_check(shape, sparql, target))
         for prop in self.g.objects(shape, SH.property):
             checks.extend(self._property_checks(shape, prop, target))
-        return checks
+        return [replace(c, target=target) for c in checks]
 
     def _property_checks(self, parent: rdflib.term.Node, prop: rdflib.term.Node,
                          target: str) -> list[Check]:
@@ -465,12 +394,24 @@ def compile_shapes(shapes: rdflib.Graph) -> tuple[list[Check], list[rdflib.term.
     return checks, left
 
 
+def _focus_values(focus: Iterable[ox.NamedNode] | None) -> str:
+    return "" if focus is None else "VALUES ?this { " + " ".join(map(str, focus)) + " }"
+
+
+def targeted(store: ox.Store, target: str, prefixes: str,
+             focus: Iterable[ox.NamedNode] | None = None) -> bool:
+    """Whether a shape has any focus node here: its checks are skipped if not (each check
+    would compute the targets again, only to find none). Evaluation stops at the first."""
+    query = f"{prefixes}SELECT ?this WHERE {{ {target} }} LIMIT 1"
+    return bool(list(store.query(query.replace(FOCUS, _focus_values(focus)),
+                                 use_default_graph_as_union=True)))
+
+
 def run(store: ox.Store, check: Check, focus: Iterable[ox.NamedNode] | None = None
         ) -> Iterator[tuple[ox.NamedNode | ox.BlankNode, ox.Term | None, dict[str, str]]]:
     """The violations of one check (of the `focus` nodes only, if given): focus node,
     value, and every binding (for messages)."""
-    values = "" if focus is None else "VALUES ?this { " + " ".join(map(str, focus)) + " }"
-    solutions = store.query(check.query.replace(FOCUS, values),
+    solutions = store.query(check.query.replace(FOCUS, _focus_values(focus)),
                             use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
     for row in solutions:

@@ -28,6 +28,7 @@ from rdflib.namespace import RDF, SH
 from kg import shapes_sparql
 from kg.config import PROJECT_DIR
 from kg.namespaces import KG, SHAPES_GRAPH
+from kg.shapes_minus import minus_rewrite
 from kg.store import Store
 from kg.validation_report import Report, Result
 
@@ -140,18 +141,22 @@ def _shacl_results(union: ox.Store, shapes: rdflib.Graph) -> list[Result]:
 
 
 def dataset_results(store: ox.Store, shapes: rdflib.Graph, *, focus: set[Node] | None = None,
-                     whole_store: bool | None = None) -> list[Result]:
+                    whole_store: bool | None = None,
+                    rules: Iterable[rdflib.term.Node] | None = None) -> list[Result]:
     """Run the graph-aware kg:DatasetConstraint queries over the quads; with `focus`, each
     bound (VALUES) to those nodes as ?this, and to them as ?value where the rule has one.
-    `whole_store` picks the rules marked kg:wholeStore true (or the others, or all)."""
+    `whole_store` picks the rules marked kg:wholeStore true (or the others, or all);
+    `rules` names the rules to run (else all)."""
     results = []
     marker = rdflib.URIRef(KG + "wholeStore")
-    for rule in shapes.subjects(RDF.type, rdflib.URIRef(KG + "DatasetConstraint")):
+    chosen = shapes.subjects(RDF.type, rdflib.URIRef(KG + "DatasetConstraint")) \
+        if rules is None else rules
+    for rule in chosen:
         if whole_store is not None and \
                 bool(shapes.value(rule, marker, default=rdflib.Literal(False)).toPython()) \
                 != whole_store:
             continue
-        select = shapes_sparql.minus_rewrite(str(shapes.value(rule, SH.select)))
+        select = minus_rewrite(str(shapes.value(rule, SH.select)))
         for solutions in _solutions(store, select, focus):
             results.extend(_rule_rows(shapes, rule, solutions))
     return results
@@ -216,6 +221,7 @@ def sparql_results(store: ox.Store, shapes: rdflib.Graph,
     pySHACL for the shapes the compiler leaves (over the whole union: only when there are
     any)."""
     checks, left = shapes_sparql.compile_shapes(shapes)
+    prefixes = shapes_sparql.Compiler(shapes).prefixes
 
     def one(check: shapes_sparql.Check) -> list[Result]:
         found = []
@@ -232,7 +238,11 @@ def sparql_results(store: ox.Store, shapes: rdflib.Graph,
 
     # Oxigraph evaluates without the GIL: two queries at a time use both cores.
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        results = [r for found in pool.map(one, checks) for r in found]
+        targets = sorted({c.target for c in checks})
+        present = dict(zip(targets, pool.map(
+            lambda t: shapes_sparql.targeted(store, t, prefixes, focus), targets), strict=True))
+        results = [r for found in pool.map(one, [c for c in checks if present[c.target]])
+                   for r in found]
     if left:
         keys = None if focus is None else {node_key(n) for n in focus}
         results += [r for r in _shacl_results(_union(store), _subgraph(shapes, left))

@@ -2,23 +2,35 @@
 and removed quads and the nodes their shapes reach.
 
 Their neighbourhood (what their shapes can read, from both partitions, graph names kept) is
-copied into a small scratch store, the compiled shapes and graph-aware rules run there, and
-only the focus nodes' results count (the neighbours' own data is incomplete there). Rules
-marked kg:wholeStore (uniqueness) run on the partitions themselves, bound to the focus
-nodes. Why a copy rather than the staged stores: targets (a SPARQL target scanning every
-literal) are computed whole before they are joined with the focus nodes, which on a
-RocksDB store of 1.3M quads takes tens of seconds per shape.
+gathered into a scratch store in memory (`kg.focus`), the compiled shapes and graph-aware
+rules run there, and only the focus nodes' results count (the neighbours' own data is
+incomplete there). Rules marked kg:wholeStore (uniqueness) run on the staged partitions,
+bound to the nodes the write's changes touch through the predicates the rule reads. Why a
+copy rather than the staged stores: targets (a SPARQL target scanning every literal) are
+computed whole before they are joined with the focus nodes, which on a RocksDB store of
+1.3M quads takes tens of seconds per shape.
+
+A write worked out ahead (`Store.diff_graphs`) can be checked in two halves: `local` on the
+dataset as it is before the write (its `basis`), which may run while the write is made, and
+`finish` on the staged dataset, which adds the whole-store rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import SH
+from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
-from kg.focus import focus_nodes, neighbourhood, reach_of
-from kg.store import Partitions
+from kg.focus import Node, reach_of, scope_of
+from kg.namespaces import SHAPES_GRAPH
+from kg.store import Changes, GraphWrite, Partitions
 from kg.validate import (
     Report,
     Result,
@@ -29,27 +41,174 @@ from kg.validate import (
     validate,
 )
 
+_WHOLE = rdflib.URIRef("https://kg.example.org/ontology#wholeStore")
+_DATASET_RULE = rdflib.URIRef("https://kg.example.org/ontology#DatasetConstraint")
+
 
 def _dedupe(results: Sequence[Result]) -> list[Result]:
     unique = {(r.focus, r.shape, r.constraint, r.path, r.value, r.message): r for r in results}
     return list(unique.values())
 
 
-def validate_changes(parts: Partitions, shapes: Path | rdflib.Graph | None = None) -> Report:
-    """Check the nodes a write touched; a whole load (no recorded changes) is checked whole."""
-    if parts.changes is None:
+def touches_shapes(changes: Changes) -> bool:
+    """Whether the write changes the shapes themselves (then everything is checked)."""
+    shapes = ox.NamedNode(SHAPES_GRAPH)
+    return any(q.graph_name == shapes for q in (*changes.added, *changes.removed))
+
+
+def local(changes: Changes, graph: rdflib.Graph, context: Sequence[ox.Store]
+          ) -> tuple[list[Result], set[Node]]:
+    """The compiled shapes and graph-aware rules on the changed nodes' neighbourhood, read
+    from `context` (the dataset before or after the write: `kg.focus.scope_of`), and the
+    focus nodes."""
+    scope = scope_of(changes.added, changes.removed, reach_of(graph), context)
+    if not scope.focus:
+        return [], set()
+    keys = {node_key(n) for n in scope.focus}
+    found = sparql_results(scope.hood, graph) + dataset_results(scope.hood, graph,
+                                                                 whole_store=False)
+    return [r for r in found if r.focus in keys or r.value in keys], scope.focus
+
+
+def _predicates(node: object, out: set[str]) -> bool:
+    """Collect the IRIs a parsed query uses as predicates; False if any predicate may match
+    (a variable, a negated path)."""
+    if isinstance(node, CompValue | dict):
+        for key, value in node.items():
+            if key == "triples" and isinstance(value, list):
+                for triple in value:
+                    iris = _iris(triple[1])
+                    if iris is None:
+                        return False
+                    out.update(iris)
+            elif not _predicates(value, out):
+                return False
+    elif isinstance(node, list | tuple):
+        return all(_predicates(item, out) for item in node)
+    return True
+
+
+def _iris(term: object) -> list[str] | None:
+    """The IRIs a predicate or property path can match by (None: any)."""
+    if isinstance(term, rdflib.URIRef):
+        return [str(term)]
+    parts: list[object]
+    if isinstance(term, SequencePath | AlternativePath):
+        parts = list(term.args)
+    elif isinstance(term, InvPath):
+        parts = [term.arg]
+    elif isinstance(term, MulPath):
+        parts = [term.path]
+    else:  # a variable, a negated path
+        return None
+    found: list[str] = []
+    for part in parts:
+        iris = _iris(part)
+        if iris is None:
+            return None
+        found += iris
+    return found
+
+
+def rule_predicates(select: str) -> frozenset[str] | None:
+    """The predicates a rule's query reads (None if one is a variable: any may matter)."""
+    out: set[str] = set()
+    if not _predicates(prepareQuery(select).algebra, out):
+        return None
+    return frozenset(out)
+
+
+def whole_store_rules(graph: rdflib.Graph) -> list[tuple[rdflib.term.Node, frozenset[str] | None]]:
+    """The kg:wholeStore rules and the predicates each reads.
+
+    Parsed on a thread of its own: rdflib's parser (pyparsing) leaves its parse exceptions
+    in reference cycles with their frames, and a frame keeps its callers' frames alive; a
+    staged store on the caller's stack would then stay open after its version is
+    published, until a garbage collection."""
+    rules = [r for r in graph.subjects(rdflib.RDF.type, _DATASET_RULE)
+             if bool(graph.value(r, _WHOLE, default=rdflib.Literal(False)).toPython())]
+    selects = [str(graph.value(r, SH.select)) for r in rules]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return list(zip(rules, pool.map(rule_predicates, selects), strict=True))
+
+
+def _touched(changes: Changes, hood_added: ox.Store, predicates: frozenset[str] | None,
+             focus: set[Node]) -> set[Node]:
+    """The subjects of the changed quads with these predicates: the nodes a whole-store
+    rule is bound to (as ?this and ?value; all focus nodes when any predicate may matter).
+    The unchanged counterpart of a new violation is named in its message, as before."""
+    if predicates is None:
+        return focus
+    values = " ".join(f"<{p}>" for p in sorted(predicates))
+    nodes = {row[0] for row in hood_added.query(
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}",
+        use_default_graph_as_union=True)}
+    nodes.update(q.subject for q in changes.removed if q.predicate.value in predicates)
+    return nodes
+
+
+def whole_store(parts: Partitions, graph: rdflib.Graph, focus: set[Node]) -> list[Result]:
+    """The kg:wholeStore rules on the staged partitions, each bound to what the write's
+    changes touch through the predicates it reads."""
+    changes = parts.changes or Changes()
+    rules = whole_store_rules(graph)
+    added = ox.Store()
+    if rules:
+        added.bulk_extend(changes.added)
+    results: list[Result] = []
+    for rule, predicates in rules:
+        nodes = _touched(changes, added, predicates, focus)
+        for store in (parts.public, parts.restricted):
+            if nodes:
+                results += dataset_results(store, graph, focus=nodes, rules=[rule])
+    return results
+
+
+def finish(parts: Partitions, graph: rdflib.Graph, found: list[Result], focus: set[Node]
+           ) -> Report:
+    """The report of a write: `local`'s results and the whole-store rules."""
+    return Report(_dedupe(found + whole_store(parts, graph, focus)))
+
+
+def validate_changes(parts: Partitions, shapes: Path | rdflib.Graph | None = None, *,
+                     basis: Partitions | None = None) -> Report:
+    """Check the nodes a write touched; a whole load (no recorded changes), or a write to
+    the shapes themselves, is checked whole. `basis`: the dataset before the write, where
+    the unchanged data is read faster than among the staged write's own quads."""
+    if parts.changes is None or touches_shapes(parts.changes):
         return validate(parts.full, shapes)
-    stores = [parts.public, parts.restricted]
     graph = shapes_graph_of(parts.public, shapes)
-    reach = reach_of(graph)
-    focus = focus_nodes(parts.changes.added, parts.changes.removed, reach, stores)
+    where = basis or parts
+    found, focus = local(parts.changes, graph, [where.public, where.restricted])
     if not focus:
         return Report([])
-    keys = {node_key(n) for n in focus}
-    hood = neighbourhood(focus, reach, stores, parts.changes.added)
-    results = [r for r in sparql_results(hood, graph) + dataset_results(hood, graph,
-                                                                        whole_store=False)
-               if r.focus in keys or r.value in keys]
-    for store in stores:
-        results += dataset_results(store, graph, focus=focus, whole_store=True)
-    return Report(_dedupe(results))
+    return finish(parts, graph, found, focus)
+
+
+class PendingCheck:
+    """SHACL of a write worked out ahead (a GraphWrite), begun before the write is made.
+
+    The neighbourhood is gathered from the dataset the write was worked out against and the
+    compiled shapes run on it on a thread of their own, while the write itself goes on
+    (both mostly inside Oxigraph, so on two cores they overlap); `report` then adds the
+    whole-store rules on the staged dataset. A store without a basis (remote) or a write
+    to the shapes themselves is checked whole in `report`."""
+
+    def __init__(self, write: GraphWrite, shapes: Path | rdflib.Graph | None = None) -> None:
+        self.shapes = shapes
+        self._pool: ThreadPoolExecutor | None = None
+        self._local: Future[tuple[list[Result], set[Node]]] | None = None
+        basis = write.basis
+        if basis is not None and not touches_shapes(write.changes):
+            self.graph = shapes_graph_of(basis.public, shapes)
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-shacl")
+            self._local = self._pool.submit(local, write.changes, self.graph,
+                                            [basis.public, basis.restricted])
+            self._pool.shutdown(wait=False)
+
+    def report(self, parts: Partitions) -> Report:
+        """The report, once the staged dataset `parts` (with its changes) exists."""
+        if self._local is None:
+            return validate_changes(parts, self.shapes)
+        found, focus = self._local.result()
+        return finish(parts, self.graph, found, focus) if focus else Report([])

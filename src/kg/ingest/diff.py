@@ -20,8 +20,8 @@ from kg.namespaces import ID, KG, PREFIXES
 
 _CLAIM = ID + "claim/"
 _ANNOTATION = ID + "annotation/"
-_TYPE = PREFIXES["rdf"] + "type"
-_ATTRIBUTE_CLAIM = KG + "AttributeClaim"
+_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_ATTRIBUTE_CLAIM = ox.NamedNode(KG + "AttributeClaim")
 
 
 @dataclass
@@ -32,11 +32,9 @@ class ClaimDiff:
     moved: list[str] = field(default_factory=list)
 
 
-def _owner(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> tuple[str, bool] | None:
+def _owner(iri: str) -> tuple[str, bool] | None:
     """The claim a node belongs to, and whether the node is evidence rather than the claim."""
-    if not isinstance(node, ox.NamedNode):
-        return None
-    iri = node.value.split("#", 1)[0]
+    iri = iri.split("#", 1)[0]
     if iri.startswith(_CLAIM):
         return iri, False
     if iri.startswith(_ANNOTATION):
@@ -45,14 +43,19 @@ def _owner(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> tuple[
 
 
 def claim_diff(added: list[ox.Quad], removed: list[ox.Quad]) -> ClaimDiff:
-    """Claims added, changed, removed and moved by a write's quad changes."""
+    """Claims added, changed, removed and moved by a write's quad changes. A node's owner
+    is worked out once (a claim's nodes hold several quads each)."""
+    owners: dict[str, tuple[str, bool] | None] = {}
     own: dict[str, int] = defaultdict(int)
     evidence: set[str] = set()
-    typed_added: set[str] = set()
-    typed_removed: set[str] = set()
-    for quads, sign in ((added, 1), (removed, -1)):
+    typed: tuple[set[str], set[str]] = (set(), set())
+    for quads, typed_here in ((added, typed[0]), (removed, typed[1])):
         for q in quads:
-            owner = _owner(q.subject)
+            subject = q.subject
+            if not isinstance(subject, ox.NamedNode):
+                continue
+            iri = subject.value
+            owner = owners[iri] if iri in owners else owners.setdefault(iri, _owner(iri))
             if owner is None:
                 continue
             claim, is_evidence = owner
@@ -60,8 +63,9 @@ def claim_diff(added: list[ox.Quad], removed: list[ox.Quad]) -> ClaimDiff:
                 evidence.add(claim)
                 continue
             own[claim] += 1
-            if q.predicate.value == _TYPE and q.object.value == _ATTRIBUTE_CLAIM:
-                (typed_added if sign > 0 else typed_removed).add(claim)
+            if q.object == _ATTRIBUTE_CLAIM and q.predicate == _TYPE:
+                typed_here.add(claim)
+    typed_added, typed_removed = typed
     diff = ClaimDiff()
     for claim in sorted(set(own) | evidence):
         if claim in typed_added and claim not in typed_removed:
@@ -81,7 +85,7 @@ def removed_cells(removed: list[ox.Quad]) -> dict[str, Cell]:
     texts: dict[str, str] = {}
     columns: dict[str, str] = {}
     for q in removed:
-        owner = _owner(q.subject)
+        owner = _owner(q.subject.value) if isinstance(q.subject, ox.NamedNode) else None
         if owner is None or not owner[1]:
             continue
         claim, fragment = owner[0], q.subject.value.rpartition("#")[2]

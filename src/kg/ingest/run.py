@@ -2,9 +2,11 @@
 triples built, the difference with the store worked out, SHACL-checked on what changed, and
 written in one all-or-nothing write together with the run's record in the import log.
 
-The difference is taken by a write that is checked and then abandoned (the store's own diff
-of the staged version, restricted partition included, without publishing it); the real
-write must then change exactly the same claims, or it stops (another import ran between).
+The difference is worked out once, before writing (`Store.diff_graphs`, against both
+partitions), so the report and the log entry can say what the write
+will change; the write then makes exactly that change, or refuses if another writer came in
+between. The SHACL gate starts on the difference and the unchanged data around it while
+the write is made, and ends on the staged version before it is published.
 """
 
 from __future__ import annotations
@@ -36,9 +38,9 @@ from kg.matching.imports import flat, table_candidates
 from kg.matching.merging import redirects
 from kg.names import fold
 from kg.namespaces import ID, KG, PREFIXES
-from kg.store import Changes, Partitions, Store
+from kg.store import GraphWrite, Partitions, Store
 from kg.validate import Report
-from kg.validate_changes import validate_changes
+from kg.validate_changes import PendingCheck
 from kg.written_dates import AUTO
 
 ORG_CLASSES = (PREFIXES["org"] + "Organization", PREFIXES["schema"] + "Organization")
@@ -66,10 +68,8 @@ class ImportRequest:
     candidates: bool = True
 
 
-class _Captured(Exception):  # noqa: N818 - control flow, never seen by users
-    def __init__(self, changes: Changes, report: Report | None) -> None:
-        super().__init__("captured")
-        self.changes, self.report = changes, report
+class _Abandon(Exception):  # noqa: N818 - control flow, never seen by users
+    """Raised by a dry run's check, so that the staged write is thrown away."""
 
 
 def _p(prefix: str, local: str) -> ox.NamedNode:
@@ -186,30 +186,34 @@ def _refuse_other_publisher(store: Store, source: str, publisher: str, path: Pat
             "metadata) unless this is a new version of that list from the same publisher")
 
 
-def _diff(store: Store, graphs: dict, validate: bool) -> _Captured:
-    """The changes the write would make (and their SHACL report), without writing."""
+def _dry(store: Store, write: GraphWrite) -> Report:
+    """The SHACL report of a write, from a staged copy that is then abandoned."""
+    pending = PendingCheck(write)
+    outcome: dict[str, Report] = {}
 
     def capture(parts: Partitions) -> None:
-        changes = parts.changes or Changes()
-        report = validate_changes(parts) if validate else None
+        outcome["report"] = pending.report(parts)
         del parts  # the traceback must not keep the staged stores open while they are removed
-        raise _Captured(changes, report)
+        raise _Abandon
 
     try:
-        store.replace_graphs(graphs, check=capture)
-    except _Captured as captured:
-        return captured.with_traceback(None)
+        store.replace_graphs(write, check=capture)
+    except _Abandon:
+        return outcome["report"]
     raise AssertionError("the capture check did not run")
 
 
 def run_import(store: Store, req: ImportRequest) -> ImportReport:
-    """Import (or with dry_run only check and report) one table."""
+    """Import (or with dry_run only check and report) one table. The difference with the
+    store is worked out once (`Store.diff_graphs`), reported, logged and written as it is:
+    the SHACL gate starts on it before the write and ends on the staged version."""
     started = dt.datetime.now(dt.UTC)
     mapping, table, source, graphs, builder = prepare(store, req)
-    captured = _diff(store, graphs, validate=req.dry_run)
-    diff = claim_diff(captured.changes.added, captured.changes.removed)
+    write = store.diff_graphs(graphs)
+    changes = write.changes
+    diff = claim_diff(changes.added, changes.removed)
     cells = dict(builder.built.cells)
-    gone = removed_cells(captured.changes.removed)
+    gone = removed_cells(changes.removed)
     runs = provlog.import_log(store, source)
     previous = provlog.previous_run(runs)
     report = ImportReport(
@@ -219,35 +223,31 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
         removed=changes_of(diff.removed, gone), moved=len(diff.moved),
         restricted_rows=builder.built.restricted_rows,
         created=sorted(builder.built.created),
-        quads_added=len(captured.changes.added), quads_removed=len(captured.changes.removed))
+        quads_added=len(changes.added), quads_removed=len(changes.removed))
     if req.candidates:
         report.candidates = flat(table_candidates(store, mapping, table.rows, source=source,
                                                   own_iris=builder.subjects.values()))
     if req.dry_run:
-        _raise_on_violations(captured.report, req.path)
-        report.warnings = len(captured.report.warnings) if captured.report else 0
+        checked = _dry(store, write)
+        _raise_on_violations(checked, req.path)
+        report.warnings = len(checked.warnings)
         return report
     folder = archive_dir(store, req.archive)
     archive(folder, archived_name(table.sha256, table.path.suffix), table.data)
     name = req.agent or getpass.getuser()
     run, triples = provlog.activity(report, builder.table_slug, started,
                                     dt.datetime.now(dt.UTC), provlog.agent_iri(name), name)
-    if not captured.changes:  # the same content: only the log changes (no second diff)
-        graphs = {}
-    graphs[provlog.IMPORTS_GRAPH] = provlog.existing_log(store) + triples
+    log = store.diff_graphs({provlog.IMPORTS_GRAPH: provlog.existing_log(store) + triples})
+    # The same content again: only the log changes (its check is the log's own).
+    write = write.joined(log) if changes else log
+    pending = PendingCheck(write)
     outcome: dict[str, Report] = {}
 
     def gate(parts: Partitions) -> None:
-        changes = parts.changes or Changes()
-        again = claim_diff(changes.added, changes.removed)
-        if (again.added, again.changed, again.removed) != (diff.added, diff.changed,
-                                                           diff.removed):
-            raise KgError(f"{req.path}: the store changed while importing (another import?); "
-                          "nothing was written — run the import again")
-        outcome["report"] = validate_changes(parts)
+        outcome["report"] = pending.report(parts)
         _raise_on_violations(outcome["report"], req.path)
 
-    store.replace_graphs(graphs, check=gate)
+    store.replace_graphs(write, check=gate)
     report.activity = run
     report.warnings = len(outcome["report"].warnings)
     return report

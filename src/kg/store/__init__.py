@@ -7,11 +7,13 @@ from kg.store.base import (
     Capabilities,
     Changes,
     Check,
+    GraphWrite,
     LoadReport,
     LoadSource,
     Partitions,
     QueryResult,
     Store,
+    StoreChangedError,
     StoreError,
     StoreLockedError,
     View,
@@ -22,9 +24,10 @@ from kg.store.oxigraph import DiskStore, MemoryStore
 from kg.store.remote import RemoteStore, check_remote_url
 
 __all__ = [
-    "Capabilities", "Changes", "Check", "DiskStore", "LoadReport", "LoadSource", "MemoryStore",
-    "Partitions", "QueryResult", "RemoteStore", "Store", "StoreError", "StoreLockedError", "View",
-    "check_graph_iri", "default_graph_for", "open_store",
+    "Capabilities", "Changes", "Check", "DiskStore", "GraphWrite", "LoadReport", "LoadSource",
+    "MemoryStore", "Partitions", "QueryResult", "RemoteStore", "Store", "StoreChangedError",
+    "StoreError", "StoreLockedError", "View", "check_graph_iri", "default_graph_for",
+    "open_store",
 ]
 
 

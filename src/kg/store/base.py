@@ -110,6 +110,77 @@ class Partitions:
 Check = Callable[[Partitions], None]
 
 
+class StoreChangedError(StoreError):
+    """A write worked out against one version found the store at another (another writer
+    came in between); nothing was written."""
+
+
+def graph_quads(graph: ox.NamedNode, triples: Iterable[ox.Quad | ox.Triple]) -> set[ox.Quad]:
+    """Triples as quads of `graph`; quads already in it are taken as they are (building a
+    Quad costs more than checking one)."""
+    out: set[ox.Quad] = set()
+    for t in triples:
+        if isinstance(t, ox.Quad) and t.graph_name == graph:
+            out.add(t)
+        else:
+            out.add(ox.Quad(t.subject, t.predicate, t.object, graph))
+    return out
+
+
+class GraphWrite(Mapping[str, list[ox.Quad]]):
+    """A `replace_graphs` worked out ahead (`Store.diff_graphs`): the graphs' new content,
+    and the exact quads writing it adds and removes against the store's `version`.
+
+    It is a mapping of the new content, so every backend's `replace_graphs` accepts it; the
+    embedded ones then write exactly `changes` without working them out again, or refuse
+    with StoreChangedError if the store is no longer at `version`. Callers can report on
+    and check a write before making it, and the write happens once. `basis` is the dataset
+    the difference was taken against (the embedded stores' partitions, else None): data the
+    write does not touch can be read there before the write, for checks."""
+
+    def __init__(self, version: str, content: dict[str, list[ox.Quad]], changes: Changes,
+                 basis: Partitions | None = None) -> None:
+        self.version = version
+        self.content = content
+        self.changes = changes
+        self.basis = basis
+
+    def __getitem__(self, graph: str) -> list[ox.Quad]:
+        return self.content[graph]
+
+    def __iter__(self):
+        return iter(self.content)
+
+    def __len__(self) -> int:
+        return len(self.content)
+
+    def joined(self, other: GraphWrite) -> GraphWrite:
+        """This write and `other` (of other graphs) as one, if both were worked out against
+        the same version."""
+        if other.version != self.version or set(other.content) & set(self.content):
+            raise StoreChangedError("the store changed between two parts of one write "
+                                    "(another writer); nothing was written — run it again")
+        return GraphWrite(self.version, {**self.content, **other.content},
+                          Changes(self.changes.added + other.changes.added,
+                                  self.changes.removed + other.changes.removed), self.basis)
+
+
+def difference(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]],
+               old: Callable[[ox.NamedNode], Iterable[ox.Quad]]
+               ) -> tuple[dict[str, list[ox.Quad]], Changes]:
+    """Each graph's new quads, and what replacing `old(graph)` by them adds and removes."""
+    content: dict[str, list[ox.Quad]] = {}
+    changes = Changes()
+    for graph, triples in graphs.items():
+        node = ox.NamedNode(check_graph_iri(graph))
+        new = graph_quads(node, triples)
+        before = set(old(node))
+        content[graph] = list(new)
+        changes.added.extend(new - before)
+        changes.removed.extend(before - new)
+    return content, changes
+
+
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -177,7 +248,22 @@ class Store(ABC):
                        check: Check | None = None) -> Changes:
         """Make each named graph hold exactly the given triples (in both partitions:
         restricted data is routed as on load), all or nothing; quads' own graph names are
-        ignored. Returns what changed; writing the same content again changes nothing."""
+        ignored. Returns what changed; writing the same content again changes nothing.
+        `graphs` may be a GraphWrite from `diff_graphs`: its changes are then written as
+        they are, if the store is still at the version they were worked out against."""
+
+    def diff_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> GraphWrite:
+        """What `replace_graphs(graphs)` would change now, worked out without writing: each
+        graph's current content read once (here by a query of the full view)."""
+        version = self.version
+
+        def old(node: ox.NamedNode) -> Iterable[ox.Quad]:
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}",
+                              view="full")
+            return (ox.Quad(r["s"], r["p"], r["o"], node) for r in rows)
+
+        content, changes = difference(graphs, old)
+        return GraphWrite(version, content, changes)
 
     @abstractmethod
     def named_graphs(self, view: View = "public") -> list[str]:

@@ -32,16 +32,19 @@ from kg.store.base import (
     Capabilities,
     Changes,
     Check,
+    GraphWrite,
     LoadReport,
     LoadSource,
     Partitions,
     Progress,
     QueryResult,
     Store,
+    StoreChangedError,
     StoreError,
     View,
     bind_values,
 )
+from kg.store.graph_diff import replaced_difference
 from kg.store.loading import bulk_load_files, fill_report
 from kg.store.lock import write_lock
 from kg.store.restricted import route_restricted
@@ -93,28 +96,32 @@ def _load(sources: Sequence[LoadSource], progress: Progress | None) -> Apply:
 
 def _replace(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> Apply:
     """Each graph made to hold exactly its triples; only the difference is written, so the
-    same content again changes nothing. New quads are routed like loaded ones."""
+    same content again changes nothing. New quads are routed like loaded ones. A GraphWrite
+    brings its difference along (checked to be for this version by the caller)."""
 
     def apply(parts: Partitions) -> Changes:
-        changes = Changes()
-        for graph, triples in graphs.items():
-            node = ox.NamedNode(graph)
-            old = set(parts.public.quads_for_pattern(None, None, None, node))
-            old |= set(parts.restricted.quads_for_pattern(None, None, None, node))
-            new = {ox.Quad(t.subject, t.predicate, t.object, node) for t in triples}
-            removed = old - new
-            added = new - old
-            for quad in removed:
-                parts.public.remove(quad)
-                parts.restricted.remove(quad)
-            parts.public.bulk_extend(added)  # the staged version is discarded on failure
-            changes.added.extend(added)
-            changes.removed.extend(removed)
+        if isinstance(graphs, GraphWrite):
+            changes = graphs.changes
+        else:
+            changes = replaced_difference(graphs, parts)[1]
+        for quad in changes.removed:
+            parts.public.remove(quad)
+            parts.restricted.remove(quad)
+        parts.public.bulk_extend(changes.added)  # the staged version is discarded on failure
         route_restricted(parts.public, parts.restricted)
         parts.changes = changes
         return changes
 
     return apply
+
+
+def _refuse_stale(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]],
+                  version: Callable[[], str], where: str) -> None:
+    """A GraphWrite's difference is only the difference from the version it was taken on."""
+    if isinstance(graphs, GraphWrite) and graphs.version != version():
+        raise StoreChangedError(
+            f"{where}: the store changed while this write was being prepared (another "
+            "writer); nothing was written — run it again")
 
 
 _FULL_DISK = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
@@ -180,7 +187,13 @@ class MemoryStore(Store):
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]], *,
                        check: Check | None = None) -> Changes:
+        _refuse_stale(graphs, lambda: self.version, "the memory store")
         return self._write(_replace(graphs), check=check)
+
+    def diff_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> GraphWrite:
+        parts, version = self._parts, self.version
+        content, changes = replaced_difference(graphs, parts)
+        return GraphWrite(version, content, changes, parts)
 
     def named_graphs(self, view: View = "public") -> list[str]:
         return sorted(g.value for g in self._parts.view(view).named_graphs())
@@ -310,8 +323,10 @@ class DiskStore(Store):
             (self.path / (POINTER + ".tmp")).unlink()
 
     def _write(self, apply: Apply, *, replace: bool = False, check: Check | None = None,
-               compact: bool = False):
+               compact: bool = False, expect: Mapping | None = None):
         with write_lock(self.path):
+            if expect is not None:
+                _refuse_stale(expect, lambda: self.version, str(self.path))
             self._clean_leftovers()
             name, target = self._new_version(replace)
             parts = None
@@ -389,7 +404,15 @@ class DiskStore(Store):
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]], *,
                        check: Check | None = None) -> Changes:
-        return self._write(_replace(graphs), check=check)
+        return self._write(_replace(graphs), check=check, expect=graphs)
+
+    def diff_graphs(self, graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> GraphWrite:
+        """Against the current version's partitions (read-only, as readers see them); the
+        write compares versions under its lock."""
+        version = self.version
+        parts = self._parts()
+        content, changes = replaced_difference(graphs, parts)
+        return GraphWrite(version, content, changes, parts)
 
     def query_engine(self) -> Engine:
         return ChildEngine(lambda: str(self.public_path()))
