@@ -345,7 +345,7 @@ class Compiler:
         severity = self.g.value(holder, SH.severity, default=SH.Violation)
         message = self.g.value(holder, SH.message)
         return Check(
-            shape=_named(self.g, holder if isinstance(holder, rdflib.URIRef) else parent),
+            shape=named_shape(self.g, holder if isinstance(holder, rdflib.URIRef) else parent),
             constraint=str(SH) + component + "ConstraintComponent",
             severity=str(severity).rsplit("#", 1)[1], message=str(message or ""),
             path=str(path) if isinstance(path, rdflib.URIRef) else None, query=query)
@@ -355,14 +355,16 @@ class Compiler:
         select = self.inner_select(str(self.g.value(sparql, SH.select)))
         message = self.g.value(sparql, SH.message) or self.g.value(shape, SH.message)
         severity = self.g.value(shape, SH.severity, default=SH.Violation)
-        return Check(shape=_named(self.g, shape),
+        return Check(shape=named_shape(self.g, shape),
                      constraint=str(SH) + "SPARQLConstraintComponent",
                      severity=str(severity).rsplit("#", 1)[1], message=str(message or ""),
                      path=None,
                      query=f"{self.prefixes}SELECT * WHERE {{ {target} {{ {select} }} }}")
 
 
-def _named(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+def named_shape(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    """The nearest named shape: a blank property shape reports as its node shape (as
+    pySHACL's results name it)."""
     seen = set()
     while isinstance(shape, rdflib.BNode) and shape not in seen:
         seen.add(shape)

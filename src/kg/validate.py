@@ -93,18 +93,6 @@ def _node_name(term: rdflib.term.Node) -> str:
     return f"_:{term}" if isinstance(term, rdflib.BNode) else str(term)
 
 
-def _named_shape(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
-    """The nearest named shape: a blank property shape reports as its node shape."""
-    seen = set()
-    while isinstance(shape, rdflib.BNode) and shape not in seen:
-        seen.add(shape)
-        parent = next(shapes.subjects(SH.property, shape), None)
-        if parent is None:
-            break
-        shape = parent
-    return _node_name(shape)
-
-
 class _UnionGraph(OxigraphDataGraph):
     """pySHACL's Oxigraph data graph, always truthy.
 
@@ -129,7 +117,7 @@ def _shacl_results(union: ox.Store, shapes: rdflib.Graph) -> list[Result]:
         message = one(SH.resultMessage)
         results.append(Result(
             focus=_node_name(one(SH.focusNode)),
-            shape=_named_shape(shapes, one(SH.sourceShape)),
+            shape=shapes_sparql.named_shape(shapes, one(SH.sourceShape)),
             constraint=str(one(SH.sourceConstraintComponent)),
             severity=_SEVERITIES[str(one(SH.resultSeverity))],
             message=str(message) if message is not None else "",
