@@ -74,8 +74,8 @@ def role(pid: int, main: int) -> str:
         return "Oxigraph child"
     if "kg.validation_child" in line:
         return "validation child"
-    if "kg.network.shared" in line:
-        return "projection child"
+    if "kg.cache_child" in line:  # python -m kg.cache_child MODULE SLOT ...
+        return f"{line.split('kg.cache_child', 1)[1].split()[1]} child"
     return "web worker"
 
 
@@ -87,19 +87,23 @@ class Sampler(threading.Thread):
         self.main = main
         self.peak_total = 0
         self.peaks: dict[int, tuple[str, int]] = {}
+        self.peak_parts: list[tuple[str, int]] = []  # (role, RSS) at the peak
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.wait(1.0):
             total = 0
+            parts = []
             for pid in tree(self.main):
                 m = memory(pid)
                 total += m.get("VmRSS", 0)
                 name = role(pid, self.main)
+                parts.append((name, m.get("VmRSS", 0)))
                 if name.endswith("child") and name != "Oxigraph child":
                     self.peaks[pid] = (name, max(self.peaks.get(pid, ("", 0))[1],
                                                  m.get("VmHWM", 0)))
-            self.peak_total = max(self.peak_total, total)
+            if total > self.peak_total:
+                self.peak_total, self.peak_parts = total, parts
 
 
 def visit(url: str, requests: list, rounds: int) -> dict[str, int]:
@@ -131,9 +135,9 @@ def visit(url: str, requests: list, rounds: int) -> dict[str, int]:
 
 def report_tree(main: int) -> list[tuple[str, int, dict[str, int]]]:
     rows = [(role(pid, main), pid, memory(pid)) for pid in tree(main)]
-    order = ["server (Granian main)", "web worker", "Oxigraph child", "projection child",
-             "validation child"]
-    return sorted(rows, key=lambda r: (order.index(r[0]), r[1]))
+    order = ["server (Granian main)", "web worker", "Oxigraph child", "validation child"]
+    return sorted(rows, key=lambda r: (order.index(r[0]) if r[0] in order else len(order),
+                                       r[1]))
 
 
 def oxigraph_alone(public: Path, queries: list[str]) -> dict[str, int]:
@@ -269,7 +273,9 @@ def main() -> int:
     lines.append(f"| **whole tree** | | **{mb(total['VmRSS'])}** | {mb(total['RssAnon'])} | "
                  f"{mb(total['RssFile'])} | **{mb(total['Pss'])}** | |")
     children = "; ".join(f"{name} {mb(peak)} MB" for name, peak in sampler.peaks.values())
+    parts = " + ".join(f"{name} {mb(rss)}" for name, rss in sampler.peak_parts)
     lines.append(f"\nLargest tree total seen while sampling (1 s): {mb(sampler.peak_total)} MB"
+                 f" ({parts})"
                  f"{'; children at their peak: ' + children if children else ''}. "
                  f"CPU of the tree: {cpu:.0f} s over {validated:.0f} s of wall time to the "
                  "validation report.")

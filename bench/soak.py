@@ -129,10 +129,11 @@ def main() -> int:
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    log = (HERE / "out" / "soak-server.log").open("wb")  # the server's log, kept after the run
     server = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port),
          "--workers", str(args.workers), "--threads", str(args.threads)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     samples: dict[str, list[float]] = {}
     statuses: dict[str, dict[str, int]] = {}
     failures: list[str] = []
@@ -241,6 +242,7 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+        log.close()
 
     lines = [f"`python bench/soak.py --store {args.store} --seconds {args.seconds:g} --clients "
              f"{args.clients} --slow {args.slow}`: `kg serve --workers {args.workers} --threads "

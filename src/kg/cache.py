@@ -4,8 +4,12 @@ Everything kg caches (the home page's counts, the search index, the claim index 
 pages, the graph projection, entity pages, labels, SPARQL answers, VoID, dumps, the SHACL
 report) depends on the data and nothing else, so each is declared once as a `Cached` and
 kept only for the store's current version. When `kg load` publishes a new version, every
-value is dropped at once (a slot that says `stale_ok` keeps serving its old value while the
-new one builds). The warm-up walks the registry, and tests and benchmarks can clear it.
+value is dropped at once, except that whole-graph values (slots that are warmed, or say
+`stale_ok`) are kept aside: a caller who finds the new version's value missing waits for it
+at most `STALE_AFTER` seconds (`stale_ok` background slots: not at all), then gets the
+previous version's while the new one builds in the background. A server under load then
+never has every request thread stuck behind a rebuild of minutes after a new version. The
+warm-up walks the registry, and tests and benchmarks can clear it.
 
 A slot computes `compute(store, *args)`: one value per distinct `args` (a base IRI, an
 entity's IRI...), bounded by `max_entries` (least recently used dropped). `background`
@@ -36,6 +40,10 @@ from kg.store import DiskStore, Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+#: Seconds a caller waits for a new version's whole-graph value (on a small graph it is
+#: there by then, so a write is seen at once) before getting the previous version's.
+STALE_AFTER = 5.0
 
 
 class NotReady(Exception):
@@ -97,6 +105,14 @@ class Cached(Generic[T]):
 
 _MISSING = object()
 
+
+class _Depth(threading.local):
+    depth = 0
+
+
+#: How many values this thread is computing (nested: one value built from another).
+_COMPUTING = _Depth()
+
 #: Every declared slot, in declaration order (the warm-up builds them in this order).
 REGISTRY: dict[str, Cached[Any]] = {}
 
@@ -117,18 +133,30 @@ class VersionCaches:
         self._version: str | None = None
         self._values: dict[str, OrderedDict[tuple, Any]] = {}
         self._weights: dict[str, int] = {}
-        self._stale: dict[str, Any] = {}
+        self._stale: dict[tuple[str, tuple], Any] = {}  # the previous version's values
         self._builds: dict[tuple[str, tuple], _Build] = {}
         self._computing: dict[tuple[str, tuple], threading.Lock] = {}
 
+    def _restricted_since(self, version: str) -> bool:
+        store = self._store()
+        try:
+            return store is None or store.restricted_since(version)
+        except Exception:  # noqa: BLE001 - unknown: keep nothing
+            log.exception("could not tell what was restricted since %s", version)
+            return True
+
     def _roll(self, version: str) -> None:
-        """A new version: drop every value (keeping stale_ok ones aside)."""
+        """A new version: drop every value (keeping whole-graph ones aside, unless what is
+        restricted changed: a previous value must never show what is restricted now)."""
         if self._version == version:
             return
-        for name, values in self._values.items():
-            slot = REGISTRY.get(name)
-            if slot is not None and slot.stale_ok and () in values:
-                self._stale[name] = values[()]
+        if self._version is None or self._restricted_since(self._version):
+            self._stale = {}
+        else:
+            for name, values in self._values.items():
+                slot = REGISTRY.get(name)
+                if slot is not None and _keeps_stale(slot):
+                    self._stale.update(((name, args), v) for args, v in values.items())
         self._values = {}
         self._weights = {}
         self._builds = {k: b for k, b in self._builds.items() if b.version == version}
@@ -171,8 +199,7 @@ class VersionCaches:
                 _, old = values.popitem(last=False)
                 if weigh is not None:
                     self._weights[slot.name] -= weigh(old)
-            if not args:
-                self._stale.pop(slot.name, None)
+            self._stale.pop((slot.name, args), None)
 
     def get(self, slot: Cached[T], args: tuple, wait: float | None) -> T:
         store = self._store()
@@ -184,17 +211,28 @@ class VersionCaches:
             if values is not None and args in values:
                 values.move_to_end(args)
                 return values[args]
-            if slot.background:
+            stale = self._stale.get((slot.name, args), _MISSING)
+            if _COMPUTING.depth and not (slot.stale_ok and slot.background):
+                stale = _MISSING  # a value computed from a previous one would be kept as new
+            if slot.background or stale is not _MISSING:
                 build = self._builds.get((slot.name, args))
                 if build is None or build.version != version:
                     build = self._builds[(slot.name, args)] = _Build(version)
                     threading.Thread(target=self._build, args=(slot, args, build),
                                      name=f"kg-cache-{slot.name}", daemon=True).start()
-                stale = self._stale.get(slot.name) if slot.stale_ok and not args else None
-                if stale is not None:
-                    return stale
-            else:
-                lock = self._computing.setdefault((slot.name, args), threading.Lock())
+                if stale is not _MISSING and slot.stale_ok and slot.background:
+                    return stale  # type: ignore[return-value]
+            lock = self._computing.setdefault((slot.name, args), threading.Lock())
+        if stale is not _MISSING:
+            if build.done.wait(STALE_AFTER if wait is None else min(wait, STALE_AFTER)):
+                hit = self._find(slot, args)
+                if hit is not _MISSING:
+                    return hit  # type: ignore[return-value]
+                if build.error is not None:
+                    with self._lock:  # the next caller tries again
+                        if self._builds.get((slot.name, args)) is build:
+                            del self._builds[(slot.name, args)]
+            return stale  # type: ignore[return-value]
         if not slot.background:
             with lock:  # one computation per value, whoever asks first; others wait for it
                 hit = self._find(slot, args)
@@ -219,7 +257,11 @@ class VersionCaches:
         try:
             if store is None:
                 raise NotReady("the store is closed")
-            self.put(slot, args, self._compute(slot, args, store), build.version)
+            with self._lock:
+                lock = self._computing.setdefault((slot.name, args), threading.Lock())
+            with lock:  # a caller without a previous value may be computing it already
+                if self._find(slot, args) is _MISSING:
+                    self.put(slot, args, self._compute(slot, args, store), build.version)
         except BaseException as exc:  # handed to the waiting callers
             log.exception("building the %s failed", slot.name)
             build.error = exc
@@ -228,6 +270,14 @@ class VersionCaches:
 
     @staticmethod
     def _compute(slot: Cached[T], args: tuple, store: Store) -> T:
+        _COMPUTING.depth = _COMPUTING.depth + 1
+        try:
+            return VersionCaches._compute_value(slot, args, store)
+        finally:
+            _COMPUTING.depth -= 1
+
+    @staticmethod
+    def _compute_value(slot: Cached[T], args: tuple, store: Store) -> T:
         if slot.persist is None:
             return slot.compute(store, *args)
         persist = slot.persist
@@ -252,7 +302,7 @@ class VersionCaches:
         with self._lock:
             self._values.pop(name, None)
             self._weights.pop(name, None)
-            self._stale.pop(name, None)
+            self._stale = {k: v for k, v in self._stale.items() if k[0] != name}
 
     def ready(self, name: str) -> bool:
         with self._lock:
@@ -268,6 +318,12 @@ def _write(slot: Cached[T], args: tuple, store: Store, out: IO[bytes]) -> None:
                                       store.version, json.dumps(args)], out, what=slot.name)
     else:
         slot.persist.write(slot.compute(store, *args), out)
+
+
+def _keeps_stale(slot: Cached[Any]) -> bool:
+    """Whether a slot's previous value serves while the next one builds: whole-graph values
+    (those the warm-up builds, and `stale_ok` ones), not per-entity ones or answers."""
+    return slot.stale_ok or slot.warm
 
 
 _ALL: weakref.WeakKeyDictionary[Store, VersionCaches] = weakref.WeakKeyDictionary()
@@ -331,7 +387,8 @@ def _private(path: Path) -> bool:
 def version_file(store: Store, name: str, write: Callable[[IO[bytes]], None]) -> Path:
     """The file `name` of the current version, written once by whichever process asks first
     (the others wait on a lock and read it); the file appears only when whole, and the
-    directories of older versions are removed."""
+    directories of older versions are removed (but the previous version's)."""
+    version = store.version
     here = version_dir(store)
     target = here / name
     if target.is_file():
@@ -340,18 +397,88 @@ def version_file(store: Store, name: str, write: Callable[[IO[bytes]], None]) ->
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.is_file():
             return target
-        for stale in here.glob(f".{name}.*.part"):  # a writer killed while holding the lock
-            stale.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=here, prefix=f".{name}.", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                write(out)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    for old in here.parent.iterdir():
-        if old.is_dir() and old != here:
+        gone = not _same_file(lock, here / ".lock")  # removed while we waited
+        if not gone:
+            _write_whole(here, name, target, write)
+    if gone:
+        return version_file(store, name, write)
+    if store.version == version:  # a late writer of an older version removes nothing
+        others = sorted((d for d in here.parent.iterdir() if d.is_dir() and d != here),
+                        key=_mtime)
+        for old in others[:-1]:  # the previous version's stay (previous_or_version_file)
             shutil.rmtree(old, ignore_errors=True)
     return target
+
+
+def _write_whole(here: Path, name: str, target: Path,
+                 write: Callable[[IO[bytes]], None]) -> None:
+    """`write` into a temporary file in `here`, renamed to `target` when whole."""
+    for stale in here.glob(f".{name}.*.part"):  # a writer killed while holding the lock
+        stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=here, prefix=f".{name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _same_file(handle: IO[str], path: Path) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+    except OSError:
+        return False
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+_PENDING: dict[tuple[str, str], threading.Thread] = {}  # files being made in the background
+_PENDING_LOCK = threading.Lock()
+
+
+def previous_or_version_file(store: Store, name: str, write: Callable[[IO[bytes]], None],
+                             wait: float) -> Path:
+    """`version_file`, unless this version's file is not there within `wait` seconds (it is
+    being written, or waits behind the version's other files) and the previous version's
+    is: then that one, while this version's is made in the background. For large files
+    served whole (dumps), which a new version would otherwise hold up for minutes."""
+    target = version_dir(store) / name
+    if target.is_file():
+        return target
+    with _PENDING_LOCK:
+        key = (store.version, name)
+        making = _PENDING.get(key)
+        if making is None or not making.is_alive():
+            making = _PENDING[key] = threading.Thread(
+                target=_make_quietly, args=(store, name, write), name=f"kg-file-{name}",
+                daemon=True)
+            making.start()
+    making.join(wait)
+    if target.is_file():
+        return target
+    here = target.parent
+    older = [d / name for d in here.parent.iterdir() if d != here and (d / name).is_file()]
+    if not older:
+        making.join()
+        return version_file(store, name, write)  # written by now (or raises its error)
+    return max(older, key=_mtime)
+
+
+def _make_quietly(store: Store, name: str, write: Callable[[IO[bytes]], None]) -> None:
+    try:
+        version_file(store, name, write)
+    except Exception:  # noqa: BLE001 - the next caller tries again, and sees the error
+        log.exception("writing %s failed", name)
+    finally:
+        with _PENDING_LOCK:
+            for key, thread in list(_PENDING.items()):
+                if thread is threading.current_thread():
+                    del _PENDING[key]

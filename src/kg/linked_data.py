@@ -17,7 +17,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg import formats
-from kg.cache import Cached, Persist, version_file
+from kg.cache import Cached, Persist, previous_or_version_file, version_file
 from kg.formats import Format
 from kg.namespaces import ID, KG, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from kg.overview import GRAPH_SIZES, TOTALS, TYPE_COUNTS
@@ -182,16 +182,19 @@ def serialize(triples: list[ox.Triple], ext: str) -> bytes:
 
 # --- dumps ---------------------------------------------------------------------------------
 
-def dump_file(store: Store, name: str) -> Path:
+def dump_file(store: Store, name: str, wait: float | None = None) -> Path:
     """The gzipped dump `name` of the current public view, written once per store version
-    (streamed from the store into gzip on disk, never held in memory)."""
+    (streamed from the store into gzip on disk, never held in memory). With `wait`, the
+    previous version's dump if this version's is not there within `wait` seconds."""
     fmt = formats.rdf(DUMPS[name])
 
     def write(raw: IO[bytes]) -> None:
         with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as out:
             store.dump(out, fmt, "public")
 
-    return version_file(store, name, write)
+    if wait is None:
+        return version_file(store, name, write)
+    return previous_or_version_file(store, name, write, wait)
 
 
 # --- VoID ----------------------------------------------------------------------------------

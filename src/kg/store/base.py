@@ -277,6 +277,12 @@ class Store(ABC):
     def count(self, view: View = "public") -> int:
         """Number of quads in the view."""
 
+    def restricted_since(self, version: str) -> bool:
+        """Whether anything public in the earlier `version` (as `version` gave it) is
+        restricted now, so that a value computed then may show too much; True when that
+        cannot be told. Caches keep serving a previous version's values only when False."""
+        return True
+
     @property
     @abstractmethod
     def version(self) -> str:

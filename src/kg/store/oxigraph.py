@@ -155,6 +155,8 @@ class MemoryStore(Store):
         self._parts = Partitions(ox.Store(), ox.Store())
         self._version = 0
         self._id = uuid.uuid4().hex  # not id(self): a later store may reuse the address
+        #: The previous version and its restricted quads (for restricted_since).
+        self._before: tuple[str, set[ox.Quad]] | None = None
 
     def query(self, sparql: str, *, view: View = "public", substitutions=None) -> QueryResult:
         return _query(self._parts.view(view), sparql, substitutions)
@@ -162,6 +164,7 @@ class MemoryStore(Store):
     def _write(self, apply: Apply, *, replace: bool = False, check: Check | None = None,
                copy: bool = True):
         """Writes go to a copy that replaces the live dataset only when whole and checked."""
+        before = (self.version, set(self._parts.restricted))
         if copy:
             staged = Partitions(ox.Store(), ox.Store())
             if not replace:
@@ -175,7 +178,15 @@ class MemoryStore(Store):
             check(staged)
         self._parts = Partitions(staged.public, staged.restricted)
         self._version += 1
+        self._before = before
         return result
+
+    def restricted_since(self, version: str) -> bool:
+        """Conservatively: anything restricted now that was not restricted in `version` (the
+        previous one; earlier ones are not known)."""
+        if self._before is None or self._before[0] != version:
+            return True
+        return any(q not in self._before[1] for q in self._parts.restricted)
 
     def update(self, sparql: str) -> None:
         self._write(_update(sparql), copy=False)
@@ -289,6 +300,19 @@ class DiskStore(Store):
 
     def count(self, view: View = "public") -> int:
         return len(self._parts().view(view))
+
+    def restricted_since(self, version: str) -> bool:
+        """Read from the earlier version's directory (a writer keeps the previous one): any
+        restricted quad now that was public then (the restricted partition is small)."""
+        resolved, _, rest = version.rpartition("@")
+        name = rest.split(".", 1)[0]
+        if resolved != self._resolved or not name:
+            return True
+        try:
+            before = ox.Store.read_only(str(self.path / name / "public"))
+            return any(q in before for q in self._parts().restricted)
+        except OSError:
+            return True
 
     def dataset(self, view: View = "full") -> ox.Store:
         return self._parts().view(view)

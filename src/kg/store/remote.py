@@ -185,6 +185,9 @@ class RemoteStore(Store):
             f"FILTER(?g NOT IN ({hidden})) }}"))
         return int(rows[0][0].value)
 
+
+    def restricted_since(self, version: str) -> bool:
+        return False  # a remote store holds public data only
     def exists(self) -> bool:
         return True
 

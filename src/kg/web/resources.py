@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request, send_file
 
+from kg import cache
 from kg import linked_data as ld
 from kg.formats import negotiate
 from kg.matching.merging import replaced_by
@@ -114,7 +115,9 @@ def dump(name: str) -> Response:
     """The public dataset, gzipped, written once per store version and served from disk."""
     if name not in ld.DUMPS:
         abort(404)
-    path = ld.dump_file(get_store(), name)
+    # Just after a new version, its dump may take minutes to write (behind the version's
+    # other files): the previous version's is sent meanwhile.
+    path = ld.dump_file(get_store(), name, wait=cache.STALE_AFTER)
     response = send_file(path, mimetype="application/gzip", as_attachment=True,
                          download_name=name, conditional=True, etag=True, max_age=300)
     response.headers.extend(CORS_HEADERS)
