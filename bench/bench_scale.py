@@ -126,8 +126,11 @@ def page_times(store: Store, location: str, per_kind: int, env: dict[str, str]
     app = create_app(Config.load({"store": location}, environ=env), store=store)
     client = app.test_client()
     CLAIM_INDEX.get(store, wait=None)
-    client.get("/search?q=warmup")
+    claims = time.perf_counter() - began
+    assert client.get("/search?q=warmup").status_code == 200
     warm = time.perf_counter() - began
+    print(f"warm-up: claim index {claims:.0f} s, search index {warm - claims:.0f} s",
+          file=sys.stderr, flush=True)
     times = []
     base = "https://kg.example.org/id/"
     for iris in pick_entities(store, per_kind).values():  # type: ignore[arg-type]
