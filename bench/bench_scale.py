@@ -13,8 +13,16 @@ that fails or passes its time budget says so and the run goes on):
    requests, median latency and the ratio;
 4. `kg validate` on the embedded store (wall time, peak memory) within a time budget.
 
+A fifth phase, `pages-virtuoso`, loads the public quads with Virtuoso's own loader only,
+runs `kg refresh` and measures the entity pages over it (no `kg load` into Virtuoso).
+
     python bench/bench_scale.py                    # 1M victims; results in bench/results/
     python bench/bench_scale.py --victims 20000 --out /tmp/scale.md   # a quick check
+    python bench/bench_scale.py --phases pages-virtuoso,validate --out /tmp/part.md
+
+With --phases, the files a previous run left in --workdir (synth.nq, public.nq, the
+embedded store kg-store) are reused; what is missing is made first (the embedded store by
+`kg load`, timed and reported).
 """
 
 from __future__ import annotations
@@ -43,7 +51,7 @@ from tests.engines import VirtuosoServer  # noqa: E402
 from bench_endpoint import QUERIES  # noqa: E402
 from bench_pages import percentile, pick_entities  # noqa: E402
 from kg.config import Config  # noqa: E402
-from kg.entity import CLAIM_INDEX  # noqa: E402
+from kg.entity.claim_index import CLAIM_INDEX  # noqa: E402
 from kg.namespaces import RESTRICTED_GRAPH_PREFIX  # noqa: E402
 from kg.query.child import oxigraph_binary  # noqa: E402
 from kg.store import DiskStore, Store, open_store  # noqa: E402
@@ -72,9 +80,10 @@ class Report:
         self.path.write_text("\n".join(self.lines) + "\n")
 
 
-def run(cmd: list[str], env: dict[str, str] | None = None, timeout: float | None = None
-        ) -> tuple[float, float]:
-    """Wall seconds and the child's own peak RSS (GB, from wait4)."""
+def run(cmd: list[str], env: dict[str, str] | None = None, timeout: float | None = None,
+        ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """Wall seconds and the child's own peak RSS (GB, from wait4); exit codes outside `ok`
+    raise."""
     began = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, **(env or {})})
@@ -92,7 +101,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None, timeout: float | None
     assert proc.stderr is not None
     err = proc.stderr.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         raise RuntimeError(f"{' '.join(cmd[:4])} failed: {err.decode(errors='replace')[-800:]}")
     return seconds, usage.ru_maxrss / (1 << 20)
 
@@ -117,8 +126,11 @@ def page_times(store: Store, location: str, per_kind: int, env: dict[str, str]
     app = create_app(Config.load({"store": location}, environ=env), store=store)
     client = app.test_client()
     CLAIM_INDEX.get(store, wait=None)
-    client.get("/search?q=warmup")
+    claims = time.perf_counter() - began
+    assert client.get("/search?q=warmup").status_code == 200
     warm = time.perf_counter() - began
+    print(f"warm-up: claim index {claims:.0f} s, search index {warm - claims:.0f} s",
+          file=sys.stderr, flush=True)
     times = []
     base = "https://kg.example.org/id/"
     for iris in pick_entities(store, per_kind).values():  # type: ignore[arg-type]
@@ -165,29 +177,37 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def virtuoso_pages(args: argparse.Namespace) -> int:
-    """Entity pages over a Virtuoso loaded by its own loader (then `kg refresh`)."""
-    work = args.workdir
-    report = Report(args.out, f"# Entity pages over Virtuoso ({time.strftime('%Y-%m-%d %H:%M')}"
-                              f", load average {os.getloadavg()[0]:.1f})")
-    server = VirtuosoServer(work / "vt-pages", row_cap=1 << 20, buffers=args.virtuoso_buffers,
-                            load_dirs=str(work), max_seconds=3600)
-    try:
-        env = server.environ()
-        run(kg("build", "--quiet"), env)
-        server.isql(f"ld_dir('{work}', 'public.nq', 'https://kg.example.org/graph/loaded/x');"
-                    "\nrdf_loader_run();\ncheckpoint;")
-        run(kg("refresh"), env)
-        store = open_store(Config.load({}, environ=env))
-        report.add(f"store: {store.count():,} quads", "",
-                   "| store | warm-up (claim index, search) | p50 | p95 |", "|---|---|---|---|")
-        warm, p50, p95 = page_times(store, server.url, args.per_kind, env)
-        report.add(f"| Virtuoso | {warm:.0f} s | {p50:.1f} ms | {p95:.1f} ms |",
-                   f"\nLoad average at the end: {os.getloadavg()[0]:.1f}")
-    finally:
-        server.stop()
-        shutil.rmtree(work / "vt-pages", ignore_errors=True)
-    return 0
+def public_quads(data: Path, public: Path) -> None:
+    """The public quads of `data` (a remote store holds public data only)."""
+    marker = f"<{RESTRICTED_GRAPH_PREFIX}".encode()
+    with data.open("rb") as src, public.open("wb") as out:
+        out.writelines(line for line in src if marker not in line)
+
+
+def own_load(server: VirtuosoServer, work: Path) -> float:
+    """Wall seconds of Virtuoso's own bulk loader on work/public.nq, checkpoint included."""
+    began = time.perf_counter()
+    server.isql(f"ld_dir('{work}', 'public.nq', 'https://kg.example.org/graph/loaded/x');"
+                "\nrdf_loader_run();\ncheckpoint;")
+    return time.perf_counter() - began
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b""))
+
+
+PHASES = ("load", "load-virtuoso", "pages", "pages-virtuoso", "sparql", "validate")
+DEFAULT_PHASES = ("load", "load-virtuoso", "pages", "sparql", "validate")
+
+
+def phases_arg(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in PHASES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown phase {', '.join(unknown)}; "
+                                         f"choose from {', '.join(PHASES)}")
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,56 +221,80 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds kg validate may take before it is stopped")
     parser.add_argument("--virtuoso-buffers", type=int, default=400_000,
                         help="NumberOfBuffers (8 KiB pages) of each Virtuoso instance")
-    parser.add_argument("--virtuoso-pages-only", action="store_true",
-                        help="only the entity pages over Virtuoso, loading the public.nq a "
-                             "previous run left in --workdir with Virtuoso's own loader")
+    parser.add_argument("--phases", type=phases_arg, default=None,
+                        help=f"comma-separated, run in this order: {', '.join(PHASES)} "
+                             f"(default: {','.join(DEFAULT_PHASES)}); reuses --workdir's files")
     args = parser.parse_args(argv)
     work = args.workdir
-    if args.virtuoso_pages_only:
-        return virtuoso_pages(args)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    selected = args.phases or DEFAULT_PHASES
+    if args.phases is None:
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
     data = work / "synth.nq"
     began = time.perf_counter()
-    quads = write_file(args.victims, data)
+    if data.exists():
+        quads, made = count_lines(data), "reused from an earlier run"
+    else:
+        quads = write_file(args.victims, data)
+        made = f"written in {time.perf_counter() - began:.0f} s"
     report = Report(args.out, (
         f"# 10x scale: {args.victims:,} synthetic victims, {quads:,} quads\n\n"
-        f"`python bench/bench_scale.py` ({time.strftime('%Y-%m-%d %H:%M')}, "
+        f"`python bench/bench_scale.py"
+        f"{' --phases ' + ','.join(selected) if args.phases else ''}` "
+        f"({time.strftime('%Y-%m-%d %H:%M')}, "
         f"{os.cpu_count()} CPUs {platform.machine()}, Python {platform.python_version()}, "
         f"{os.getloadavg()[0]:.1f} load average at the start; other engineers' work shares "
-        f"the machine, which stretches wall times). Data written in "
-        f"{time.perf_counter() - began:.0f} s."))
+        f"the machine, which stretches wall times). Data {made}."))
     disk, oxdir = work / "kg-store", work / "ox-store"
     env_disk = {"KG_STORE": str(disk)}
+    public = work / "public.nq"
     vt_kg = vt_own = None
+    tables: set[str] = set()
+
+    def table(name: str, *header: str) -> None:
+        """A results table's heading, once per run."""
+        if name not in tables:
+            tables.add(name)
+            report.add(*header)
+
+    def loading_table() -> None:
+        table("load", "## Loading", "", "| what | wall | peak memory |", "|---|---|---|")
+
+    def kg_load_embedded() -> float:
+        shutil.rmtree(disk, ignore_errors=True)
+        run(kg("build", "--quiet"), env_disk)
+        seconds, rss = run(kg("load", "--quiet", str(data)), env_disk)
+        loading_table()
+        report.add(f"| `kg load` into the embedded store | {seconds:.0f} s | {rss:.1f} GB |")
+        return seconds
+
+    def embedded_store() -> None:
+        """The embedded store a later phase reads: loaded now unless an earlier run left it."""
+        if not (disk / "kg-store.json").exists():
+            kg_load_embedded()
 
     def embedded_load() -> None:
+        shutil.rmtree(oxdir, ignore_errors=True)
         seconds, rss = run([oxigraph_binary(), "load", "--location", str(oxdir),
                             "--file", str(data)])
-        report.add("## Loading", "", "| what | wall | peak memory |", "|---|---|---|",
-                   f"| `oxigraph load` (embedded) | {seconds:.0f} s | {rss:.1f} GB |")
+        loading_table()
+        report.add(f"| `oxigraph load` (embedded) | {seconds:.0f} s | {rss:.1f} GB |")
         shutil.rmtree(oxdir, ignore_errors=True)
-        run(kg("build", "--quiet"), env_disk)
-        seconds2, rss2 = run(kg("load", "--quiet", str(data)), env_disk)
-        report.add(f"| `kg load` into the embedded store | {seconds2:.0f} s "
-                   f"({seconds2 / seconds:.2f}x) | {rss2:.1f} GB |")
+        seconds2 = kg_load_embedded()
+        report.add(f"\n`kg load` / `oxigraph load`: {seconds2 / seconds:.2f}x\n")
 
     def virtuoso_load() -> None:
         nonlocal vt_kg, vt_own
         # A remote store holds public data only: both Virtuoso loads take the public quads.
-        public = work / "public.nq"
-        marker = f"<{RESTRICTED_GRAPH_PREFIX}".encode()
-        with data.open("rb") as src, public.open("wb") as out:
-            out.writelines(line for line in src if marker not in line)
+        if not public.exists():
+            public_quads(data, public)
         vt_own = VirtuosoServer(work / "vt-own", row_cap=1 << 20, buffers=args.virtuoso_buffers,
                                 load_dirs=str(work), max_seconds=3600)
-        t0 = time.perf_counter()
-        vt_own.isql(f"ld_dir('{work}', 'public.nq', 'https://kg.example.org/graph/loaded/x');"
-                    "\nrdf_loader_run();\ncheckpoint;")
-        own = time.perf_counter() - t0
+        own = own_load(vt_own, work)
         own_rss = vt_own.rss_kb() / (1 << 20)
         vt_own.stop()
         shutil.rmtree(work / "vt-own", ignore_errors=True)
+        loading_table()
         report.add(f"| Virtuoso's own loader (`ld_dir`, `rdf_loader_run`, `checkpoint`) | "
                    f"{own:.0f} s | server {own_rss:.1f} GB |")
         vt_kg = VirtuosoServer(work / "vt-kg", row_cap=1 << 20, buffers=args.virtuoso_buffers,
@@ -263,9 +307,13 @@ def main(argv: list[str] | None = None) -> int:
                    f"({seconds / own:.2f}x) | kg {rss:.1f} GB, server "
                    f"{vt_kg.rss_kb() / (1 << 20):.1f} GB |")
 
+    def pages_table() -> None:
+        table("pages", "", "## Entity pages (first view, app in this process)", "",
+              "| store | warm-up (claim index, search) | p50 | p95 |", "|---|---|---|---|")
+
     def pages() -> None:
-        report.add("", "## Entity pages (first view, app in this process)", "",
-                   "| store | warm-up (claim index, search) | p50 | p95 |", "|---|---|---|---|")
+        embedded_store()
+        pages_table()
         store = DiskStore(disk)
         warm, p50, p95 = page_times(store, str(disk), args.per_kind, {})
         report.add(f"| embedded | {warm:.0f} s | {p50:.1f} ms | {p95:.1f} ms |")
@@ -276,10 +324,38 @@ def main(argv: list[str] | None = None) -> int:
         report.add(f"\nRSS of this process after both: "
                    f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1 << 20):.1f} GB")
 
+    def pages_virtuoso() -> None:
+        """Pages over a Virtuoso loaded by its own loader, then told by `kg refresh`."""
+        if not public.exists():
+            public_quads(data, public)
+        server = VirtuosoServer(work / "vt-pages", row_cap=1 << 20,
+                                buffers=args.virtuoso_buffers, load_dirs=str(work),
+                                max_seconds=3600)
+        try:
+            env = server.environ()
+            run(kg("build", "--quiet"), env)
+            own = own_load(server, work)
+            run(kg("refresh"), env)
+            store = open_store(Config.load({}, environ=env))
+            loading_table()
+            report.add(f"| Virtuoso's own loader, then `kg refresh` ({store.count():,} quads) "
+                       f"| {own:.0f} s | server {server.rss_kb() / (1 << 20):.1f} GB |")
+            pages_table()
+            warm, p50, p95 = page_times(store, server.url, args.per_kind, env)
+            report.add(f"| Virtuoso (own loader) | {warm:.0f} s | {p50:.1f} ms | {p95:.1f} ms |",
+                       "", f"Virtuoso server RSS after the pages: "
+                       f"{server.rss_kb() / (1 << 20):.1f} GB; this process "
+                       f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1 << 20):.1f} "
+                       f"GB peak; load average {os.getloadavg()[0]:.1f}.")
+        finally:
+            server.stop()
+            shutil.rmtree(work / "vt-pages", ignore_errors=True)
+
     def sparql() -> None:
         report.add("", "## /sparql against the engine's own endpoint (median of "
                    f"{args.repeat} sequential requests)", "",
                    "| store | query | engine | kg | kg/engine |", "|---|---|---|---|---|")
+        embedded_store()
         kg_proc, kg_url = serve(str(disk), env_disk)
         port = free_port()
         own = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location",
@@ -308,24 +384,25 @@ def main(argv: list[str] | None = None) -> int:
                 stop(kg_proc)
 
     def validate() -> None:
-        try:
+        embedded_store()
+        load = os.getloadavg()[0]
+        try:  # exit 1 = violations found: still a timing
             seconds, rss = run(kg("validate", "-o", str(work / "report.txt")), env_disk,
-                               timeout=args.validate_budget)
+                               timeout=args.validate_budget, ok=(0, 1))
         except subprocess.TimeoutExpired:
             report.add("", f"## kg validate\n\nStopped after {args.validate_budget:.0f} s "
                        "(budget) on the embedded store.")
             return
-        except RuntimeError as exc:  # exit 1 = violations found: still a timing
-            report.add("", f"## kg validate\n\nexited non-zero: {str(exc)[:200]}")
-            return
-        report.add("", f"## kg validate\n\nEmbedded store: {seconds:.0f} s, peak {rss:.1f} GB.")
+        results = count_lines(work / "report.txt")
+        report.add("", f"## kg validate\n\nEmbedded store: {seconds:.0f} s, peak {rss:.1f} GB "
+                   f"({results:,} report lines; load average {load:.1f} at the start, "
+                   f"{os.getloadavg()[0]:.1f} at the end).")
 
     try:
-        phase(report, "embedded load", embedded_load)
-        phase(report, "Virtuoso load", virtuoso_load)
-        phase(report, "entity pages", pages)
-        phase(report, "sparql", sparql)
-        phase(report, "kg validate", validate)
+        work_of = {"load": embedded_load, "load-virtuoso": virtuoso_load, "pages": pages,
+                   "pages-virtuoso": pages_virtuoso, "sparql": sparql, "validate": validate}
+        for name in selected:
+            phase(report, name, work_of[name])
     finally:
         for server in (vt_own, vt_kg):
             if server is not None:

@@ -47,7 +47,7 @@ MaxDirtyBuffers = {dirty}
 CheckpointInterval = 60
 ThreadsPerQuery = 2
 MaxQueryMem = 1G
-[HTTPServer]
+{sorted_rows}[HTTPServer]
 ServerPort = {http_port}
 ServerRoot = {dir}
 ServerThreads = 10
@@ -69,8 +69,10 @@ class VirtuosoServer:
     """A private Virtuoso 7: `url` is its root, `sparql` its SPARQL endpoint."""
 
     def __init__(self, directory: Path, *, row_cap: int = VIRTUOSO_ROW_CAP,
-                 buffers: int = 10_000, load_dirs: str = "/tmp", max_seconds: int = 60
-                 ) -> None:
+                 buffers: int = 10_000, load_dirs: str = "/tmp", max_seconds: int = 60,
+                 sorted_rows: int | None = None) -> None:
+        """`sorted_rows`: MaxSortedTopRows (rows an ORDER BY ... LIMIT/OFFSET may sort;
+        Virtuoso's default, 10,000, when None)."""
         directory.mkdir(parents=True, exist_ok=True)
         self.dir = directory
         self.sql_port, self.http_port = free_port(), free_port()
@@ -81,7 +83,9 @@ class VirtuosoServer:
         ini.write_text(INI.format(dir=directory, sql_port=self.sql_port,
                                   http_port=self.http_port, row_cap=row_cap, buffers=buffers,
                                   dirty=buffers * 3 // 4, load_dirs=load_dirs,
-                                  max_seconds=max_seconds))
+                                  max_seconds=max_seconds,
+                                  sorted_rows="" if sorted_rows is None
+                                  else f"MaxSortedTopRows = {sorted_rows}\n"))
         self.process = subprocess.Popen(
             [VIRTUOSO, "-c", str(ini), "+foreground"], cwd=directory,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -184,13 +184,15 @@ class Reader:
     def _pages(self, text: str, names: list[str], cap: int, hide: bool = True,
                raw: bool = False) -> Iterator[bytes]:
         """The whole answer as SPARQL JSON pages of `cap` rows, ordered by every variable so
-        that pages neither overlap nor skip."""
+        that pages neither overlap nor skip. The order is inside the subquery and the slice
+        outside it: an ORDER BY beside LIMIT/OFFSET is a "sorted TOP" that Virtuoso refuses
+        past MaxSortedTopRows (10,000 by default) rows of offset and limit together."""
         prologue, rest = split_prologue(text)
         order = " ".join(f"?{n}" for n in names)
         offset = 0
         while True:
-            page = (f"{prologue}SELECT * WHERE {{\n{rest}\n}} ORDER BY {order} "
-                    f"LIMIT {cap} OFFSET {offset}")
+            page = (f"{prologue}SELECT * WHERE {{ {{ SELECT * WHERE {{\n{rest}\n}} "
+                    f"ORDER BY {order} }} }} LIMIT {cap} OFFSET {offset}")
             body, _ = self._fetch(page, SOLUTIONS, hide)
             if not raw:
                 body = self.store.skolem.unskolemise(body, "json")
