@@ -21,7 +21,7 @@ from kg.entity.queries import MAX_CLAIMS
 from kg.entity.reader import read_entity
 from kg.entity.refs import valid_slug
 from kg.ingest.provlog import Run, import_log
-from kg.labels import language_of
+from kg.labels import labels, language_of
 from kg.linked_data import alternates
 from kg.matching.merging import replaced_by
 from kg.store import Store
@@ -76,18 +76,23 @@ class ImportRun:
     day: PreciseDate
     time: str
     run: Run
+    #: Who ran it, as the log names them (`kg import --agent`, else the user's name).
+    who: str | None = None
 
     def as_json(self) -> dict[str, object]:
-        return asdict(self.run)
+        return {**asdict(self.run), "agentLabel": self.who}
 
 
-def imports_of(slug: str, iri: str) -> list[ImportRun]:
-    """The import log of a source page: the runs that imported the table, newest first
-    (none for other pages)."""
+def imports_of(slug: str, iri: str, lang: str) -> list[ImportRun]:
+    """The import log of a source page: the runs that imported the table, newest first,
+    with who ran each (none for other pages)."""
     if not slug.startswith("source/"):
         return []
-    return [ImportRun(PreciseDate.from_values(r.started[:10]), r.started[11:16], r)
-            for r in IMPORT_LOGS.get(get_store(), iri)]
+    store = get_store()
+    runs = IMPORT_LOGS.get(store, iri)
+    who = labels(store, (r.agent for r in runs if r.agent), lang)
+    return [ImportRun(PreciseDate.from_values(r.started[:10]), r.started[11:16], r,
+                      str(who[r.agent]) if r.agent in who else None) for r in runs]
 
 
 def _links(slug: str) -> str:
@@ -104,12 +109,13 @@ def figures_about(iri: str, lang: str) -> list[dict]:
 def page(slug: str) -> Response | str:
     if slug.endswith(".json"):
         return twin(slug.removesuffix(".json"))
-    view = _lookup(slug, current())
+    lang = current()
+    view = _lookup(slug, lang)
     e = view.entity
     html = render_template(
         "entities/page.html", e=e, view=view, slug=slug, rtl=RTL,
-        page_size=MAX_CLAIMS, figures=figures_about(e.iri, current()), graph=neighbourhood(view),
-        explore=f"/explore?focus={quote(e.iri, safe='')}", imports=imports_of(slug, e.iri))
+        page_size=MAX_CLAIMS, figures=figures_about(e.iri, lang), graph=neighbourhood(view),
+        explore=f"/explore?focus={quote(e.iri, safe='')}", imports=imports_of(slug, e.iri, lang))
     response = Response(html, mimetype="text/html")
     response.headers["Link"] = _links(slug)
     return response
@@ -120,7 +126,7 @@ def twin(slug: str) -> Response:
     lang = data_language()
     view = _lookup(slug, lang, ".json")
     response = jsonify({**view.as_json(), "figures": figures_about(view.entity.iri, lang),
-                        "imports": [r.as_json() for r in imports_of(slug, view.entity.iri)]})
+                        "imports": [r.as_json() for r in imports_of(slug, view.entity.iri, lang)]})
     response.headers["Link"] = _links(slug)
     return response
 
