@@ -29,9 +29,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import Run, measure  # noqa: E402  (bench/ is a directory of scripts)
+from bench_load import Run, measure, synthetic_store  # noqa: E402  (bench/ is a directory of scripts)
 from kg.store import DiskStore  # noqa: E402
-from synth import write_file  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 KG = str(Path(sys.executable).parent / "kg")
@@ -113,14 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-import-"))
     work.mkdir(parents=True, exist_ok=True)
-    synth = work / f"synth-{args.victims}.nq.gz"
-    if not synth.exists():
-        write_file(args.victims, synth)
-    base = work / f"base-{args.victims}"
-    if not (base / "kg-store.json").exists():
-        subprocess.run([KG, "build", "--store", str(base), "-q"], check=True)
-        subprocess.run([KG, "load", str(synth), "--store", str(base), "--compact", "-q"],
-                       check=True)
+    base = synthetic_store(work, args.victims)
     with DiskStore(base) as store:
         base_quads = store.count("full")
     table = work / "synthetic-victims.csv"

@@ -74,6 +74,21 @@ class Result:
         return f"{times[0]:.2f}–{times[-1]:.2f}" if len(times) > 1 else f"{times[0]:.2f}"
 
 
+def synthetic_store(work: Path, victims: int) -> Path:
+    """`kg build` + `victims` synthetic victims loaded and compacted, in `work` (made once
+    and reused): the base store the import and validation benchmarks start from."""
+    kg = str(BIN / "kg")
+    synth = work / f"synth-{victims}.nq.gz"
+    if not synth.exists():
+        write_file(victims, synth)
+    base = work / f"base-{victims}"
+    if not (base / "kg-store.json").exists():
+        subprocess.run([kg, "build", "--store", str(base), "-q"], check=True)
+        subprocess.run([kg, "load", str(synth), "--store", str(base), "--compact", "-q"],
+                       check=True)
+    return base
+
+
 def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Run `cmd` to completion; wall time and the child's own peak RSS (ru_maxrss, KiB)."""
     began = time.perf_counter()

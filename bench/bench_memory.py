@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from workload import (
     discover,
     every_request,
     memory,
+    stop,
     tree,
 )
 
@@ -252,12 +252,7 @@ def main() -> int:
         except (OSError, ValueError, KeyError):
             pass
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop(server)
 
     total = {k: sum(m.get(k, 0) for _, _, m in rows) for k in ("VmRSS", "Pss", "RssAnon",
                                                                "RssFile")}

@@ -23,8 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import Run, measure  # noqa: E402  (bench/ is a directory of scripts)
-from synth import write_file  # noqa: E402
+from bench_load import Run, measure, synthetic_store  # noqa: E402  (bench/ is a directory of scripts)
 
 BENCH = Path(__file__).resolve().parent
 KG = str(Path(sys.executable).parent / "kg")
@@ -63,14 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-validate-"))
     work.mkdir(parents=True, exist_ok=True)
-    synth = work / f"synth-{args.victims}.nq.gz"
-    if not synth.exists():
-        write_file(args.victims, synth)
-    base = work / f"base-{args.victims}"
-    if not (base / "kg-store.json").exists():
-        subprocess.run([KG, "build", "--store", str(base), "-q"], check=True)
-        subprocess.run([KG, "load", str(synth), "--store", str(base), "--compact", "-q"],
-                       check=True)
+    base = synthetic_store(work, args.victims)
     kg_run = measure([KG, "validate", "--store", str(base)])
     rows = [("kg validate (compiled SPARQL, 2 threads)", kg_run, "")]
     if not args.no_pyshacl:

@@ -23,7 +23,6 @@ import platform
 import random
 import resource
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from workload import (
     get_json,
     memory,
     random_request,
+    stop,
     tree,
 )
 
@@ -236,12 +236,7 @@ def main() -> int:
         slow.close()
         version = _fetch(url, "/api/graph/status")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop(server)
         log.close()
 
     lines = [f"`python bench/soak.py --store {args.store} --seconds {args.seconds:g} --clients "

@@ -15,6 +15,8 @@ import http.client
 import json
 import os
 import random
+import signal
+import subprocess
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -304,3 +306,13 @@ def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = sum(int(x) for x in fields[11:15])
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def stop(server: subprocess.Popen) -> None:
+    """End a `kg serve` started in its own process group, and every process under it."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()

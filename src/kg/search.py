@@ -19,14 +19,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pyoxigraph as ox
 
 from kg.cache import Cached, Persist
 from kg.names import LABEL_PROPERTIES, ZWNJ, skeleton, tokens
 from kg.namespaces import ID, local_name, sparql_prefixes
-from kg.shared_files import ReadOnlyDatabase, Rows, pack, unpack, write_database
+from kg.shared_files import Lookup, ReadOnlyDatabase, Rows, pack, unpack, write_database
 from kg.store import Store
 
 
@@ -235,22 +235,13 @@ class SharedSearchIndex(SearchIndex):
         self.iris = Rows(db, "SELECT iri FROM entity WHERE n = ?", len(self.primary), str)
         self.labels = Rows(db, "SELECT labels FROM entity WHERE n = ?", len(self.primary),
                             lambda text: [tuple(x) for x in json.loads(text)])
-        self.full = _Phrases(db)
+        #: Entities by their whole folded label.
+        self.full = Lookup(db, "SELECT members FROM phrase WHERE key = ?",
+                           lambda blob: set(unpack(blob)))
 
     @classmethod
     def read(cls, source: IO[bytes]) -> SharedSearchIndex:
         return cls(Path(source.name))
-
-
-class _Phrases:
-    """Entities by their whole folded label."""
-
-    def __init__(self, db: ReadOnlyDatabase) -> None:
-        self._db = db
-
-    def get(self, key: str, default: Any = None) -> Any:
-        blob = self._db.value("SELECT members FROM phrase WHERE key = ?", key)
-        return default if blob is None else set(unpack(blob))
 
 
 #: The label index of each id space, per store version, in a file every server worker reads

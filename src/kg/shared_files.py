@@ -88,6 +88,19 @@ class Rows(Sequence[Any]):
         return self._make(self._db.value(self._sql, i))
 
 
+class Lookup:
+    """A dict-like `get` over a table of the file: `make` of the value `sql` selects for a
+    key (the search index's phrases, the match index's numbers and word counts)."""
+
+    def __init__(self, db: ReadOnlyDatabase, sql: str,
+                 make: Callable[[Any], Any] = lambda value: value) -> None:
+        self._db, self._sql, self._make = db, sql, make
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = self._db.value(self._sql, key)
+        return default if found is None else self._make(found)
+
+
 def pack(numbers: Iterable[int]) -> bytes:
     """Sorted entity numbers as a compact blob (4 bytes each)."""
     return array.array("I", sorted(numbers)).tobytes()

@@ -34,7 +34,7 @@ from kg.matching.namesim import form, token_similarity
 from kg.matching.profiles import Profile, place_parents, read_profiles
 from kg.names import latin_skeleton
 from kg.namespaces import ID
-from kg.shared_files import ReadOnlyDatabase, Rows, pack, unpack, write_database
+from kg.shared_files import Lookup, ReadOnlyDatabase, Rows, pack, unpack, write_database
 from kg.store import Store, View
 
 #: Most candidates scored in detail for one query (the best-keyed first).
@@ -323,10 +323,11 @@ class SharedMatchIndex(MatchIndex):
                              pickle.loads)
         self.group_names = Rows(db, "SELECT names FROM name_group WHERE g = ?",
                                 pickle.loads(meta["groups"]), json.loads)  # noqa: S301
-        self.number = _Numbers(db)
+        self.number = Lookup(db, "SELECT n FROM profile WHERE iri = ?")  # by IRI
         self._db = db
         self.postings = _Postings(db, set(self.vocabulary))
-        self.word_df = _WordCounts(db)
+        #: How many people bear a name word (MatchIndex.word_df), read as needed.
+        self.word_df = Lookup(db, "SELECT people FROM word WHERE word = ?")
         self.people = pickle.loads(meta["people"])  # noqa: S301
         self._near = {}
         self._by_length = {}
@@ -353,28 +354,6 @@ class SharedMatchIndex(MatchIndex):
     @classmethod
     def read(cls, source: IO[bytes]) -> SharedMatchIndex:
         return cls(Path(source.name))
-
-
-class _Numbers:
-    """An entity's number by its IRI."""
-
-    def __init__(self, db: ReadOnlyDatabase) -> None:
-        self._db = db
-
-    def get(self, iri: str, default: int | None = None) -> int | None:
-        found = self._db.value("SELECT n FROM profile WHERE iri = ?", iri)
-        return default if found is None else found
-
-
-class _WordCounts:
-    """How many people bear a name word (MatchIndex.word_df), read as needed."""
-
-    def __init__(self, db: ReadOnlyDatabase) -> None:
-        self._db = db
-
-    def get(self, word: str, default: int = 0) -> int:
-        found = self._db.value("SELECT people FROM word WHERE word = ?", word)
-        return default if found is None else found
 
 
 class _Postings:
