@@ -136,7 +136,7 @@ def test_import_rows_get_candidates_from_other_sources_only(store: Store) -> Non
             (3, {"record_id": "17", "name_fa": "بهرام گلشيري", "father_name": "کاظم"}),
             (4, {"record_id": "x", "name_en": ""})]
     found = candidates_for_rows(index, [(n, record_from_row(cells)) for n, cells in rows],
-                                own_source=ID + "source/test-list")
+                                own_source=ID + "source/test-list").rows
     assert [c.iri for c in found[0].candidates][:1] == [ID + "person/gholamreza-khosravi"]
     assert found[0].candidates[0].match
     # The list's own people (only its own source describes them) are not candidates.

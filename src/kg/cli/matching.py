@@ -56,17 +56,19 @@ def match_command(ctx: click.Context, table: Path, metadata: Path | None, templa
         found = table_candidates(s, mapping, read.rows, view="full" if full else "public",
                                  base=config.base_iri + "id/", limit=limit,
                                  min_score=min_score)
-    text = candidates_csv(flat(found), [(item.row, item.key, item.name) for item in found
-                                        if not item.candidates])
+    text = candidates_csv(flat(found.rows), [(item.row, item.key, item.name)
+                                             for item in found.rows if not item.candidates])
     if output is None:
         click.echo(text, nl=False)
     else:
         with atomic_output(output) as handle:
             handle.write(text.encode("utf-8"))
-    with_candidates = sum(1 for item in found if item.candidates)
-    matched = sum(1 for item in found if item.candidates and item.candidates[0].match)
-    click.echo(f"{len(found)} rows: {with_candidates} with candidates, {matched} clear "
-               "matches (review them; nothing was merged).", err=True)
+    with_candidates = sum(1 for item in found.rows if item.candidates)
+    matched = sum(1 for item in found.rows if item.candidates and item.candidates[0].match)
+    click.echo(f"{len(found.rows)} rows: {with_candidates} with candidates, {matched} clear "
+               f"matches (review them; nothing was merged). An estimated "
+               f"{found.listed_share:.0%} of the list's people are already in the graph.",
+               err=True)
 
 
 @main.command("merge")

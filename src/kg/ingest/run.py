@@ -226,7 +226,7 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
         quads_added=len(changes.added), quads_removed=len(changes.removed))
     if req.candidates:
         report.candidates = flat(table_candidates(store, mapping, table.rows, source=source,
-                                                  own_iris=builder.subjects.values()))
+                                                  own_iris=builder.subjects.values()).rows)
     if req.dry_run:
         checked = _dry(store, write)
         _raise_on_violations(checked, req.path)

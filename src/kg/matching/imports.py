@@ -19,9 +19,10 @@ from kg.ingest.mapping import Mapping
 from kg.ingest.report import RowCandidate
 from kg.ingest.table import Row
 from kg.matching.index import MatchIndex, index_for
+from kg.matching.lists import match_list
 from kg.matching.profiles import Profile
 from kg.matching.records import Record, record_from_values
-from kg.matching.scoring import Candidate, match_record
+from kg.matching.scoring import Candidate
 from kg.namespaces import ID
 from kg.store import Store, View
 
@@ -72,35 +73,44 @@ def confirmed(mapping: Mapping, row: Row) -> bool:
     return bool(column and row.cells.get(column, "").strip())
 
 
+@dataclass
+class ListCandidates:
+    """Who each row may be, and the share of the list's people the graph already holds as
+    estimated from all its rows (which weighs how telling a shared prison or date is)."""
+
+    rows: list[RowCandidates]
+    listed_share: float
+
+
 def candidates_for_rows(index: MatchIndex, records: Iterable[tuple[int, Record]], *,
                         own_source: str | None = None, own_iris: Iterable[str] = (),
-                        limit: int = 3, min_score: float = REPORT_SCORE) -> list[RowCandidates]:
+                        limit: int = 3, min_score: float = REPORT_SCORE) -> ListCandidates:
     """Candidates for every row, leaving out the table's own people (those the same source
     alone describes, or IRIs the importer mints for these rows)."""
     own = set(own_iris)
+    numbered = list(records)
+    found, share = match_list(index, [record for _n, record in numbered], limit + 5)
     out = []
-    for number, record in records:
-        if not record.names:
-            out.append(RowCandidates(number, record.key, ""))
-            continue
-        found = [c for c in match_record(index, record, limit + 5)
-                 if c.score >= min_score and c.iri not in own
-                 and not (own_source and c.profile.sources <= {own_source}
-                          and c.profile.sources)]
-        out.append(RowCandidates(number, record.key, record.names[0], found[:limit]))
-    return out
+    for (number, record), ranking in zip(numbered, found, strict=True):
+        kept = [c for c in ranking.candidates
+                if c.score >= min_score and c.iri not in own
+                and not (own_source and c.profile.sources <= {own_source}
+                         and c.profile.sources)]
+        out.append(RowCandidates(number, record.key, record.names[0] if record.names else "",
+                                 kept[:limit]))
+    return ListCandidates(out, share)
 
 
 def table_candidates(store: Store, mapping: Mapping, rows: Iterable[Row], *,
                      source: str | None = None, own_iris: Iterable[str] = (),
                      view: View = "public", base: str = ID, limit: int = 3,
-                     min_score: float = REPORT_SCORE) -> list[RowCandidates]:
+                     min_score: float = REPORT_SCORE) -> ListCandidates:
     """Candidates for the rows of a table that do not name their person yet. The match
     index is only built (or read) when some row needs it."""
     records = [(row.number, row_record(mapping, row)) for row in rows
                if not confirmed(mapping, row)]
     if not records:
-        return []
+        return ListCandidates([], 0.0)
     return candidates_for_rows(index_for(store, base, view), records, own_source=source,
                                own_iris=own_iris, limit=limit, min_score=min_score)
 

@@ -37,9 +37,13 @@ MATCH_NAME = 0.9
 #: points behind ...
 MATCH_MARGIN = 5.0
 #: ... and agreements rare enough: at most this many of the name's other bearers (namesakes
-#: in the graph, and those expected among as many people again who are not in it) expected
-#: to agree by chance.
+#: in the graph, and those expected among the people the record may denote who are not in
+#: it) expected to agree by chance.
 MATCH_CHANCE = 0.25
+#: How many people not in the graph a record may denote, for each one in it, when nothing
+#: else tells: as many again (a query on its own). A whole list tells more: `kg.matching.lists`
+#: estimates from its rows how much of it the graph already holds.
+OUTSIDE_ODDS = 1.0
 #: A namesake a field rules out counts as this much of a person (lists make mistakes).
 RULED_OUT = 0.1
 #: Candidates whose names are less alike than this are not scored further.
@@ -70,19 +74,6 @@ class Candidate:
             if f.id != "name" and f.agrees:
                 value *= f.chance
         return value
-
-    def eligible(self, namesakes: float, bearers: float) -> bool:
-        """Name matches, another field agrees, nothing disagrees, and what agrees is rare
-        enough that none of the name's other bearers would be expected to agree by chance:
-        the other `namesakes` in the graph (people whose names match as well), and the
-        `bearers` expected among as many people again who are not in the graph (a rare
-        name makes a shared prison telling; a common one needs a day or a father's name)."""
-        by_id = {f.id: f for f in self.features}
-        others = max(namesakes - 1, 0) + bearers
-        return (by_id["name"].value >= MATCH_NAME
-                and any(f.agrees for f in self.features if f.id != "name")
-                and not any(f.agrees is False for f in self.features)
-                and others * self.chance <= MATCH_CHANCE)
 
     def why(self) -> str:
         """The features in words: 'name 0.95; death_date agrees (0.7); place disagrees'."""
@@ -148,10 +139,58 @@ def _bearers(index: MatchIndex, record: Record, profile: Profile) -> float:
     return index.bearers(best[1]) if best[1] else float(index.people)
 
 
-def match_record(index: MatchIndex, record: Record, limit: int = 5,
-                 kinds: Iterable[str] | None = None) -> list[Candidate]:
-    """The best `limit` candidates for `record`, best first; the first has `match` True
-    when the decision rule above holds."""
+@dataclass
+class Ranking:
+    """A record's candidates, best first, and what the decision on the first needs: how many
+    namesakes in the graph compete with it, how many bearers of its name to expect among as
+    many people again, and whether it leads the next by the margin."""
+
+    candidates: list[Candidate]
+    namesakes: float = 0.0
+    bearers: float = 0.0
+    clear_lead: bool = False
+
+    @property
+    def plausible(self) -> bool:
+        """The first candidate's name matches and nothing of it disagrees: the record may be
+        this person (and is, if what agrees is telling enough)."""
+        if not self.candidates:
+            return False
+        features = self.candidates[0].features
+        return (features[0].value >= MATCH_NAME
+                and not any(f.agrees is False for f in features))
+
+    def odds_against(self, outside_odds: float) -> float:
+        """Other people expected to fit the record as well as the first candidate: namesakes
+        in the graph and, `outside_odds` for each person in it, bearers of the name outside
+        it, each agreeing by chance."""
+        top = self.candidates[0]
+        return (max(self.namesakes - 1, 0) + outside_odds * self.bearers) * top.chance
+
+    def in_graph_weight(self) -> tuple[float, float]:
+        """How well the record fits people in the graph (the first candidate and its
+        namesakes) and people outside it (bearers of the name), on one scale."""
+        if not self.plausible:
+            return 0.0, 1.0
+        chance = self.candidates[0].chance
+        return 1.0 + max(self.namesakes - 1, 0) * chance, self.bearers * chance
+
+    def decide(self, outside_odds: float = OUTSIDE_ODDS) -> None:
+        """`match` on the first candidate: its name matches, another field agrees, none
+        disagrees, it leads the next by the margin, and what agrees is rare enough that none
+        of the name's other bearers would be expected to agree by chance (a rare name makes
+        a shared prison telling; a common one needs a day or a father's name)."""
+        if not self.candidates:
+            return
+        top = self.candidates[0]
+        top.match = (self.plausible and self.clear_lead
+                     and any(f.agrees for f in top.features if f.id != "name")
+                     and self.odds_against(outside_odds) <= MATCH_CHANCE)
+
+
+def rank_record(index: MatchIndex, record: Record, limit: int = 5,
+                kinds: Iterable[str] | None = None) -> Ranking:
+    """The best `limit` candidates for `record`, best first, not yet decided on."""
     kinds = tuple(kinds) if kinds else ((record.kind,) if record.kind else None)
     by_group: dict[int, list[int]] = defaultdict(list)
     for n in index.candidates(record.names, kinds):
@@ -183,8 +222,19 @@ def match_record(index: MatchIndex, record: Record, limit: int = 5,
     scored.sort(key=lambda c: (-c.score, c.iri))
     for c in scored[:limit]:
         c.name = c.profile.label
-    if scored and scored[0].eligible(_namesakes(scored),
-                                     _bearers(index, record, scored[0].profile)):
-        runner_up = scored[1].score if len(scored) > 1 else -1.0
-        scored[0].match = runner_up <= scored[0].score - MATCH_MARGIN
-    return scored[:limit]
+    if not scored:
+        return Ranking([])
+    runner_up = scored[1].score if len(scored) > 1 else -1.0
+    return Ranking(scored[:limit], _namesakes(scored),
+                   _bearers(index, record, scored[0].profile),
+                   runner_up <= scored[0].score - MATCH_MARGIN)
+
+
+def match_record(index: MatchIndex, record: Record, limit: int = 5,
+                 kinds: Iterable[str] | None = None, *,
+                 outside_odds: float = OUTSIDE_ODDS) -> list[Candidate]:
+    """The best `limit` candidates for `record`, best first; the first has `match` True
+    when the decision rule above holds."""
+    ranking = rank_record(index, record, limit, kinds)
+    ranking.decide(outside_odds)
+    return ranking.candidates
