@@ -36,6 +36,7 @@ def test_match_writes_candidates_for_review(tmp_path: Path, store: str) -> None:
     result = run("match", str(table), "--template", "victims", "--store", store, "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "nothing was merged" in result.stderr
+    assert "of the list's people were taken to be in the graph already" in result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     first = [r for r in rows if r["row"] == "2" and r["rank"] == "1"][0]
     assert first["candidate"] == "https://kg.example.org/id/person/gholamreza-khosravi"

@@ -41,6 +41,7 @@ def match_command(ctx: click.Context, table: Path, metadata: Path | None, templa
     """
     # The matcher (rapidfuzz) loads only for these commands.
     from kg.matching.imports import candidates_csv, flat, table_candidates
+    from kg.matching.lists import PRIOR_SHARE
 
     config = settings(store=store)
     mapping = locate(table, metadata, template)
@@ -66,9 +67,10 @@ def match_command(ctx: click.Context, table: Path, metadata: Path | None, templa
     with_candidates = sum(1 for item in found.rows if item.candidates)
     matched = sum(1 for item in found.rows if item.candidates and item.candidates[0].match)
     click.echo(f"{len(found.rows)} rows: {with_candidates} with candidates, {matched} clear "
-               f"matches (review them; nothing was merged). An estimated "
-               f"{found.listed_share:.0%} of the list's people are already in the graph.",
-               err=True)
+               f"matches (review them; nothing was merged). To weigh chance namesakes, "
+               f"{found.listed_share:.0%} of the list's people were taken to be in the graph "
+               f"already (estimated from its {len(found.rows)} rows, starting from "
+               f"{PRIOR_SHARE:.0%}).", err=True)
 
 
 @main.command("merge")
