@@ -290,20 +290,29 @@ def test_a_killed_validation_child_is_reported_then_run_again(larger_store: Path
         # (or, on an idle machine, finished) the next run: never "could not run" otherwise
         assert ("stopped (SIGKILL)" in html or "Validating" in html
                 or "Conforms" in html), notice.group(1) if notice else html[-2000:]
-        codes = []
+        # Each worker reads the finished report on its own: one may still answer 503 after
+        # the other answered 200 (this test failed so under load when it fetched twice).
+        codes: list[int] = []
+        data = None
         deadline = time.monotonic() + 300
-        while (code := get(report)) != 200 and time.monotonic() < deadline:
-            codes.append(code)
-            time.sleep(0.5)
-        assert code == 200, codes
+        while data is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(report, timeout=30) as response:
+                    data = json.load(response)
+            except urllib.error.HTTPError as exc:
+                with exc:
+                    codes.append(exc.code)
+                time.sleep(0.5)
+        assert data is not None, codes
         assert set(codes) <= {503}, codes  # running, or stopped: never a server error
-        with urllib.request.urlopen(report, timeout=30) as response:
-            data = json.load(response)
         assert data["violations"] == 0
         assert validation_children(live) == []
         zombies = [p for p in descendants(live.process.pid) if status(p) == "Z"]
         assert zombies == [], zombies
-        leftovers = [p.name for p in (store / "cache").rglob("*.part")]
+        # the killed run's partial report is gone (other values, such as the search index,
+        # may be being written meanwhile: this test flaked on one)
+        leftovers = [p.name for p in (store / "cache").rglob("*.part")
+                     if "validation" in p.name]
         assert leftovers == [], leftovers
     finally:
         live.stop()
