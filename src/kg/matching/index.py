@@ -96,6 +96,7 @@ class MatchIndex:
         self._near: dict[str, list[str]] = {}
         self._by_length: dict[int, list[str]] = {}
         self._slots: dict[str, frozenset[int]] = {}
+        self._kinds: dict[tuple[str, ...], frozenset[int]] = {}
         self.build_seconds = time.perf_counter() - started
 
     def __len__(self) -> int:
@@ -189,8 +190,17 @@ class MatchIndex:
                         break
                     found |= slot
         if kinds:
-            found &= frozenset().union(*(self.members.get(k, frozenset()) for k in kinds))
+            found &= self._of_kinds(tuple(kinds))
         return list(found)
+
+    def _of_kinds(self, kinds: tuple[str, ...]) -> frozenset[int]:
+        """The entities of `kinds`, kept: a query asks for people, and copying the people's
+        numbers for every query cost more than the rest of candidate generation."""
+        found = self._kinds.get(kinds)
+        if found is None:
+            found = self._kinds[kinds] = frozenset().union(
+                *(self.members.get(k, frozenset()) for k in kinds))
+        return found
 
     def resolve(self, text: str, kinds: tuple[str, ...]) -> set[str]:
         """IRIs of the entities of `kinds` a place or body name given as text denotes: every
@@ -272,7 +282,8 @@ def _build(store: Store, base: str = ID, view: View = "public") -> MatchIndex:
 _SCHEMA = """
 CREATE TABLE profile(n INTEGER PRIMARY KEY, iri TEXT NOT NULL, data BLOB NOT NULL);
 CREATE UNIQUE INDEX profile_iri ON profile(iri);
-CREATE TABLE name_group(g INTEGER PRIMARY KEY, names TEXT NOT NULL);
+CREATE TABLE group_name(g INTEGER NOT NULL, i INTEGER NOT NULL, name TEXT NOT NULL,
+                         PRIMARY KEY (g, i)) WITHOUT ROWID;
 CREATE TABLE posting(key TEXT PRIMARY KEY, members BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE word(word TEXT PRIMARY KEY, people INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -283,11 +294,11 @@ def _write(index: MatchIndex, out: IO[bytes]) -> None:
     def fill(db: sqlite3.Connection) -> None:
         db.executescript(_SCHEMA)
         db.executemany("INSERT INTO profile VALUES (?,?,?)", (
-            (n, p.iri, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
+            (n, p.iri, pickle.dumps(p.packed(), protocol=pickle.HIGHEST_PROTOCOL))
             for n, p in enumerate(index.profiles)))
-        db.executemany("INSERT INTO name_group VALUES (?,?)", (
-            (g, json.dumps(names, ensure_ascii=False))
-            for g, names in enumerate(index.group_names)))
+        db.executemany("INSERT INTO group_name VALUES (?,?,?)", (
+            (g, i, name) for g, names in enumerate(index.group_names)
+            for i, name in enumerate(names)))
         db.executemany("INSERT INTO posting VALUES (?,?)",
                        ((k, pack(v)) for k, v in index.postings.items()))
         db.executemany("INSERT INTO word VALUES (?,?)", index.word_df.items())
@@ -319,9 +330,9 @@ class SharedMatchIndex(MatchIndex):
         self.group = unpack(meta["group"])
         self.members = {kind: frozenset(unpack(blob)) for kind, blob in
                         pickle.loads(meta["members"]).items()}  # noqa: S301
-        self.profiles = Rows(db, "SELECT data FROM profile WHERE n = ?", size,
-                             pickle.loads)
-        self.group_names = Rows(db, "SELECT names FROM name_group WHERE g = ?",
+        self.profiles = Rows(db, "SELECT data FROM profile WHERE n = ?", size, _profile)
+        self.group_names = Rows(db, "SELECT json_group_array(name) FROM (SELECT name FROM "
+                                "group_name WHERE g = ? ORDER BY i)",
                                 pickle.loads(meta["groups"]), json.loads)  # noqa: S301
         self.number = Lookup(db, "SELECT n FROM profile WHERE iri = ?")  # by IRI
         self._db = db
@@ -332,28 +343,35 @@ class SharedMatchIndex(MatchIndex):
         self._near = {}
         self._by_length = {}
         self._slots = {}
+        self._kinds = {}
 
     def names_of_groups(self, groups: Iterable[int]) -> dict[int, list[str]]:
         """One query per few hundred groups (a query compares a hundred or so)."""
-        return {g: json.loads(text) for g, text in self._many("name_group", "g", "names",
-                                                              list(groups))}
+        found: dict[int, list[str]] = {}
+        for g, name in self._many("group_name", "g", "name", list(groups), "ORDER BY g, i"):
+            found.setdefault(g, []).append(name)
+        return found
 
     def profiles_of(self, numbers: list[int]) -> list[Profile]:
-        found = {n: pickle.loads(data)  # noqa: S301 - our own file, in our own directory
-                 for n, data in self._many("profile", "n", "data", numbers)}
-        return [found[n] for n in numbers]
+        found = dict(self._many("profile", "n", "data", numbers))
+        return [_profile(found[n]) for n in numbers]
 
-    def _many(self, table: str, key: str, column: str, keys: list[int]) -> list[tuple]:
+    def _many(self, table: str, key: str, column: str, keys: list[int],
+              order: str = "") -> list[tuple]:
         out: list[tuple] = []
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             out += self._db.query(f"SELECT {key}, {column} FROM {table} WHERE {key} IN "  # noqa: S608
-                                  f"({','.join('?' * len(chunk))})", *chunk)
+                                  f"({','.join('?' * len(chunk))}) {order}", *chunk)
         return out
 
     @classmethod
     def read(cls, source: IO[bytes]) -> SharedMatchIndex:
         return cls(Path(source.name))
+
+
+def _profile(data: bytes) -> Profile:
+    return Profile.unpacked(pickle.loads(data))  # noqa: S301 - our own file, our directory
 
 
 class _Postings:
@@ -380,7 +398,7 @@ class _Postings:
 #: process when the store is on disk).
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v7.sqlite", _write, SharedMatchIndex.read, child=True))
+    persist=Persist("match-index-v8.sqlite", _write, SharedMatchIndex.read, child=True))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,
