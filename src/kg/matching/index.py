@@ -30,8 +30,9 @@ from rapidfuzz.distance import OSA
 
 from kg.cache import Cached, Persist
 from kg.matching.features import Rates, father_key
-from kg.matching.namesim import form, token_similarity
+from kg.matching.namesim import form, packed_shape, remember_shape, token_similarity
 from kg.matching.profiles import Profile, place_parents, read_profiles
+from kg.matching.records import Span
 from kg.names import latin_skeleton
 from kg.namespaces import ID
 from kg.shared_files import Lookup, ReadOnlyDatabase, Rows, pack, unpack, write_database
@@ -132,13 +133,11 @@ class MatchIndex:
         if found is None:
             found = [key] if key in self.postings else []
             if len(key) >= 4:
-                if not self._by_length:  # keys one edit away are at most one letter longer
-                    for k in self.vocabulary:
-                        self._by_length.setdefault(len(k), []).append(k)
-                near = [k for n in (len(key) - 1, len(key), len(key) + 1)
-                        for k in self._by_length.get(n, ())]
+                if not self._by_length:
+                    self._by_length = _within_a_letter(self.vocabulary)
                 found += [k for k, _d, _i in process.extract(
-                    key, near, scorer=OSA.distance, score_cutoff=1, limit=25) if k != key]
+                    key, self._by_length.get(len(key), ()), scorer=OSA.distance,
+                    score_cutoff=1, limit=25) if k != key]
             if len(self._near) > 200_000:
                 self._near.clear()
             self._near[key] = found
@@ -221,6 +220,16 @@ class MatchIndex:
         return out
 
 
+def _within_a_letter(keys: list[str]) -> dict[int, list[str]]:
+    """For each length, the keys one letter shorter, as long, and one letter longer (those
+    one edit away can be no others), in that order, as `keys` orders them."""
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for k in keys:
+        by_length[len(k)].append(k)
+    return {n: by_length.get(n - 1, []) + by_length.get(n, []) + by_length.get(n + 1, [])
+            for n in range(1, max(by_length, default=0) + 2)}
+
+
 def _pairs(keys: list[str], words: int, known: list[bool]) -> Iterator[tuple[int, int]]:
     """The pairs of a query's keys (its `words` word keys, then its joined keys, as
     `name_keys` gives them) whose shared bearers are candidates: not a key and itself, not a
@@ -283,7 +292,7 @@ _SCHEMA = """
 CREATE TABLE profile(n INTEGER PRIMARY KEY, iri TEXT NOT NULL, data BLOB NOT NULL);
 CREATE UNIQUE INDEX profile_iri ON profile(iri);
 CREATE TABLE group_name(g INTEGER NOT NULL, i INTEGER NOT NULL, name TEXT NOT NULL,
-                         PRIMARY KEY (g, i)) WITHOUT ROWID;
+                         shape BLOB NOT NULL, PRIMARY KEY (g, i)) WITHOUT ROWID;
 CREATE TABLE posting(key TEXT PRIMARY KEY, members BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE word(word TEXT PRIMARY KEY, people INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -296,8 +305,8 @@ def _write(index: MatchIndex, out: IO[bytes]) -> None:
         db.executemany("INSERT INTO profile VALUES (?,?,?)", (
             (n, p.iri, pickle.dumps(p.packed(), protocol=pickle.HIGHEST_PROTOCOL))
             for n, p in enumerate(index.profiles)))
-        db.executemany("INSERT INTO group_name VALUES (?,?,?)", (
-            (g, i, name) for g, names in enumerate(index.group_names)
+        db.executemany("INSERT INTO group_name VALUES (?,?,?,?)", (
+            (g, i, name, packed_shape(name)) for g, names in enumerate(index.group_names)
             for i, name in enumerate(names)))
         db.executemany("INSERT INTO posting VALUES (?,?)",
                        ((k, pack(v)) for k, v in index.postings.items()))
@@ -330,7 +339,8 @@ class SharedMatchIndex(MatchIndex):
         self.group = unpack(meta["group"])
         self.members = {kind: frozenset(unpack(blob)) for kind, blob in
                         pickle.loads(meta["members"]).items()}  # noqa: S301
-        self.profiles = Rows(db, "SELECT data FROM profile WHERE n = ?", size, _profile)
+        self._spans: dict[tuple, Span] = {}
+        self.profiles = Rows(db, "SELECT data FROM profile WHERE n = ?", size, self._profile)
         self.group_names = Rows(db, "SELECT json_group_array(name) FROM (SELECT name FROM "
                                 "group_name WHERE g = ? ORDER BY i)",
                                 pickle.loads(meta["groups"]), json.loads)  # noqa: S301
@@ -346,15 +356,23 @@ class SharedMatchIndex(MatchIndex):
         self._kinds = {}
 
     def names_of_groups(self, groups: Iterable[int]) -> dict[int, list[str]]:
-        """One query per few hundred groups (a query compares a hundred or so)."""
+        """One query per few hundred groups (a query compares a hundred or so); the names'
+        shapes, worked out when the file was written, go to namesim with them."""
         found: dict[int, list[str]] = {}
-        for g, name in self._many("group_name", "g", "name", list(groups), "ORDER BY g, i"):
+        for g, name, shape in self._many("group_name", "g", "name, shape", list(groups),
+                                         "ORDER BY g, i"):
             found.setdefault(g, []).append(name)
+            remember_shape(name, shape)
         return found
 
     def profiles_of(self, numbers: list[int]) -> list[Profile]:
         found = dict(self._many("profile", "n", "data", numbers))
-        return [_profile(found[n]) for n in numbers]
+        return [self._profile(found[n]) for n in numbers]
+
+    def _profile(self, data: bytes) -> Profile:
+        if len(self._spans) > 10_000:
+            self._spans.clear()
+        return Profile.unpacked(pickle.loads(data), self._spans)  # noqa: S301 - our own file
 
     def _many(self, table: str, key: str, column: str, keys: list[int],
               order: str = "") -> list[tuple]:
@@ -368,10 +386,6 @@ class SharedMatchIndex(MatchIndex):
     @classmethod
     def read(cls, source: IO[bytes]) -> SharedMatchIndex:
         return cls(Path(source.name))
-
-
-def _profile(data: bytes) -> Profile:
-    return Profile.unpacked(pickle.loads(data))  # noqa: S301 - our own file, our directory
 
 
 class _Postings:
@@ -398,7 +412,7 @@ class _Postings:
 #: process when the store is on disk).
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v8.sqlite", _write, SharedMatchIndex.read, child=True))
+    persist=Persist("match-index-v9.sqlite", _write, SharedMatchIndex.read, child=True))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,

@@ -11,7 +11,7 @@ word (a dropped middle name is not a different person, but "Ali Ahmadi" is not q
 
 from __future__ import annotations
 
-import functools
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,16 +51,44 @@ Shape = tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...],
               tuple[tuple[str, str, int], ...], bool]
 
 
-@functools.lru_cache(maxsize=262144)
+#: Names' shapes kept (by name), at most; a process of the server or a list's matching sees
+#: the graph's names (two or three per person) and the queries'.
+SHAPES_KEPT = 1 << 18
+_shapes: dict[str, Shape] = {}
+
+
 def _shape(text: str) -> Shape:
     """Worked out once per name, as plain tuples: a query compares a hundred names of the
     graph, and tuples of strings and numbers are left alone by the garbage collector (a
     cache of objects made every full collection walk them all)."""
-    words = tuple(name_tokens(_ALLAH.sub(_join_allah, text)))
-    joined = [a + b for a, b in zip(words, words[1:], strict=False)]
-    return (words, tuple(latin_skeleton(w) for w in words), _near_lengths(words),
-            tuple((j, latin_skeleton(j), len(j)) for j in joined),
-            bool(_ARABIC_SCRIPT.search(text)))
+    found = _shapes.get(text)
+    if found is None:
+        words = tuple(name_tokens(_ALLAH.sub(_join_allah, text)))
+        joined = [a + b for a, b in zip(words, words[1:], strict=False)]
+        found = (words, tuple(latin_skeleton(w) for w in words), _near_lengths(words),
+                 tuple((j, latin_skeleton(j), len(j)) for j in joined),
+                 bool(_ARABIC_SCRIPT.search(text)))
+        _keep(text, found)
+    return found
+
+
+def _keep(text: str, shape: Shape) -> None:
+    if len(_shapes) >= SHAPES_KEPT:
+        _shapes.clear()
+    _shapes[text] = shape
+
+
+def packed_shape(text: str) -> bytes:
+    """What `similarity` works out from a name alone, as bytes: a file of names (the match
+    index's) keeps them beside the names, so that a process reading the names does not
+    fold them again (folding a name costs ten times reading this)."""
+    return pickle.dumps(_shape(text), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def remember_shape(text: str, packed: bytes) -> None:
+    """Take a name's shape as `packed_shape` gave it (read with the name from a file)."""
+    if text not in _shapes:
+        _keep(text, pickle.loads(packed))  # noqa: S301 - our own file, in our own directory
 
 
 def _near_lengths(words: tuple[str, ...]) -> tuple[int, ...]:
@@ -109,19 +137,28 @@ class PairMemo:
         self._size = 0
         self.__doc__ = compute.__doc__
 
-    def __call__(self, a: str, b: str) -> float:
+    def row(self, a: str) -> dict[str, float]:
+        """The values kept for `a`, by the second string (`fill` what is not there): loops
+        over many pairs with one first string look them up without a call each."""
         row = self._rows.get(a)
         if row is None:
             row = self._rows[a] = {}
-        value = row.get(b)
-        if value is None:
-            if self._size >= self._limit:
-                self._rows.clear()
-                self._size = 0
-                row = self._rows[a] = {}
-            value = row[b] = self._compute(a, b)
-            self._size += 1
+        return row
+
+    def fill(self, row: dict[str, float], a: str, b: str) -> float:
+        """The value for `a` and `b`, worked out and kept in `a`'s `row`."""
+        if self._size >= self._limit:
+            self._rows.clear()
+            self._size = 0
+            row = self._rows[a] = {}
+        value = row[b] = self._compute(a, b)
+        self._size += 1
         return value
+
+    def __call__(self, a: str, b: str) -> float:
+        row = self.row(a)
+        value = row.get(b)
+        return self.fill(row, a, b) if value is None else value
 
 
 def _token_similarity(a: str, b: str) -> float:
@@ -194,10 +231,18 @@ def _similarity(a: str, b: str) -> float:
         return 0.0
     if words_a == words_b:
         return 1.0
-    left = _join_compounds(words_a, joins_a, words_b, keys_b, near_b)
+    left = words_a
+    for _joined, key, length in joins_a:
+        if key in keys_b or length in near_b:  # (what _join_compounds checks first)
+            left = _join_compounds(words_a, joins_a, words_b, keys_b, near_b)
+            break
     if left is not words_a:
         keys_a, near_a = tuple(latin_skeleton(w) for w in left), _near_lengths(left)
-    right = _join_compounds(words_b, joins_b, left, keys_a, near_a)
+    right = words_b
+    for _joined, key, length in joins_b:
+        if key in keys_a or length in near_a:
+            right = _join_compounds(words_b, joins_b, left, keys_a, near_a)
+            break
     return _aligned(left, right)
 
 
@@ -207,9 +252,13 @@ similarity = PairMemo(_similarity, 1 << 19)
 def _aligned(left: tuple[str, ...], right: tuple[str, ...]) -> float:
     """Words aligned one to one, the most alike first; what is left over costs half."""
     pairs = []
+    memo = token_similarity
     for i, x in enumerate(left):
+        row = memo.row(x)
         for j, y in enumerate(right):
-            sim = token_similarity(x, y)
+            sim = row.get(y)
+            if sim is None:
+                sim = memo.fill(row, x, y)
             if sim >= ALIGN_AT:
                 pairs.append((sim, i, j))
     if not pairs:
@@ -240,12 +289,21 @@ def best_similarity(names: list[str], others: list[str]) -> float:
     """The best similarity between any of `names` and any of `others`; where both give the
     name in a script (Latin, Persian), no better than that script's spellings' own (or
     SAME_SCRIPT_SAYS)."""
-    found = [(_shape(a)[4], _shape(b)[4], similarity(a, b)) for a in names for b in others]
-    best = max((value for _x, _y, value in found), default=0.0)
+    values = []
+    memo = similarity
+    for a in names:
+        row = memo.row(a)
+        for b in others:
+            value = row.get(b)
+            values.append(memo.fill(row, a, b) if value is None else value)
+    best = max(values, default=0.0)
     if best <= SAME_SCRIPT_SAYS:
         return best
+    mine = [_shape(a)[4] for a in names]
+    theirs = [_shape(b)[4] for b in others]
     for persian in (False, True):
-        same = [value for mine, theirs, value in found if mine is persian and theirs is persian]
+        same = [values[i * len(others) + j] for i, x in enumerate(mine) if x is persian
+                for j, y in enumerate(theirs) if y is persian]
         if same:
             best = min(best, max(max(same), SAME_SCRIPT_SAYS))
     return best

@@ -74,17 +74,24 @@ class Profile:
         return (self.iri, self.kind, sorted(self.types), self.names, self.fathers,
                 self.births, self.ages,
                 [(d.earliest.toordinal(), d.latest.toordinal(), d.precision, d.inferred)
-                 for d in self.deaths],
+                 for d in self.deaths],  # tuples: keys of `unpacked`'s spans
                 sorted(self.places), sorted(self.affiliations), sorted(self.sources),
                 sorted(self.events))
 
     @classmethod
-    def unpacked(cls, values: tuple) -> Profile:
+    def unpacked(cls, values: tuple, spans: dict[tuple, Span]) -> Profile:
+        """`spans`: the dates made so far, by their packed values, to use again (a few
+        hundred days and months date tens of thousands of deaths; a Span is immutable)."""
         (iri, kind, types, names, fathers, births, ages, deaths, places, affiliations,
          sources, events) = values
-        return cls(iri, kind, set(types), names, fathers, births, ages,
-                   [Span(_day(lo), _day(hi), precision, inferred)
-                    for lo, hi, precision, inferred in deaths],
+        made = []
+        for packed in deaths:
+            span = spans.get(packed)
+            if span is None:
+                lo, hi, precision, inferred = packed
+                span = spans[packed] = Span(_day(lo), _day(hi), precision, inferred)
+            made.append(span)
+        return cls(iri, kind, set(types), names, fathers, births, ages, made,
                    set(places), set(affiliations), set(sources), set(events))
 
     @property
