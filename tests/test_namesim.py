@@ -5,6 +5,8 @@ Persian names in both scripts, re-spelt, with typos, compounds split or joined, 
 
 from __future__ import annotations
 
+import gc
+import pickle
 import random
 import sys
 
@@ -83,3 +85,29 @@ def test_best_similarity_is_unchanged(people: list[list[str]]) -> None:
             assert namesim.best_similarity(query, group) == reference.best_similarity(
                 query, group), (query, group)
     assert namesim.best_similarity([], ["Ali Ahmadi"]) == 0.0
+
+
+def test_the_memo_is_bounded_and_never_walked_by_the_collector() -> None:
+    calls: list[tuple[str, str]] = []
+
+    def length(a: str, b: str) -> float:
+        calls.append((a, b))
+        return float(len(a) + len(b))
+
+    memo = namesim.PairMemo(length, 4)
+    pairs = [(a, b) for a in ("x", "yy") for b in ("p", "qq", "rrr")]
+    assert [memo(a, b) for a, b in pairs] == [len(a) + len(b) for a, b in pairs]
+    assert [memo(a, b) for a, b in pairs] == [len(a) + len(b) for a, b in pairs]
+    assert len(calls) > len(pairs)  # emptied once full: worked out again
+    assert not gc.is_tracked(memo.row("x")) and memo.row("x")
+
+
+def test_a_shape_read_from_a_file_compares_as_one_worked_out() -> None:
+    """The match index's file keeps its names' shapes; a process takes them as they are."""
+    name = "Zabihollah Rahimzadeh-Tehrani"
+    packed = namesim.packed_shape(name)
+    namesim._shapes.clear()
+    namesim.remember_shape(name, packed)
+    assert namesim._shapes[name] == pickle.loads(packed)  # noqa: S301 - made just above
+    assert namesim.similarity(name, "ذبیح‌الله رحیم‌زاده تهرانی") == reference.similarity(
+        name, "ذبیح‌الله رحیم‌زاده تهرانی")

@@ -409,7 +409,8 @@ class _Postings:
 
 
 #: The public index, per store version, in a file every server worker reads (built in a child
-#: process when the store is on disk).
+#: process when the store is on disk). The file's name changes with its contents: the tables,
+#: and what namesim and kg.names make of a name (its keys, its shape).
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
     persist=Persist("match-index-v9.sqlite", _write, SharedMatchIndex.read, child=True))

@@ -58,9 +58,9 @@ _shapes: dict[str, Shape] = {}
 
 
 def _shape(text: str) -> Shape:
-    """Worked out once per name, as plain tuples: a query compares a hundred names of the
-    graph, and tuples of strings and numbers are left alone by the garbage collector (a
-    cache of objects made every full collection walk them all)."""
+    """Worked out once per name (a query compares a hundred names of the graph), as plain
+    tuples: the garbage collector stops tracking tuples of strings and numbers, where
+    kept objects of a class are walked at every full collection."""
     found = _shapes.get(text)
     if found is None:
         words = tuple(name_tokens(_ALLAH.sub(_join_allah, text)))
@@ -81,7 +81,7 @@ def _keep(text: str, shape: Shape) -> None:
 def packed_shape(text: str) -> bytes:
     """What `similarity` works out from a name alone, as bytes: a file of names (the match
     index's) keeps them beside the names, so that a process reading the names does not
-    fold them again (folding a name costs ten times reading this)."""
+    fold them again (folding and keying a name costs much more than reading this)."""
     return pickle.dumps(_shape(text), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -127,8 +127,8 @@ class PairMemo:
     """The values of a pure function of two strings, kept by the first string, then the
     second. Why not functools.lru_cache: a dict holding only strings and numbers is never
     walked by the garbage collector, where an lru_cache's entries are walked at every full
-    collection (with a million token pairs kept, those walks took a third of the time of
-    matching a list). Emptied when it holds `limit` values."""
+    collection (with a million token pairs kept, those walks were a large part of matching
+    a list; bench/results/matching.md). Emptied when it holds `limit` values."""
 
     def __init__(self, compute: Callable[[str, str], float], limit: int) -> None:
         self._compute = compute
