@@ -98,6 +98,7 @@ class MatchIndex:
         self._by_length: dict[int, list[str]] = {}
         self._slots: dict[str, frozenset[int]] = {}
         self._kinds: dict[tuple[str, ...], frozenset[int]] = {}
+        self._resolved: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         self.build_seconds = time.perf_counter() - started
 
     def __len__(self) -> int:
@@ -204,18 +205,27 @@ class MatchIndex:
     def resolve(self, text: str, kinds: tuple[str, ...]) -> set[str]:
         """IRIs of the entities of `kinds` a place or body name given as text denotes: every
         word of the text must be in one of its names (Evin ~ Evin Prison; MEK ~ its
-        alternative name)."""
+        alternative name). Kept per text: a list names the same few prisons row after row."""
         if text.startswith(("http://", "https://")):
             return {text}
+        found = self._resolved.get((text, kinds))
+        if found is None:
+            if len(self._resolved) > 10_000:
+                self._resolved.clear()
+            found = self._resolved[text, kinds] = frozenset(self._resolve(text, kinds))
+        return set(found)
+
+    def _resolve(self, text: str, kinds: tuple[str, ...]) -> set[str]:
         words = form(text).tokens
         if not words:
             return set()
         out: set[str] = set()
-        for n in self.candidates([text], kinds):
-            for name, _lang, _rank in self.profiles[n].names:
+        numbers = self.candidates([text], kinds)
+        for profile in self.profiles_of(numbers):
+            for name, _lang, _rank in profile.names:
                 tokens = form(name).tokens
                 if all(any(token_similarity(w, t) >= 0.85 for t in tokens) for w in words):
-                    out.add(self.profiles[n].iri)
+                    out.add(profile.iri)
                     break
         return out
 
@@ -354,6 +364,7 @@ class SharedMatchIndex(MatchIndex):
         self._by_length = {}
         self._slots = {}
         self._kinds = {}
+        self._resolved = {}
 
     def names_of_groups(self, groups: Iterable[int]) -> dict[int, list[str]]:
         """One query per few hundred groups (a query compares a hundred or so); the names'
