@@ -30,8 +30,9 @@ from rapidfuzz.distance import OSA
 
 from kg.cache import Cached, Persist
 from kg.matching.features import Rates, father_key
-from kg.matching.namesim import form, token_similarity
+from kg.matching.namesim import form, packed_shape, remember_shape, token_similarity
 from kg.matching.profiles import Profile, place_parents, read_profiles
+from kg.matching.records import Span
 from kg.names import latin_skeleton
 from kg.namespaces import ID
 from kg.shared_files import Lookup, ReadOnlyDatabase, Rows, pack, unpack, write_database
@@ -96,6 +97,8 @@ class MatchIndex:
         self._near: dict[str, list[str]] = {}
         self._by_length: dict[int, list[str]] = {}
         self._slots: dict[str, frozenset[int]] = {}
+        self._kinds: dict[tuple[str, ...], frozenset[int]] = {}
+        self._resolved: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         self.build_seconds = time.perf_counter() - started
 
     def __len__(self) -> int:
@@ -131,13 +134,11 @@ class MatchIndex:
         if found is None:
             found = [key] if key in self.postings else []
             if len(key) >= 4:
-                if not self._by_length:  # keys one edit away are at most one letter longer
-                    for k in self.vocabulary:
-                        self._by_length.setdefault(len(k), []).append(k)
-                near = [k for n in (len(key) - 1, len(key), len(key) + 1)
-                        for k in self._by_length.get(n, ())]
+                if not self._by_length:
+                    self._by_length = _within_a_letter(self.vocabulary)
                 found += [k for k, _d, _i in process.extract(
-                    key, near, scorer=OSA.distance, score_cutoff=1, limit=25) if k != key]
+                    key, self._by_length.get(len(key), ()), scorer=OSA.distance,
+                    score_cutoff=1, limit=25) if k != key]
             if len(self._near) > 200_000:
                 self._near.clear()
             self._near[key] = found
@@ -189,26 +190,54 @@ class MatchIndex:
                         break
                     found |= slot
         if kinds:
-            found &= frozenset().union(*(self.members.get(k, frozenset()) for k in kinds))
+            found &= self._of_kinds(tuple(kinds))
         return list(found)
+
+    def _of_kinds(self, kinds: tuple[str, ...]) -> frozenset[int]:
+        """The entities of `kinds`, kept: a query asks for people, and copying the people's
+        numbers for every query cost more than the rest of candidate generation."""
+        found = self._kinds.get(kinds)
+        if found is None:
+            found = self._kinds[kinds] = frozenset().union(
+                *(self.members.get(k, frozenset()) for k in kinds))
+        return found
 
     def resolve(self, text: str, kinds: tuple[str, ...]) -> set[str]:
         """IRIs of the entities of `kinds` a place or body name given as text denotes: every
         word of the text must be in one of its names (Evin ~ Evin Prison; MEK ~ its
-        alternative name)."""
+        alternative name). Kept per text: a list names the same few prisons row after row."""
         if text.startswith(("http://", "https://")):
             return {text}
+        found = self._resolved.get((text, kinds))
+        if found is None:
+            if len(self._resolved) > 10_000:
+                self._resolved.clear()
+            found = self._resolved[text, kinds] = frozenset(self._resolve(text, kinds))
+        return set(found)
+
+    def _resolve(self, text: str, kinds: tuple[str, ...]) -> set[str]:
         words = form(text).tokens
         if not words:
             return set()
         out: set[str] = set()
-        for n in self.candidates([text], kinds):
-            for name, _lang, _rank in self.profiles[n].names:
+        numbers = self.candidates([text], kinds)
+        for profile in self.profiles_of(numbers):
+            for name, _lang, _rank in profile.names:
                 tokens = form(name).tokens
                 if all(any(token_similarity(w, t) >= 0.85 for t in tokens) for w in words):
-                    out.add(self.profiles[n].iri)
+                    out.add(profile.iri)
                     break
         return out
+
+
+def _within_a_letter(keys: list[str]) -> dict[int, list[str]]:
+    """For each length, the keys one letter shorter, as long, and one letter longer (those
+    one edit away can be no others), in that order, as `keys` orders them."""
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for k in keys:
+        by_length[len(k)].append(k)
+    return {n: by_length.get(n - 1, []) + by_length.get(n, []) + by_length.get(n + 1, [])
+            for n in range(1, max(by_length, default=0) + 2)}
 
 
 def _pairs(keys: list[str], words: int, known: list[bool]) -> Iterator[tuple[int, int]]:
@@ -272,7 +301,8 @@ def _build(store: Store, base: str = ID, view: View = "public") -> MatchIndex:
 _SCHEMA = """
 CREATE TABLE profile(n INTEGER PRIMARY KEY, iri TEXT NOT NULL, data BLOB NOT NULL);
 CREATE UNIQUE INDEX profile_iri ON profile(iri);
-CREATE TABLE name_group(g INTEGER PRIMARY KEY, names TEXT NOT NULL);
+CREATE TABLE group_name(g INTEGER NOT NULL, i INTEGER NOT NULL, name TEXT NOT NULL,
+                         shape BLOB NOT NULL, PRIMARY KEY (g, i)) WITHOUT ROWID;
 CREATE TABLE posting(key TEXT PRIMARY KEY, members BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE word(word TEXT PRIMARY KEY, people INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -283,11 +313,11 @@ def _write(index: MatchIndex, out: IO[bytes]) -> None:
     def fill(db: sqlite3.Connection) -> None:
         db.executescript(_SCHEMA)
         db.executemany("INSERT INTO profile VALUES (?,?,?)", (
-            (n, p.iri, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL))
+            (n, p.iri, pickle.dumps(p.packed(), protocol=pickle.HIGHEST_PROTOCOL))
             for n, p in enumerate(index.profiles)))
-        db.executemany("INSERT INTO name_group VALUES (?,?)", (
-            (g, json.dumps(names, ensure_ascii=False))
-            for g, names in enumerate(index.group_names)))
+        db.executemany("INSERT INTO group_name VALUES (?,?,?,?)", (
+            (g, i, name, packed_shape(name)) for g, names in enumerate(index.group_names)
+            for i, name in enumerate(names)))
         db.executemany("INSERT INTO posting VALUES (?,?)",
                        ((k, pack(v)) for k, v in index.postings.items()))
         db.executemany("INSERT INTO word VALUES (?,?)", index.word_df.items())
@@ -319,9 +349,10 @@ class SharedMatchIndex(MatchIndex):
         self.group = unpack(meta["group"])
         self.members = {kind: frozenset(unpack(blob)) for kind, blob in
                         pickle.loads(meta["members"]).items()}  # noqa: S301
-        self.profiles = Rows(db, "SELECT data FROM profile WHERE n = ?", size,
-                             pickle.loads)
-        self.group_names = Rows(db, "SELECT names FROM name_group WHERE g = ?",
+        self._spans: dict[tuple, Span] = {}
+        self.profiles = Rows(db, "SELECT data FROM profile WHERE n = ?", size, self._profile)
+        self.group_names = Rows(db, "SELECT json_group_array(name) FROM (SELECT name FROM "
+                                "group_name WHERE g = ? ORDER BY i)",
                                 pickle.loads(meta["groups"]), json.loads)  # noqa: S301
         self.number = Lookup(db, "SELECT n FROM profile WHERE iri = ?")  # by IRI
         self._db = db
@@ -332,23 +363,35 @@ class SharedMatchIndex(MatchIndex):
         self._near = {}
         self._by_length = {}
         self._slots = {}
+        self._kinds = {}
+        self._resolved = {}
 
     def names_of_groups(self, groups: Iterable[int]) -> dict[int, list[str]]:
-        """One query per few hundred groups (a query compares a hundred or so)."""
-        return {g: json.loads(text) for g, text in self._many("name_group", "g", "names",
-                                                              list(groups))}
+        """One query per few hundred groups (a query compares a hundred or so); the names'
+        shapes, worked out when the file was written, go to namesim with them."""
+        found: dict[int, list[str]] = {}
+        for g, name, shape in self._many("group_name", "g", "name, shape", list(groups),
+                                         "ORDER BY g, i"):
+            found.setdefault(g, []).append(name)
+            remember_shape(name, shape)
+        return found
 
     def profiles_of(self, numbers: list[int]) -> list[Profile]:
-        found = {n: pickle.loads(data)  # noqa: S301 - our own file, in our own directory
-                 for n, data in self._many("profile", "n", "data", numbers)}
-        return [found[n] for n in numbers]
+        found = dict(self._many("profile", "n", "data", numbers))
+        return [self._profile(found[n]) for n in numbers]
 
-    def _many(self, table: str, key: str, column: str, keys: list[int]) -> list[tuple]:
+    def _profile(self, data: bytes) -> Profile:
+        if len(self._spans) > 10_000:
+            self._spans.clear()
+        return Profile.unpacked(pickle.loads(data), self._spans)  # noqa: S301 - our own file
+
+    def _many(self, table: str, key: str, column: str, keys: list[int],
+              order: str = "") -> list[tuple]:
         out: list[tuple] = []
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             out += self._db.query(f"SELECT {key}, {column} FROM {table} WHERE {key} IN "  # noqa: S608
-                                  f"({','.join('?' * len(chunk))})", *chunk)
+                                  f"({','.join('?' * len(chunk))}) {order}", *chunk)
         return out
 
     @classmethod
@@ -377,10 +420,11 @@ class _Postings:
 
 
 #: The public index, per store version, in a file every server worker reads (built in a child
-#: process when the store is on disk).
+#: process when the store is on disk). The file's name changes with its contents: the tables,
+#: and what namesim and kg.names make of a name (its keys, its shape).
 MATCH_INDEX = Cached[MatchIndex](
     "match-index", lambda store, base=ID: _build(store, base, "public"), max_entries=2,
-    persist=Persist("match-index-v7.sqlite", _write, SharedMatchIndex.read, child=True))
+    persist=Persist("match-index-v9.sqlite", _write, SharedMatchIndex.read, child=True))
 #: The full view's index (restricted data included): in memory only, built when asked for.
 FULL_MATCH_INDEX = Cached[MatchIndex](
     "match-index-full", lambda store, base=ID: _build(store, base, "full"), warm=False,

@@ -11,8 +11,9 @@ word (a dropped middle name is not a different person, but "Ali Ahmadi" is not q
 
 from __future__ import annotations
 
-import functools
+import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Indel, JaroWinkler, Levenshtein
@@ -42,10 +43,61 @@ class NameForm:
     skeletons: tuple[str, ...]
 
 
-@functools.lru_cache(maxsize=262144)
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+#: A name as `similarity` compares it: its words, their skeletons, the lengths a word that
+#: equals one of them may have (its length +-1), each pair of neighbouring words joined
+#: (text, skeleton, length), and whether the name is written in Persian script.
+Shape = tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...],
+              tuple[tuple[str, str, int], ...], bool]
+
+
+#: Names' shapes kept (by name), at most; a process of the server or a list's matching sees
+#: the graph's names (two or three per person) and the queries'.
+SHAPES_KEPT = 1 << 18
+_shapes: dict[str, Shape] = {}
+
+
+def _shape(text: str) -> Shape:
+    """Worked out once per name (a query compares a hundred names of the graph), as plain
+    tuples: the garbage collector stops tracking tuples of strings and numbers, where
+    kept objects of a class are walked at every full collection."""
+    found = _shapes.get(text)
+    if found is None:
+        words = tuple(name_tokens(_ALLAH.sub(_join_allah, text)))
+        joined = [a + b for a, b in zip(words, words[1:], strict=False)]
+        found = (words, tuple(latin_skeleton(w) for w in words), _near_lengths(words),
+                 tuple((j, latin_skeleton(j), len(j)) for j in joined),
+                 bool(_ARABIC_SCRIPT.search(text)))
+        _keep(text, found)
+    return found
+
+
+def _keep(text: str, shape: Shape) -> None:
+    if len(_shapes) >= SHAPES_KEPT:
+        _shapes.clear()
+    _shapes[text] = shape
+
+
+def packed_shape(text: str) -> bytes:
+    """What `similarity` works out from a name alone, as bytes: a file of names (the match
+    index's) keeps them beside the names, so that a process reading the names does not
+    fold them again (folding and keying a name costs much more than reading this)."""
+    return pickle.dumps(_shape(text), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def remember_shape(text: str, packed: bytes) -> None:
+    """Take a name's shape as `packed_shape` gave it (read with the name from a file)."""
+    if text not in _shapes:
+        _keep(text, pickle.loads(packed))  # noqa: S301 - our own file, in our own directory
+
+
+def _near_lengths(words: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple({n for w in words for n in (len(w) - 1, len(w), len(w) + 1)})
+
+
 def form(text: str) -> NameForm:
-    words = tuple(name_tokens(_ALLAH.sub(_join_allah, text)))
-    return NameForm(text, words, tuple(latin_skeleton(w) for w in words))
+    words, skeletons, _near, _joins, _persian = _shape(text)
+    return NameForm(text, words, skeletons)
 
 
 #: Different names that romanise alike (the same consonants): each spelling -> its name.
@@ -71,8 +123,45 @@ def _other_name(a: str, b: str) -> bool:
     return len(long_) - len(short) >= 2 or long_[-1] in "iyی"
 
 
-@functools.lru_cache(maxsize=1048576)
-def token_similarity(a: str, b: str) -> float:
+class PairMemo:
+    """The values of a pure function of two strings, kept by the first string, then the
+    second. Why not functools.lru_cache: a dict holding only strings and numbers is never
+    walked by the garbage collector, where an lru_cache's entries are walked at every full
+    collection (with a million token pairs kept, those walks were a large part of matching
+    a list; bench/results/matching.md). Emptied when it holds `limit` values."""
+
+    def __init__(self, compute: Callable[[str, str], float], limit: int) -> None:
+        self._compute = compute
+        self._limit = limit
+        self._rows: dict[str, dict[str, float]] = {}
+        self._size = 0
+        self.__doc__ = compute.__doc__
+
+    def row(self, a: str) -> dict[str, float]:
+        """The values kept for `a`, by the second string (`fill` what is not there): loops
+        over many pairs with one first string look them up without a call each."""
+        row = self._rows.get(a)
+        if row is None:
+            row = self._rows[a] = {}
+        return row
+
+    def fill(self, row: dict[str, float], a: str, b: str) -> float:
+        """The value for `a` and `b`, worked out and kept in `a`'s `row`."""
+        if self._size >= self._limit:
+            self._rows.clear()
+            self._size = 0
+            row = self._rows[a] = {}
+        value = row[b] = self._compute(a, b)
+        self._size += 1
+        return value
+
+    def __call__(self, a: str, b: str) -> float:
+        row = self.row(a)
+        value = row.get(b)
+        return self.fill(row, a, b) if value is None else value
+
+
+def _token_similarity(a: str, b: str) -> float:
     """1 for the same folded word; 0.95 a transliteration variant (Khosravi/Khosrowi);
     0.9 one typo, or the same word in the other script; 0 when they are different words
     (which includes alike names that are not the same: Hossein/Hassan, Karimi/Karimian)."""
@@ -105,59 +194,90 @@ def token_similarity(a: str, b: str) -> float:
     return 0.0
 
 
-def _join_compounds(words: list[str], other: tuple[str, ...]) -> list[str]:
-    """Join neighbouring words that together are one word of `other`."""
-    out: list[str] = []
+token_similarity = PairMemo(_token_similarity, 1 << 20)
+
+
+def _join_compounds(words: tuple[str, ...], joins: tuple[tuple[str, str, int], ...],
+                    other: tuple[str, ...], keys: tuple[str, ...],
+                    near: tuple[int, ...]) -> tuple[str, ...]:
+    """Join neighbouring `words` that together are one word of `other` (`joins`: each pair
+    joined, its skeleton and length; `keys`, `near`: the skeletons of `other`'s words and
+    the lengths one edit from theirs). `words` itself when nothing joins (most names)."""
+    out: list[str] | None = None
     i = 0
-    keys = {latin_skeleton(o) for o in other}
-    lengths = {len(o) for o in other}
     while i < len(words):
         if i + 1 < len(words):
-            joined = words[i] + words[i + 1]
+            joined, key, length = joins[i]
             # token_similarity reaches 0.9 only for the same skeleton or one edit apart:
             # most pairs are ruled out without it.
-            if (latin_skeleton(joined) in keys or not lengths.isdisjoint(
-                    (len(joined) - 1, len(joined), len(joined) + 1))) and any(
+            if (key in keys or length in near) and any(
                     token_similarity(joined, o) >= 0.9 for o in other):
+                if out is None:
+                    out = list(words[:i])
                 out.append(joined)
                 i += 2
                 continue
-        out.append(words[i])
+        if out is not None:
+            out.append(words[i])
         i += 1
-    return out
+    return words if out is None else tuple(out)
 
 
-@functools.lru_cache(maxsize=524288)
-def similarity(a: str, b: str) -> float:
+def _similarity(a: str, b: str) -> float:
     """How alike names `a` and `b` are, 0..1 (1: the same words, in any order)."""
-    fa, fb = form(a), form(b)
-    if not fa.tokens or not fb.tokens:
+    words_a, keys_a, near_a, joins_a, _ = _shape(a)
+    words_b, keys_b, near_b, joins_b, _ = _shape(b)
+    if not words_a or not words_b:
         return 0.0
-    if fa.tokens == fb.tokens:
+    if words_a == words_b:
         return 1.0
-    left = _join_compounds(list(fa.tokens), fb.tokens)
-    right = _join_compounds(list(fb.tokens), tuple(left))
-    pairs = sorted(((token_similarity(x, y), i, j) for i, x in enumerate(left)
-                    for j, y in enumerate(right)), reverse=True)
-    used_left: set[int] = set()
-    used_right: set[int] = set()
-    total = 0.0
-    for sim, i, j in pairs:
-        if sim < ALIGN_AT:
+    left = words_a
+    for _joined, key, length in joins_a:
+        if key in keys_b or length in near_b:  # (what _join_compounds checks first)
+            left = _join_compounds(words_a, joins_a, words_b, keys_b, near_b)
             break
-        if i in used_left or j in used_right:
-            continue
-        used_left.add(i)
-        used_right.add(j)
-        total += sim
-    matched = len(used_left)
-    if not matched:
+    if left is not words_a:
+        keys_a, near_a = tuple(latin_skeleton(w) for w in left), _near_lengths(left)
+    right = words_b
+    for _joined, key, length in joins_b:
+        if key in keys_a or length in near_a:
+            right = _join_compounds(words_b, joins_b, left, keys_a, near_a)
+            break
+    return _aligned(left, right)
+
+
+similarity = PairMemo(_similarity, 1 << 19)
+
+
+def _aligned(left: tuple[str, ...], right: tuple[str, ...]) -> float:
+    """Words aligned one to one, the most alike first; what is left over costs half."""
+    pairs = []
+    memo = token_similarity
+    for i, x in enumerate(left):
+        row = memo.row(x)
+        for j, y in enumerate(right):
+            sim = row.get(y)
+            if sim is None:
+                sim = memo.fill(row, x, y)
+            if sim >= ALIGN_AT:
+                pairs.append((sim, i, j))
+    if not pairs:
         return 0.0
+    pairs.sort(reverse=True)
+    used_left = used_right = 0  # bit i: word i aligned
+    total = 0.0
+    matched = 0
+    for sim, i, j in pairs:
+        if used_left >> i & 1 or used_right >> j & 1:
+            continue
+        used_left |= 1 << i
+        used_right |= 1 << j
+        total += sim
+        matched += 1
     unmatched = (len(left) - matched) + (len(right) - matched)
     return total / (matched + 0.5 * unmatched)
 
 
-_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 #: Where both sides give the name in the same script, a match across scripts counts for at
 #: most this much more than that script's own: a Latin skeleton of a Persian name has no
 #: short vowels (Hamid and حامد, Hassan and حسین meet there), so two spellings in one
@@ -169,14 +289,21 @@ def best_similarity(names: list[str], others: list[str]) -> float:
     """The best similarity between any of `names` and any of `others`; where both give the
     name in a script (Latin, Persian), no better than that script's spellings' own (or
     SAME_SCRIPT_SAYS)."""
-    best = max((similarity(a, b) for a in names for b in others), default=0.0)
+    values = []
+    memo = similarity
+    for a in names:
+        row = memo.row(a)
+        for b in others:
+            value = row.get(b)
+            values.append(memo.fill(row, a, b) if value is None else value)
+    best = max(values, default=0.0)
     if best <= SAME_SCRIPT_SAYS:
         return best
+    mine = [_shape(a)[4] for a in names]
+    theirs = [_shape(b)[4] for b in others]
     for persian in (False, True):
-        mine = [a for a in names if bool(_ARABIC_SCRIPT.search(a)) == persian]
-        theirs = [b for b in others if bool(_ARABIC_SCRIPT.search(b)) == persian] \
-            if mine else []
-        if theirs:
-            same = max(similarity(a, b) for a in mine for b in theirs)
-            best = min(best, max(same, SAME_SCRIPT_SAYS))
+        same = [values[i * len(others) + j] for i, x in enumerate(mine) if x is persian
+                for j, y in enumerate(theirs) if y is persian]
+        if same:
+            best = min(best, max(max(same), SAME_SCRIPT_SAYS))
     return best
