@@ -136,14 +136,17 @@ class GraphWrite(Mapping[str, list[ox.Quad]]):
     with StoreChangedError if the store is no longer at `version`. Callers can report on
     and check a write before making it, and the write happens once. `basis` is the dataset
     the difference was taken against (the embedded stores' partitions, else None): data the
-    write does not touch can be read there before the write, for checks."""
+    write does not touch can be read there before the write, for checks. `fresh`: IRI
+    prefixes under which, as the writer has made sure, `basis` names nothing (the IRIs an
+    import's first run mints), so checks need not look for such nodes there."""
 
     def __init__(self, version: str, content: dict[str, list[ox.Quad]], changes: Changes,
-                 basis: Partitions | None = None) -> None:
+                 basis: Partitions | None = None, fresh: tuple[str, ...] = ()) -> None:
         self.version = version
         self.content = content
         self.changes = changes
         self.basis = basis
+        self.fresh = fresh
 
     def __getitem__(self, graph: str) -> list[ox.Quad]:
         return self.content[graph]
@@ -162,7 +165,8 @@ class GraphWrite(Mapping[str, list[ox.Quad]]):
                                     "(another writer); nothing was written — run it again")
         return GraphWrite(self.version, {**self.content, **other.content},
                           Changes(self.changes.added + other.changes.added,
-                                  self.changes.removed + other.changes.removed), self.basis)
+                                  self.changes.removed + other.changes.removed), self.basis,
+                          self.fresh + other.fresh)
 
 
 def difference(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]],
