@@ -115,15 +115,18 @@ class StoreChangedError(StoreError):
     came in between); nothing was written."""
 
 
-def graph_quads(graph: ox.NamedNode, triples: Iterable[ox.Quad | ox.Triple]) -> set[ox.Quad]:
-    """Triples as quads of `graph`; quads already in it are taken as they are (building a
-    Quad costs more than checking one)."""
-    out: set[ox.Quad] = set()
+def graph_quads(graph: ox.NamedNode, triples: Iterable[ox.Quad | ox.Triple]
+                ) -> dict[ox.Quad, None]:
+    """Triples as quads of `graph`, each once, in the order given (a dict as an ordered
+    set: passes over 200k quads in hash order run at half the speed, scattered through
+    memory); quads already in it are taken as they are (building a Quad costs more than
+    checking one)."""
+    out: dict[ox.Quad, None] = {}
     for t in triples:
         if isinstance(t, ox.Quad) and t.graph_name == graph:
-            out.add(t)
+            out[t] = None
         else:
-            out.add(ox.Quad(t.subject, t.predicate, t.object, graph))
+            out[ox.Quad(t.subject, t.predicate, t.object, graph)] = None
     return out
 
 
@@ -180,8 +183,8 @@ def difference(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]],
         new = graph_quads(node, triples)
         before = set(old(node))
         content[graph] = list(new)
-        changes.added.extend(new - before)
-        changes.removed.extend(before - new)
+        changes.added.extend(q for q in new if q not in before)
+        changes.removed.extend(before - new.keys())
     return content, changes
 
 
