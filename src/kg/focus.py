@@ -133,41 +133,33 @@ def _values(nodes: Iterable[Node]) -> str:
     return " ".join(str(n) for n in nodes if isinstance(n, ox.NamedNode))
 
 
-def _column(store: ox.Store, query: str) -> set[Node]:
-    return {row[0] for row in store.query(query, use_default_graph_as_union=True)
-            if not isinstance(row[0], ox.Literal)}
-
-
-def _changed_nodes(added: ox.Store, removed: Sequence[ox.Quad], reach: Reach
-                   ) -> tuple[set[Node], set[Node]]:
-    """The changed quads' subjects and inverse-path objects (focus), and the subjects whose
-    deep-read predicates changed (their referrers may see a different value). Asked of the
-    scratch store holding the added quads (no per-quad Python); the removed ones, usually
-    few, are read in Python."""
-    focus = _column(added, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
-    inverse = " ".join(f"<{p}>" for p in sorted(reach.inverse))
-    if inverse:
-        focus |= _column(added, f"SELECT DISTINCT ?o WHERE {{ VALUES ?p {{ {inverse} }} "
-                                "?s ?p ?o }")
-    valued = " ".join(f"<{p}>" for p in sorted(reach.deep - reach.counted))
-    changed = _column(added, f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {valued} }} ?s ?p ?o }}")
+def _changed_nodes(added: Sequence[ox.Quad], removed: Sequence[ox.Quad], reach: Reach
+                   ) -> tuple[set[Node], set[Node], set[Node]]:
+    """The changed quads' subjects and inverse-path objects (focus), the subjects whose
+    deep-read predicates changed (their referrers may see a different value), and the
+    added quads' objects (where the neighbourhood goes on). One pass in Python: asking a
+    store of the added quads is slower (each answer row becomes Python objects anyway)."""
+    focus: set[Node] = set()
+    objects: set[Node] = set()
+    changed: set[Node] = set()
     counts: dict[tuple[Node, str], int] = defaultdict(int)
-    if reach.counted:
-        counted = " ".join(f"<{p}>" for p in sorted(reach.counted))
-        for row in added.query(f"SELECT ?s ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {counted} }} "
-                               "?s ?p ?o } GROUP BY ?s ?p", use_default_graph_as_union=True):
-            counts[(row["s"], row["p"].value)] += int(row["n"].value)
-    for quad in removed:
-        focus.add(quad.subject)
-        predicate = quad.predicate.value
-        if predicate in reach.inverse and isinstance(quad.object, ox.NamedNode | ox.BlankNode):
-            focus.add(quad.object)
-        if predicate in reach.counted:
-            counts[(quad.subject, predicate)] -= 1
-        elif predicate in reach.deep:
-            changed.add(quad.subject)
+    inverse, counted = reach.inverse, reach.counted
+    valued = reach.deep - counted
+    for quads, sign in ((added, 1), (removed, -1)):
+        for quad in quads:
+            subject, predicate, obj = quad.subject, quad.predicate.value, quad.object
+            focus.add(subject)
+            if isinstance(obj, ox.NamedNode | ox.BlankNode):
+                if sign > 0:
+                    objects.add(obj)
+                if predicate in inverse:
+                    focus.add(obj)
+            if predicate in counted:
+                counts[(subject, predicate)] += sign
+            elif predicate in valued:
+                changed.add(subject)
     changed.update(node for (node, _), delta in counts.items() if delta)
-    return focus, changed
+    return focus, changed, objects
 
 
 def _ask(stores: Sequence[ox.Store], query: str) -> list[ox.Quad]:
@@ -202,35 +194,52 @@ def _pointing(stores: Sequence[ox.Store], nodes: Iterable[Node], predicates: Ite
                         f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?p IN ({preds})) }}")
 
 
+def _known(nodes: Iterable[Node], fresh: tuple[str, ...]) -> set[Node]:
+    """The nodes the dataset may hold quads of: all but IRIs under the `fresh` prefixes."""
+    if not fresh:
+        return set(nodes)
+    return {n for n in nodes if not (isinstance(n, ox.NamedNode) and n.value.startswith(fresh))}
+
+
 def scope_of(added: Sequence[ox.Quad], removed: Sequence[ox.Quad], reach: Reach,
-             context: Sequence[ox.Store]) -> Scope:
+             context: Sequence[ox.Store], fresh: tuple[str, ...] = ()) -> Scope:
     """The focus nodes of a write and their neighbourhood after it.
 
     `context` holds the data the write does not change: the dataset before the write (the
     quads read there are taken minus the removed ones) or the staged dataset after it (then
     the write's own quads are read back too: correct, slower). A node's quads after the
-    write are its quads there, minus the removed, plus the added."""
+    write are its quads there, minus the removed, plus the added.
+
+    `fresh`: IRI prefixes under which `context` names nothing (the writer vouches for it:
+    `kg.ingest.fresh`); such nodes are not looked for there, as subjects or as objects (a
+    RocksDB look-up each, twice, for tens of thousands of nodes that are sure to be new)."""
     hood = ox.Store()
     hood.bulk_extend(added)
     gone = set(removed)
-    focus, changed = _changed_nodes(hood, removed, reach)
+    focus, changed, objects = _changed_nodes(added, removed, reach)
 
     def keep(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         return [q for q in quads if q not in gone]
 
-    with ThreadPoolExecutor(max_workers=2) as pool:  # queries run without the GIL
-        own = pool.submit(_own, context, focus)
-        pointing = pool.submit(_pointing, context, focus, reach.inverse)
-        referrers = keep(_pointing(context, changed, reach.reach))
+    known = _known(focus, fresh)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # queries run without the GIL
+        own = pool.submit(_own, context, known)
+        # Pointers along inverse paths (at any focus node) and referrers along reach
+        # paths (at changed nodes), asked at once: one look-up per node, not two.
+        found = keep(_pointing(context, known, reach.inverse | reach.reach))
+        referrers = [q for q in found if q.predicate.value in reach.reach
+                     and q.object in changed]
         extra = {q.subject for q in referrers} - focus
-        quads = keep(own.result()) + keep(pointing.result()) + referrers
+        quads = keep(own.result()) + [q for q in found if q.predicate.value in reach.inverse
+                                      ] + referrers
     quads += keep(_own(context, extra)) + keep(_pointing(context, extra, reach.inverse))
     focus |= extra
     hood.bulk_extend(quads)
     seen = set(focus)
-    frontier = _column(hood, "SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } }")
+    frontier = objects | {q.subject for q in quads} | {
+        q.object for q in quads if isinstance(q.object, ox.NamedNode | ox.BlankNode)}
     for _ in range(DEPTH):
-        frontier -= seen
+        frontier = _known(frontier - seen, fresh)
         if not frontier:
             break
         seen |= frontier

@@ -35,7 +35,6 @@ from kg.validate import (
     Report,
     Result,
     dataset_results,
-    node_key,
     shapes_graph_of,
     sparql_results,
     validate,
@@ -56,18 +55,31 @@ def touches_shapes(changes: Changes) -> bool:
     return any(q.graph_name == shapes for q in (*changes.added, *changes.removed))
 
 
-def local(changes: Changes, graph: rdflib.Graph, context: Sequence[ox.Store]
-          ) -> tuple[list[Result], set[Node]]:
+def local(changes: Changes, graph: rdflib.Graph, context: Sequence[ox.Store],
+          fresh: tuple[str, ...] = ()) -> tuple[list[Result], set[Node]]:
     """The compiled shapes and graph-aware rules on the changed nodes' neighbourhood, read
-    from `context` (the dataset before or after the write: `kg.focus.scope_of`), and the
-    focus nodes."""
-    scope = scope_of(changes.added, changes.removed, reach_of(graph), context)
+    from `context` (the dataset before or after the write: `kg.focus.scope_of`; `fresh`:
+    IRI prefixes it names nothing under), and the focus nodes."""
+    scope = scope_of(changes.added, changes.removed, reach_of(graph), context, fresh)
     if not scope.focus:
         return [], set()
-    keys = {node_key(n) for n in scope.focus}
     found = sparql_results(scope.hood, graph) + dataset_results(scope.hood, graph,
                                                                  whole_store=False)
-    return [r for r in found if r.focus in keys or r.value in keys], scope.focus
+    return [r for r in found if _names(r.focus, scope.focus) or _names(r.value, scope.focus)
+            ], scope.focus
+
+
+def _names(key: str | None, nodes: set[Node]) -> bool:
+    """Whether a result's node (`node_key`'s form) is one of `nodes` (asked of the few
+    results rather than every focus node turned into a key)."""
+    if key is None:
+        return False
+    if key.startswith("_:"):
+        return ox.BlankNode(key[2:]) in nodes
+    try:
+        return ox.NamedNode(key) in nodes
+    except ValueError:  # a literal value
+        return False
 
 
 def _predicates(node: object, out: set[str]) -> bool:
@@ -132,32 +144,25 @@ def whole_store_rules(graph: rdflib.Graph) -> list[tuple[rdflib.term.Node, froze
         return list(zip(rules, pool.map(rule_predicates, selects), strict=True))
 
 
-def _touched(changes: Changes, hood_added: ox.Store, predicates: frozenset[str] | None,
-             focus: set[Node]) -> set[Node]:
+def _touched(changes: Changes, predicates: frozenset[str] | None, focus: set[Node]
+             ) -> set[Node]:
     """The subjects of the changed quads with these predicates: the nodes a whole-store
     rule is bound to (as ?this and ?value; all focus nodes when any predicate may matter).
-    The unchanged counterpart of a new violation is named in its message, as before."""
+    The unchanged counterpart of a new violation is named in its message, as before.
+    One pass in Python: cheaper than a store of the added quads made to be asked."""
     if predicates is None:
         return focus
-    values = " ".join(f"<{p}>" for p in sorted(predicates))
-    nodes = {row[0] for row in hood_added.query(
-        f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}",
-        use_default_graph_as_union=True)}
-    nodes.update(q.subject for q in changes.removed if q.predicate.value in predicates)
-    return nodes
+    return {q.subject for quads in (changes.added, changes.removed) for q in quads
+            if q.predicate.value in predicates}
 
 
 def whole_store(parts: Partitions, graph: rdflib.Graph, focus: set[Node]) -> list[Result]:
     """The kg:wholeStore rules on the staged partitions, each bound to what the write's
     changes touch through the predicates it reads."""
     changes = parts.changes or Changes()
-    rules = whole_store_rules(graph)
-    added = ox.Store()
-    if rules:
-        added.bulk_extend(changes.added)
     results: list[Result] = []
-    for rule, predicates in rules:
-        nodes = _touched(changes, added, predicates, focus)
+    for rule, predicates in whole_store_rules(graph):
+        nodes = _touched(changes, predicates, focus)
         for store in (parts.public, parts.restricted):
             if nodes:
                 results += dataset_results(store, graph, focus=nodes, rules=[rule])
@@ -199,11 +204,14 @@ class PendingCheck:
         self._pool: ThreadPoolExecutor | None = None
         self._local: Future[tuple[list[Result], set[Node]]] | None = None
         basis = write.basis
-        if basis is not None and not touches_shapes(write.changes):
+        # A write changes only the graphs it names: most name no shapes (and a new list's
+        # quads are many to look through).
+        shaping = SHAPES_GRAPH in write and touches_shapes(write.changes)
+        if basis is not None and not shaping:
             self.graph = shapes_graph_of(basis.public, shapes)
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-shacl")
             self._local = self._pool.submit(local, write.changes, self.graph,
-                                            [basis.public, basis.restricted])
+                                            [basis.public, basis.restricted], write.fresh)
             self._pool.shutdown(wait=False)
 
     def report(self, parts: Partitions) -> Report:

@@ -10,6 +10,7 @@ Restricted records go whole into the table's restricted graph, their nodes marke
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -30,8 +31,15 @@ CLAIM_STATUS = ID + "concept/claim-status/asserted"
 _P = {k: v for k, v in PREFIXES.items()}
 
 
+@functools.cache
+def _iri(iri: str) -> ox.NamedNode:
+    """A node made once (a list's rows name the same few predicates and classes ~100k
+    times)."""
+    return ox.NamedNode(iri)
+
+
 def _term(prefix: str, local: str) -> ox.NamedNode:
-    return ox.NamedNode(_P[prefix] + local)
+    return _iri(_P[prefix] + local)
 
 
 TYPE = _term("rdf", "type")
@@ -39,6 +47,20 @@ VALUE = _term("rdf", "value")
 LABEL = _term("rdfs", "label")
 ALT = _term("skos", "altLabel")
 _SLUG = re.compile(r"[^\w-]+")
+#: What every cell's evidence says (made once).
+_DCTERMS_CONFORMS_TO = _term("dcterms", "conformsTo")
+_OA_ANNOTATION = _term("oa", "Annotation")
+_OA_FRAGMENT_SELECTOR = _term("oa", "FragmentSelector")
+_OA_TEXT_QUOTE_SELECTOR = _term("oa", "TextQuoteSelector")
+_OA_EXACT = _term("oa", "exact")
+_OA_HAS_BODY = _term("oa", "hasBody")
+_OA_HAS_SELECTOR = _term("oa", "hasSelector")
+_OA_HAS_SOURCE = _term("oa", "hasSource")
+_OA_HAS_TARGET = _term("oa", "hasTarget")
+_OA_MOTIVATED_BY = _term("oa", "motivatedBy")
+_EVIDENCING = _iri(KG + "evidencing")
+_RFC7111 = _iri(RFC7111)
+_TEXT_SHA256 = _iri(KG + "textSha256")
 
 
 def slug(text: str) -> str:
@@ -73,8 +95,9 @@ class Cell:
 class Built:
     """The triples of every row, by graph, and which cell each claim comes from."""
 
-    public: list[ox.Triple] = field(default_factory=list)
-    restricted: list[ox.Triple] = field(default_factory=list)
+    #: As quads of the table's graphs (what a write takes without converting them again).
+    public: list[ox.Quad] = field(default_factory=list)
+    restricted: list[ox.Quad] = field(default_factory=list)
     cells: dict[str, Cell] = field(default_factory=dict)
     created: set[str] = field(default_factory=set)
     errors: list[CellError] = field(default_factory=list)
@@ -100,6 +123,9 @@ class RowBuilder:
         self.id_column = next(c for c in mapping.columns.values() if c.role == "id")
         self.built = Built()
         self.seen: dict[str, tuple[int, str]] = {}
+        #: The graph of a public row's quads, and of a restricted one's.
+        self.graphs = (ox.NamedNode(table_graph(table_slug)),
+                       ox.NamedNode(restricted_graph(table_slug)))
 
     def error(self, row: Row, column: str, message: str) -> None:
         self.built.errors.append(CellError(row.number, column, row.cells.get(column, ""),
@@ -151,13 +177,14 @@ class RowBuilder:
         if len(self.built.errors) > before or subject is None:
             return
         out = self.built.restricted if restricted else self.built.public
+        g = self.graphs[restricted]
         self.built.restricted_rows += restricted
         self.subjects[row.number] = subject.value
-        out.extend(self._record(row, rid, key, subject, restricted))
+        out.extend(self._record(row, rid, key, subject, restricted, g))
         for spec, claim, value, suffix in values:
             text = row.cells[spec.name]
-            out.extend(self._claim(spec, claim, subject, value, restricted))
-            out.extend(self._evidence(row, spec, claim, suffix, text, restricted))
+            out.extend(self._claim(spec, claim, subject, value, restricted, g))
+            out.extend(self._evidence(row, spec, claim, suffix, text, restricted, g))
             self.built.cells[claim.value] = Cell(row.number, row.columns[spec.name], spec.name,
                                                  text)
             if value.created:
@@ -196,71 +223,72 @@ class RowBuilder:
         minted = about_iri(self.mapping, variables)
         return ox.NamedNode(self.redirects.get(minted, minted)) if key else None
 
-    def _mark(self, nodes: list[ox.NamedNode], restricted: bool) -> Iterator[ox.Triple]:
+    def _mark(self, nodes: list[ox.NamedNode], restricted: bool, g: ox.NamedNode
+              ) -> Iterator[ox.Quad]:
         if restricted:
-            level = ox.NamedNode(RESTRICTED)
+            level = _iri(RESTRICTED)
             for node in nodes:
-                yield ox.Triple(node, ox.NamedNode(ACCESS_LEVEL), level)
+                yield ox.Quad(node, _iri(ACCESS_LEVEL), level, g)
 
     def _record(self, row: Row, rid: str, key: str, subject: ox.NamedNode,
-                restricted: bool) -> Iterator[ox.Triple]:
+                restricted: bool, g: ox.NamedNode) -> Iterator[ox.Quad]:
         record = ox.NamedNode(f"{ID}record/{self.table_slug}-{key}")
-        yield ox.Triple(record, TYPE, ox.NamedNode(KG + "Record"))
-        yield ox.Triple(record, _term("dcterms", "identifier"), ox.Literal(rid))
-        yield ox.Triple(record, _term("dcterms", "isPartOf"), self.source)
-        yield ox.Triple(record, ox.NamedNode("http://www.w3.org/ns/csvw#describes"), subject)
+        yield ox.Quad(record, TYPE, _iri(KG + "Record"), g)
+        yield ox.Quad(record, _term("dcterms", "identifier"), ox.Literal(rid), g)
+        yield ox.Quad(record, _term("dcterms", "isPartOf"), self.source, g)
+        yield ox.Quad(record, _iri("http://www.w3.org/ns/csvw#describes"), subject, g)
         marked = [record]
         if subject.value not in self.persons:  # a row's own person; never mark a matched one
-            yield ox.Triple(subject, TYPE, _term("schema", "Person"))
-            yield ox.Triple(subject, TYPE, _term("prov", "Agent"))
+            yield ox.Quad(subject, TYPE, _term("schema", "Person"), g)
+            yield ox.Quad(subject, TYPE, _term("prov", "Agent"), g)
             marked.append(subject)
             if not any(s.property == LABEL.value and s.lang == "en" and row.cells.get(n, "")
                        .strip() for n, s in self.mapping.columns.items()):
                 # A record with only a Persian name still needs an English label (pages,
                 # search): a descriptor of our own, never a transliteration.
-                yield ox.Triple(subject, LABEL, ox.Literal(f"record {rid} of {self.table_slug}",
-                                                           language="en"))
-        yield from self._mark(marked, restricted)
+                yield ox.Quad(subject, LABEL, ox.Literal(f"record {rid} of {self.table_slug}",
+                                                         language="en"), g)
+        yield from self._mark(marked, restricted, g)
 
     def _claim(self, spec: ColumnSpec, claim: ox.NamedNode, subject: ox.NamedNode, value,
-               restricted: bool) -> Iterator[ox.Triple]:
-        yield ox.Triple(claim, TYPE, ox.NamedNode(KG + "AttributeClaim"))
-        yield ox.Triple(claim, ox.NamedNode(KG + "about"), subject)
-        yield ox.Triple(claim, ox.NamedNode(KG + "property"), ox.NamedNode(spec.property))
-        yield ox.Triple(claim, ox.NamedNode(KG + "value"), value.term)
-        yield ox.Triple(claim, _term("dcterms", "source"), self.source)
-        yield ox.Triple(claim, _term("prov", "wasAttributedTo"), self.claimant)
-        yield ox.Triple(claim, ox.NamedNode(KG + "claimStatus"), ox.NamedNode(CLAIM_STATUS))
-        yield from value.triples
+               restricted: bool, g: ox.NamedNode) -> Iterator[ox.Quad]:
+        yield ox.Quad(claim, TYPE, _iri(KG + "AttributeClaim"), g)
+        yield ox.Quad(claim, _iri(KG + "about"), subject, g)
+        yield ox.Quad(claim, _iri(KG + "property"), _iri(spec.property), g)
+        yield ox.Quad(claim, _iri(KG + "value"), value.term, g)
+        yield ox.Quad(claim, _term("dcterms", "source"), self.source, g)
+        yield ox.Quad(claim, _term("prov", "wasAttributedTo"), self.claimant, g)
+        yield ox.Quad(claim, _iri(KG + "claimStatus"), _iri(CLAIM_STATUS), g)
+        for t in value.triples:
+            yield ox.Quad(t.subject, t.predicate, t.object, g)
         if spec.property in (LABEL.value, ALT.value):
-            yield ox.Triple(subject, ox.NamedNode(spec.property), value.term)
+            yield ox.Quad(subject, _iri(spec.property), value.term, g)
         nodes = [claim] + ([value.term] if value.triples and not value.created else [])
-        yield from self._mark(nodes, restricted)
+        yield from self._mark(nodes, restricted, g)
 
     def _evidence(self, row: Row, spec: ColumnSpec, claim: ox.NamedNode, suffix: str,
-                  text: str, restricted: bool) -> Iterator[ox.Triple]:
+                  text: str, restricted: bool, g: ox.NamedNode) -> Iterator[ox.Quad]:
         ann = ox.NamedNode(f"{ID}annotation/{claim.value.rsplit('/', 1)[1]}")
         target = ox.NamedNode(ann.value + "#target")
         cell = ox.NamedNode(ann.value + "#cell")
-        yield ox.Triple(ann, TYPE, _term("oa", "Annotation"))
-        yield ox.Triple(ann, _term("oa", "motivatedBy"), ox.NamedNode(KG + "evidencing"))
-        yield ox.Triple(ann, _term("oa", "hasBody"), claim)
-        yield ox.Triple(ann, _term("oa", "hasTarget"), target)
-        yield ox.Triple(target, _term("oa", "hasSource"), self.source)
-        yield ox.Triple(target, _term("oa", "hasSelector"), cell)
-        yield ox.Triple(cell, TYPE, _term("oa", "FragmentSelector"))
-        yield ox.Triple(cell, _term("dcterms", "conformsTo"), ox.NamedNode(RFC7111))
-        yield ox.Triple(cell, VALUE,
-                        ox.Literal(f"cell={row.number},{row.columns[spec.name]}"))
-        yield ox.Triple(cell, LABEL, ox.Literal(f"row {row.number}, {spec.name}"))
+        yield ox.Quad(ann, TYPE, _OA_ANNOTATION, g)
+        yield ox.Quad(ann, _OA_MOTIVATED_BY, _EVIDENCING, g)
+        yield ox.Quad(ann, _OA_HAS_BODY, claim, g)
+        yield ox.Quad(ann, _OA_HAS_TARGET, target, g)
+        yield ox.Quad(target, _OA_HAS_SOURCE, self.source, g)
+        yield ox.Quad(target, _OA_HAS_SELECTOR, cell, g)
+        yield ox.Quad(cell, TYPE, _OA_FRAGMENT_SELECTOR, g)
+        yield ox.Quad(cell, _DCTERMS_CONFORMS_TO, _RFC7111, g)
+        yield ox.Quad(cell, VALUE, ox.Literal(f"cell={row.number},{row.columns[spec.name]}"), g)
+        yield ox.Quad(cell, LABEL, ox.Literal(f"row {row.number}, {spec.name}"), g)
         if len(text.split()) <= QUOTE_WORDS:
             quote = ox.NamedNode(ann.value + "#text")
-            yield ox.Triple(target, _term("oa", "hasSelector"), quote)
-            yield ox.Triple(quote, TYPE, _term("oa", "TextQuoteSelector"))
-            yield ox.Triple(quote, _term("oa", "exact"), ox.Literal(text))
+            yield ox.Quad(target, _OA_HAS_SELECTOR, quote, g)
+            yield ox.Quad(quote, TYPE, _OA_TEXT_QUOTE_SELECTOR, g)
+            yield ox.Quad(quote, _OA_EXACT, ox.Literal(text), g)
             nodes = [ann, target, cell, quote]
         else:
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            yield ox.Triple(cell, ox.NamedNode(KG + "textSha256"), ox.Literal(digest))
+            yield ox.Quad(cell, _TEXT_SHA256, ox.Literal(digest), g)
             nodes = [ann, target, cell]
-        yield from self._mark(nodes, restricted)
+        yield from self._mark(nodes, restricted, g)

@@ -22,6 +22,7 @@ from kg.errors import KgError
 from kg.ingest import provlog
 from kg.ingest.archive import archive, archive_dir, archived_name
 from kg.ingest.diff import changes_of, claim_diff, removed_cells
+from kg.ingest.fresh import fresh_prefixes
 from kg.ingest.lookup import EntityIndex, entity_index, existing
 from kg.ingest.mapping import Mapping, MappingError, locate
 from kg.ingest.report import CellError, ImportErrors, ImportReport
@@ -186,9 +187,8 @@ def _refuse_other_publisher(store: Store, source: str, publisher: str, path: Pat
             "metadata) unless this is a new version of that list from the same publisher")
 
 
-def _dry(store: Store, write: GraphWrite) -> Report:
+def _dry(store: Store, write: GraphWrite, pending: PendingCheck) -> Report:
     """The SHACL report of a write, from a staged copy that is then abandoned."""
-    pending = PendingCheck(write)
     outcome: dict[str, Report] = {}
 
     def capture(parts: Partitions) -> None:
@@ -206,7 +206,8 @@ def _dry(store: Store, write: GraphWrite) -> Report:
 def run_import(store: Store, req: ImportRequest) -> ImportReport:
     """Import (or with dry_run only check and report) one table. The difference with the
     store is worked out once (`Store.diff_graphs`), reported, logged and written as it is:
-    the SHACL gate starts on it before the write and ends on the staged version."""
+    the SHACL gate starts on it as soon as the write is known (matching the rows against
+    the graph goes on meanwhile) and ends on the staged version."""
     started = dt.datetime.now(dt.UTC)
     mapping, table, source, graphs, builder = prepare(store, req)
     write = store.diff_graphs(graphs)
@@ -216,6 +217,7 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
     gone = removed_cells(changes.removed)
     runs = provlog.import_log(store, source)
     previous = provlog.previous_run(runs)
+    write.fresh = fresh_prefixes(write.basis, builder.table_slug, source, previous)
     report = ImportReport(
         table=str(req.path), source=source, sha256=table.sha256, rows=len(table.rows),
         dry_run=req.dry_run, previous=previous.iri if previous else None,
@@ -224,23 +226,25 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
         restricted_rows=builder.built.restricted_rows,
         created=sorted(builder.built.created),
         quads_added=len(changes.added), quads_removed=len(changes.removed))
+    run = ""
+    if not req.dry_run:
+        name = req.agent or getpass.getuser()
+        run, triples = provlog.activity(report, builder.table_slug, started,
+                                        dt.datetime.now(dt.UTC), provlog.agent_iri(name), name)
+        log = store.diff_graphs({provlog.IMPORTS_GRAPH: provlog.existing_log(store) + triples})
+        # The same content again: only the log changes (its check is the log's own).
+        write = write.joined(log) if changes else log
+    pending = PendingCheck(write)
     if req.candidates:
         report.candidates = flat(table_candidates(store, mapping, table.rows, source=source,
                                                   own_iris=builder.subjects.values()).rows)
     if req.dry_run:
-        checked = _dry(store, write)
+        checked = _dry(store, write, pending)
         _raise_on_violations(checked, req.path)
         report.warnings = len(checked.warnings)
         return report
     folder = archive_dir(store, req.archive)
     archive(folder, archived_name(table.sha256, table.path.suffix), table.data)
-    name = req.agent or getpass.getuser()
-    run, triples = provlog.activity(report, builder.table_slug, started,
-                                    dt.datetime.now(dt.UTC), provlog.agent_iri(name), name)
-    log = store.diff_graphs({provlog.IMPORTS_GRAPH: provlog.existing_log(store) + triples})
-    # The same content again: only the log changes (its check is the log's own).
-    write = write.joined(log) if changes else log
-    pending = PendingCheck(write)
     outcome: dict[str, Report] = {}
 
     def gate(parts: Partitions) -> None:

@@ -115,15 +115,18 @@ class StoreChangedError(StoreError):
     came in between); nothing was written."""
 
 
-def graph_quads(graph: ox.NamedNode, triples: Iterable[ox.Quad | ox.Triple]) -> set[ox.Quad]:
-    """Triples as quads of `graph`; quads already in it are taken as they are (building a
-    Quad costs more than checking one)."""
-    out: set[ox.Quad] = set()
+def graph_quads(graph: ox.NamedNode, triples: Iterable[ox.Quad | ox.Triple]
+                ) -> dict[ox.Quad, None]:
+    """Triples as quads of `graph`, each once, in the order given (a dict as an ordered
+    set: passes over 200k quads in hash order run at half the speed, scattered through
+    memory); quads already in it are taken as they are (building a Quad costs more than
+    checking one)."""
+    out: dict[ox.Quad, None] = {}
     for t in triples:
         if isinstance(t, ox.Quad) and t.graph_name == graph:
-            out.add(t)
+            out[t] = None
         else:
-            out.add(ox.Quad(t.subject, t.predicate, t.object, graph))
+            out[ox.Quad(t.subject, t.predicate, t.object, graph)] = None
     return out
 
 
@@ -136,14 +139,17 @@ class GraphWrite(Mapping[str, list[ox.Quad]]):
     with StoreChangedError if the store is no longer at `version`. Callers can report on
     and check a write before making it, and the write happens once. `basis` is the dataset
     the difference was taken against (the embedded stores' partitions, else None): data the
-    write does not touch can be read there before the write, for checks."""
+    write does not touch can be read there before the write, for checks. `fresh`: IRI
+    prefixes under which, as the writer has made sure, `basis` names nothing (the IRIs an
+    import's first run mints), so checks need not look for such nodes there."""
 
     def __init__(self, version: str, content: dict[str, list[ox.Quad]], changes: Changes,
-                 basis: Partitions | None = None) -> None:
+                 basis: Partitions | None = None, fresh: tuple[str, ...] = ()) -> None:
         self.version = version
         self.content = content
         self.changes = changes
         self.basis = basis
+        self.fresh = fresh
 
     def __getitem__(self, graph: str) -> list[ox.Quad]:
         return self.content[graph]
@@ -162,7 +168,8 @@ class GraphWrite(Mapping[str, list[ox.Quad]]):
                                     "(another writer); nothing was written — run it again")
         return GraphWrite(self.version, {**self.content, **other.content},
                           Changes(self.changes.added + other.changes.added,
-                                  self.changes.removed + other.changes.removed), self.basis)
+                                  self.changes.removed + other.changes.removed), self.basis,
+                          self.fresh + other.fresh)
 
 
 def difference(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]],
@@ -176,8 +183,8 @@ def difference(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]],
         new = graph_quads(node, triples)
         before = set(old(node))
         content[graph] = list(new)
-        changes.added.extend(new - before)
-        changes.removed.extend(before - new)
+        changes.added.extend(q for q in new if q not in before)
+        changes.removed.extend(before - new.keys())
     return content, changes
 
 

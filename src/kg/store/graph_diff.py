@@ -34,7 +34,8 @@ def _quads(stores: Sequence[ox.Store], node: ox.NamedNode,
             for q in s.quads_for_pattern(subject, None, None, node)]
 
 
-def graph_changes(node: ox.NamedNode, new: set[ox.Quad], stores: Sequence[ox.Store]) -> Changes:
+def graph_changes(node: ox.NamedNode, new: dict[ox.Quad, None], stores: Sequence[ox.Store]
+                  ) -> Changes:
     """What making graph `node` hold exactly `new` adds and removes."""
     before = _count(stores, node)
     if before == 0:
