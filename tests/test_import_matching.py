@@ -16,10 +16,10 @@ import pytest
 
 from kg.ingest.run import ImportRequest, run_import
 from kg.matching.merging import REPLACED_BY, merge
+from kg.namespaces import ID
 from kg.store import DiskStore
 from tests.conftest import make_app
 
-ID = "https://kg.example.org/id/"
 KHOSRAVI = ID + "person/gholamreza-khosravi"
 MESDAGHI = ID + "person/iraj-mesdaghi"
 KANAANI = ID + "person/nasser-kanaani"

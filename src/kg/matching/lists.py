@@ -38,10 +38,10 @@ def listed_share(rankings: Sequence[Ranking]) -> float:
         inside = sum(share * a / (share * a + (1 - share) * b)
                      for a, b in weights if share * a + (1 - share) * b > 0)
         updated = (inside + PRIOR_ROWS * PRIOR_SHARE) / (len(weights) + PRIOR_ROWS)
-        if abs(updated - share) < 1e-6:
-            share = updated
-            break
+        settled = abs(updated - share) < 1e-6
         share = updated
+        if settled:
+            break
     return min(share, MAX_SHARE)
 
 

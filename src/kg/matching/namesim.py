@@ -231,19 +231,20 @@ def _similarity(a: str, b: str) -> float:
         return 0.0
     if words_a == words_b:
         return 1.0
-    left = words_a
-    for _joined, key, length in joins_a:
-        if key in keys_b or length in near_b:  # (what _join_compounds checks first)
-            left = _join_compounds(words_a, joins_a, words_b, keys_b, near_b)
-            break
+    left = _joined(words_a, joins_a, words_b, keys_b, near_b)
     if left is not words_a:
         keys_a, near_a = tuple(latin_skeleton(w) for w in left), _near_lengths(left)
-    right = words_b
-    for _joined, key, length in joins_b:
-        if key in keys_a or length in near_a:
-            right = _join_compounds(words_b, joins_b, left, keys_a, near_a)
-            break
-    return _aligned(left, right)
+    return _aligned(left, _joined(words_b, joins_b, left, keys_a, near_a))
+
+
+def _joined(words: tuple[str, ...], joins: tuple[tuple[str, str, int], ...],
+            other: tuple[str, ...], keys: tuple[str, ...], near: tuple[int, ...]
+            ) -> tuple[str, ...]:
+    """`words` with compounds joined (`_join_compounds`), asked only when some joined pair
+    could equal a word of `other` at all (most names have none)."""
+    if any(key in keys or length in near for _text, key, length in joins):
+        return _join_compounds(words, joins, other, keys, near)
+    return words
 
 
 similarity = PairMemo(_similarity, 1 << 19)
