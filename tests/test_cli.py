@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
 import shutil
 import socket
@@ -10,11 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
+from kg.cli.group import COMMAND_MODULES
 
 EX = "http://example.org/"
 
@@ -36,10 +39,34 @@ def data(tmp_path: Path) -> dict[str, Path]:
 
 def test_every_command_has_help() -> None:
     runner = CliRunner()
-    for name, command in main.commands.items():
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
-        assert command.help and len(command.help.strip()) > 20, name
+        command = main.get_command(ctx, name)
+        assert command is not None and command.help and len(command.help.strip()) > 20, name
+
+
+def test_every_command_is_found_where_the_group_looks_for_it() -> None:
+    """Commands are imported lazily (COMMAND_MODULES): one missing from the table would
+    not run, one listed in the wrong module would not be found."""
+    modules = {module for module in COMMAND_MODULES.values()}
+    for module in sorted(modules | {"data", "importing", "matching", "quality", "query",
+                                    "serve"}):
+        importlib.import_module(f"kg.cli.{module}")
+    assert {name: command.callback.__module__ for name, command in main.commands.items()} == {
+        name: f"kg.cli.{module}" for name, module in COMMAND_MODULES.items()}
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    """`kg load` starts without importing csvw (tables), pyshacl or Flask."""
+    code = ("import sys; from kg.cli import main\n"
+            "try: main(['load', '--help'])\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in ('csvw', 'flask', 'kg.cli.importing', 'kg.cli.serve') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
 
 
 def test_load_query_export_round_trip(tmp_path: Path, data) -> None:

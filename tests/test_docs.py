@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
+
 from kg.cli import main
 from kg.config import PROJECT_DIR, settings_table
 
@@ -21,7 +23,7 @@ def test_readme_settings_table_matches_the_code() -> None:
 
 
 def test_readme_names_every_command() -> None:
-    for name in main.commands:
+    for name in main.list_commands(click.Context(main)):
         assert f"`kg {name}" in README, f"README does not document `kg {name}`"
 
 

@@ -11,7 +11,7 @@ import pytest
 from kg.build import bundled_sources, load_project
 from kg.config import PROJECT_DIR
 from kg.focus import reach_of, scope_of
-from kg.store import MemoryStore, Partitions
+from kg.store import Changes, MemoryStore, Partitions
 from kg.validate import Report, shapes_graph_of, validate
 from kg.validate_changes import validate_changes
 
@@ -123,10 +123,11 @@ def test_a_new_hash_replacing_the_old_checks_the_source_not_every_quote_citing_i
     parts = Partitions(base.dataset("public"), base.dataset("restricted"))
     reach = reach_of(shapes_graph_of(parts.public, None))
     assert old.predicate.value in reach.counted
-    replaced = scope_of([ox.Quad(*new, graph)], [ox.Quad(*old, graph)], reach,
+    replaced = scope_of(Changes([ox.Quad(*new, graph)], [ox.Quad(*old, graph)]), reach,
                         [parts.public, parts.restricted])
     assert replaced.focus == {old.subject}
-    dropped = scope_of([], [ox.Quad(*old, graph)], reach, [parts.public, parts.restricted])
+    dropped = scope_of(Changes([], [ox.Quad(*old, graph)]), reach,
+                       [parts.public, parts.restricted])
     assert len(dropped.focus) > 1  # the quotes citing it are checked again
 
 

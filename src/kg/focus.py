@@ -29,6 +29,8 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
+from kg.store.base import Changes, add_quads
+
 #: Hops outwards from a focus node that shapes may read (a count claim's counted item's type
 #: is three away: claim -> count -> item -> type).
 DEPTH = 3
@@ -201,8 +203,8 @@ def _known(nodes: Iterable[Node], fresh: tuple[str, ...]) -> set[Node]:
     return {n for n in nodes if not (isinstance(n, ox.NamedNode) and n.value.startswith(fresh))}
 
 
-def scope_of(added: Sequence[ox.Quad], removed: Sequence[ox.Quad], reach: Reach,
-             context: Sequence[ox.Store], fresh: tuple[str, ...] = ()) -> Scope:
+def scope_of(changes: Changes, reach: Reach, context: Sequence[ox.Store],
+             fresh: tuple[str, ...] = ()) -> Scope:
     """The focus nodes of a write and their neighbourhood after it.
 
     `context` holds the data the write does not change: the dataset before the write (the
@@ -213,16 +215,19 @@ def scope_of(added: Sequence[ox.Quad], removed: Sequence[ox.Quad], reach: Reach,
     `fresh`: IRI prefixes under which `context` names nothing (the writer vouches for it:
     `kg.ingest.fresh`); such nodes are not looked for there, as subjects or as objects (a
     RocksDB look-up each, twice, for tens of thousands of nodes that are sure to be new)."""
+    added, removed = changes.added, changes.removed
     hood = ox.Store()
-    hood.bulk_extend(added)
     gone = set(removed)
-    focus, changed, objects = _changed_nodes(added, removed, reach)
 
     def keep(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         return [q for q in quads if q not in gone]
 
-    known = _known(focus, fresh)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # queries run without the GIL
+    # Loading the scratch store and the look-ups run without the GIL, beside this thread's
+    # pass over the changed quads.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        loaded = pool.submit(add_quads, hood, changes)
+        focus, changed, objects = _changed_nodes(added, removed, reach)
+        known = _known(focus, fresh)
         own = pool.submit(_own, context, known)
         # Pointers along inverse paths (at any focus node) and referrers along reach
         # paths (at changed nodes), asked at once: one look-up per node, not two.
@@ -232,6 +237,7 @@ def scope_of(added: Sequence[ox.Quad], removed: Sequence[ox.Quad], reach: Reach,
         extra = {q.subject for q in referrers} - focus
         quads = keep(own.result()) + [q for q in found if q.predicate.value in reach.inverse
                                       ] + referrers
+        loaded.result()
     quads += keep(_own(context, extra)) + keep(_pointing(context, extra, reach.inverse))
     focus |= extra
     hood.bulk_extend(quads)

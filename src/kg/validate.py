@@ -21,8 +21,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from pyshacl import validate as shacl_validate
-from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib.namespace import RDF, SH
 
 from kg import shapes_sparql
@@ -93,21 +91,24 @@ def _node_name(term: rdflib.term.Node) -> str:
     return f"_:{term}" if isinstance(term, rdflib.BNode) else str(term)
 
 
-class _UnionGraph(OxigraphDataGraph):
-    """pySHACL's Oxigraph data graph, always truthy.
-
-    pySHACL 0.40 evaluates `datagraph or shapes_graph` for every result it builds, and on an
-    Oxigraph store that truth test is a COUNT query, run once per result.
-    """
-
-    def __bool__(self) -> bool:
-        return True
-
-
 def _shacl_results(union: ox.Store, shapes: rdflib.Graph) -> list[Result]:
-    """Run pySHACL over the union (in place: it is a scratch store) into Result rows."""
+    """Run pySHACL over the union (in place: it is a scratch store) into Result rows.
+
+    pySHACL is imported here rather than with the module: only whole validations use it
+    (an import's gate and the pages run the compiled shapes), and importing it took a fifth
+    of a second of every `kg` command's start."""
+    from pyshacl import validate as shacl_validate
+    from pyshacl.graph_abstraction import OxigraphDataGraph
+
+    class UnionGraph(OxigraphDataGraph):
+        """Always truthy: pySHACL 0.40 evaluates `datagraph or shapes_graph` for every
+        result it builds, and on an Oxigraph store that truth test is a COUNT query."""
+
+        def __bool__(self) -> bool:
+            return True
+
     _conforms, graph, _text = shacl_validate(
-        _UnionGraph(union), shacl_graph=shapes, inference="none", advanced=True,
+        UnionGraph(union), shacl_graph=shapes, inference="none", advanced=True,
         inplace=True, allow_infos=True, allow_warnings=True, do_owl_imports=False)
     results = []
     for node in graph.objects(None, SH.result):  # top-level results, not nested sh:detail

@@ -60,7 +60,7 @@ def local(changes: Changes, graph: rdflib.Graph, context: Sequence[ox.Store],
     """The compiled shapes and graph-aware rules on the changed nodes' neighbourhood, read
     from `context` (the dataset before or after the write: `kg.focus.scope_of`; `fresh`:
     IRI prefixes it names nothing under), and the focus nodes."""
-    scope = scope_of(changes.added, changes.removed, reach_of(graph), context, fresh)
+    scope = scope_of(changes, reach_of(graph), context, fresh)
     if not scope.focus:
         return [], set()
     found = sparql_results(scope.hood, graph) + dataset_results(scope.hood, graph,
@@ -209,6 +209,9 @@ class PendingCheck:
         shaping = SHAPES_GRAPH in write and touches_shapes(write.changes)
         if basis is not None and not shaping:
             self.graph = shapes_graph_of(basis.public, shapes)
+            # Serialised here, once, for the scratch store and the write (Changes.added_nquads):
+            # on the gate's thread it would hold the GIL while this one starts the write.
+            write.changes.added_nquads  # noqa: B018
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-shacl")
             self._local = self._pool.submit(local, write.changes, self.graph,
                                             [basis.public, basis.restricted], write.fresh)

@@ -1,6 +1,7 @@
-"""The `kg` command: thin click shells over the library, one module per family of commands."""
+"""The `kg` command: thin click shells over the library, one module per family of commands
+(`kg.cli.group.COMMAND_MODULES` says which; a module is imported when one of its commands
+runs)."""
 
-from kg.cli import data, importing, matching, quality, query, serve
 from kg.cli.group import main
 
-__all__ = ["data", "importing", "main", "matching", "quality", "query", "serve"]
+__all__ = ["main"]

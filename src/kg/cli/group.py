@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import importlib
 import os
 import sys
 import tempfile
@@ -19,11 +20,31 @@ from kg.errors import KgError
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+#: The module of `kg.cli` that defines each command. Only the module of the command being
+#: run is imported (all of them for `kg --help`): `kg load` need not wait for csvw, pyshacl
+#: or Flask to be imported, which took half a second of every command's start.
+COMMAND_MODULES = {
+    "build": "data", "load": "data", "export": "data", "refresh": "data",
+    "import": "importing", "import-template": "importing", "import-log": "importing",
+    "match": "matching", "merge": "matching", "split": "matching",
+    "validate": "quality", "verify-quotes": "quality", "anchor": "quality",
+    "query": "query", "stats": "query", "serve": "serve",
+}
 
 
 class KgGroup(click.Group):
     """Turns every expected failure into one `Error: ...` line: exit 1 for bad input or
-    data, 2 for a bad setting or option (wherever it came from)."""
+    data, 2 for a bad setting or option (wherever it came from). Commands are found through
+    COMMAND_MODULES."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"kg.cli.{module}")  # its commands register on `main`
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
