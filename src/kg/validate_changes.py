@@ -191,35 +191,48 @@ def validate_changes(parts: Partitions, shapes: Path | rdflib.Graph | None = Non
 
 
 class PendingCheck:
-    """SHACL of a write worked out ahead (a GraphWrite), begun before the write is made.
+    """SHACL of a write worked out ahead (a GraphWrite), begun as the write begins.
 
     The neighbourhood is gathered from the dataset the write was worked out against and the
     compiled shapes run on it on a thread of their own, while the write itself goes on
     (both mostly inside Oxigraph, so on two cores they overlap); `report` then adds the
-    whole-store rules on the staged dataset. A store without a basis (remote) or a write
-    to the shapes themselves is checked whole in `report`."""
+    whole-store rules on the staged dataset. It starts when the store starts adding the
+    write's quads (`GraphWrite.on_write`), not before: the write's own start (a checkpoint,
+    opening the staged stores) needs the GIL the check's Python would hold, and the write is
+    the longer of the two. A store without a basis (remote) or a write to the shapes
+    themselves is checked whole in `report`."""
 
     def __init__(self, write: GraphWrite, shapes: Path | rdflib.Graph | None = None) -> None:
         self.shapes = shapes
-        self._pool: ThreadPoolExecutor | None = None
+        self._write = write
         self._local: Future[tuple[list[Result], set[Node]]] | None = None
         basis = write.basis
         # A write changes only the graphs it names: most name no shapes (and a new list's
         # quads are many to look through).
         shaping = SHAPES_GRAPH in write and touches_shapes(write.changes)
-        if basis is not None and not shaping:
+        self._local_first = basis is not None and not shaping
+        if self._local_first:
             self.graph = shapes_graph_of(basis.public, shapes)
             # Serialised here, once, for the scratch store and the write (Changes.added_nquads):
-            # on the gate's thread it would hold the GIL while this one starts the write.
+            # on the check's thread it would hold the GIL while the write starts.
             write.changes.added_nquads  # noqa: B018
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-shacl")
-            self._local = self._pool.submit(local, write.changes, self.graph,
-                                            [basis.public, basis.restricted], write.fresh)
-            self._pool.shutdown(wait=False)
+            write.on_write.append(self.start)
+
+    def start(self) -> None:
+        """Begin now (when the caller has other work to do before the write)."""
+        if self._local is not None or not self._local_first:
+            return
+        write = self._write
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-shacl")
+        self._local = pool.submit(local, write.changes, self.graph,
+                                  [write.basis.public, write.basis.restricted], write.fresh)
+        pool.shutdown(wait=False)
 
     def report(self, parts: Partitions) -> Report:
         """The report, once the staged dataset `parts` (with its changes) exists."""
-        if self._local is None:
+        if not self._local_first:
             return validate_changes(parts, self.shapes)
+        self.start()  # a write that did not say it began (a backend without the hook)
+        assert self._local is not None
         found, focus = self._local.result()
         return finish(parts, self.graph, found, focus) if focus else Report([])

@@ -13,9 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.ingest.diff import claim_diff
 from kg.ingest.fresh import evidence_prefix, fresh_prefixes
 from kg.ingest.provlog import import_log, previous_run
-from kg.ingest.run import ImportCheckFailed, ImportRequest, run_import
+from kg.ingest.run import ImportCheckFailed, ImportRequest, prepare, run_import
 from kg.store import DiskStore
 
 ID = "https://kg.example.org/id/"
@@ -87,3 +88,27 @@ def test_only_a_tables_first_import_vouches_for_its_evidence_nodes(store: DiskSt
     assert fresh_prefixes(basis, "a-b", source.format("a-b"), runs) == ()
     # A source IRI already named elsewhere: not a first import as far as the store shows.
     assert fresh_prefixes(basis, "z", source.format("a-b"), None) == ()
+
+
+def test_a_first_imports_claims_are_reported_as_worked_out_from_its_quads(
+        store: DiskStore, tmp_path: Path) -> None:
+    """A first import reports the claims it built as added (`run_import`'s short cut) —
+    exactly what `claim_diff` makes of its quads, restricted rows and a statement elsewhere
+    about one of its claims included."""
+    store.replace_graphs({"https://kg.example.org/graph/test-elsewhere": [
+        ox.Triple(RELAYED, ox.NamedNode(KG + "lineageNote"), ox.Literal("x", language="en"))]})
+    table = tmp_path / "relayed.csv"
+    table.write_text(HEADER + "r1,,Relayed One,,,female,1960,28,,,1988-08,executed,\n"
+                     "r2,رله دو,Relayed Two,R. Two;Relayed 2,,,,,,,1367,,restricted\n",
+                     encoding="utf-8")
+    request = ImportRequest(table, template="victims", title="A list",
+                            publisher="Example Centre", published="2024-05-01",
+                            candidates=False, dry_run=True)
+    assert fresh_prefixes(store.diff_graphs({}).basis, "relayed", ID + "source/relayed", None)
+    report = run_import(store, request)
+    _mapping, _table, _source, graphs, _builder = prepare(store, request)
+    changes = store.diff_graphs(graphs).changes
+    worked_out = claim_diff(changes.added, changes.removed)
+    assert [c.claim for c in report.added] == worked_out.added
+    assert len(worked_out.added) > 10 and RELAYED.value in worked_out.added
+    assert not (worked_out.changed or worked_out.removed or worked_out.moved)

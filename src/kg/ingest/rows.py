@@ -61,6 +61,14 @@ _OA_MOTIVATED_BY = _term("oa", "motivatedBy")
 _EVIDENCING = _iri(KG + "evidencing")
 _RFC7111 = _iri(RFC7111)
 _TEXT_SHA256 = _iri(KG + "textSha256")
+#: What every claim says.
+_ATTRIBUTE_CLAIM = _iri(KG + "AttributeClaim")
+_ABOUT = _iri(KG + "about")
+_PROPERTY = _iri(KG + "property")
+_VALUE = _iri(KG + "value")
+_SOURCE = _term("dcterms", "source")
+_ATTRIBUTED_TO = _term("prov", "wasAttributedTo")
+_CLAIM_STATUS = _iri(KG + "claimStatus")
 
 
 def slug(text: str) -> str:
@@ -251,44 +259,44 @@ class RowBuilder:
         yield from self._mark(marked, restricted, g)
 
     def _claim(self, spec: ColumnSpec, claim: ox.NamedNode, subject: ox.NamedNode, value,
-               restricted: bool, g: ox.NamedNode) -> Iterator[ox.Quad]:
-        yield ox.Quad(claim, TYPE, _iri(KG + "AttributeClaim"), g)
-        yield ox.Quad(claim, _iri(KG + "about"), subject, g)
-        yield ox.Quad(claim, _iri(KG + "property"), _iri(spec.property), g)
-        yield ox.Quad(claim, _iri(KG + "value"), value.term, g)
-        yield ox.Quad(claim, _term("dcterms", "source"), self.source, g)
-        yield ox.Quad(claim, _term("prov", "wasAttributedTo"), self.claimant, g)
-        yield ox.Quad(claim, _iri(KG + "claimStatus"), _iri(CLAIM_STATUS), g)
-        for t in value.triples:
-            yield ox.Quad(t.subject, t.predicate, t.object, g)
+               restricted: bool, g: ox.NamedNode) -> list[ox.Quad]:
+        quad = ox.Quad
+        out = [quad(claim, TYPE, _ATTRIBUTE_CLAIM, g), quad(claim, _ABOUT, subject, g),
+               quad(claim, _PROPERTY, _iri(spec.property), g),
+               quad(claim, _VALUE, value.term, g), quad(claim, _SOURCE, self.source, g),
+               quad(claim, _ATTRIBUTED_TO, self.claimant, g),
+               quad(claim, _CLAIM_STATUS, _iri(CLAIM_STATUS), g)]
+        out += [quad(t.subject, t.predicate, t.object, g) for t in value.triples]
         if spec.property in (LABEL.value, ALT.value):
-            yield ox.Quad(subject, _iri(spec.property), value.term, g)
-        nodes = [claim] + ([value.term] if value.triples and not value.created else [])
-        yield from self._mark(nodes, restricted, g)
+            out.append(quad(subject, _iri(spec.property), value.term, g))
+        if restricted:
+            out += self._mark([claim] + ([value.term] if value.triples and not value.created
+                                         else []), restricted, g)
+        return out
 
     def _evidence(self, row: Row, spec: ColumnSpec, claim: ox.NamedNode, suffix: str,
-                  text: str, restricted: bool, g: ox.NamedNode) -> Iterator[ox.Quad]:
-        ann = ox.NamedNode(f"{ID}annotation/{claim.value.rsplit('/', 1)[1]}")
-        target = ox.NamedNode(ann.value + "#target")
-        cell = ox.NamedNode(ann.value + "#cell")
-        yield ox.Quad(ann, TYPE, _OA_ANNOTATION, g)
-        yield ox.Quad(ann, _OA_MOTIVATED_BY, _EVIDENCING, g)
-        yield ox.Quad(ann, _OA_HAS_BODY, claim, g)
-        yield ox.Quad(ann, _OA_HAS_TARGET, target, g)
-        yield ox.Quad(target, _OA_HAS_SOURCE, self.source, g)
-        yield ox.Quad(target, _OA_HAS_SELECTOR, cell, g)
-        yield ox.Quad(cell, TYPE, _OA_FRAGMENT_SELECTOR, g)
-        yield ox.Quad(cell, _DCTERMS_CONFORMS_TO, _RFC7111, g)
-        yield ox.Quad(cell, VALUE, ox.Literal(f"cell={row.number},{row.columns[spec.name]}"), g)
-        yield ox.Quad(cell, LABEL, ox.Literal(f"row {row.number}, {spec.name}"), g)
+                  text: str, restricted: bool, g: ox.NamedNode) -> list[ox.Quad]:
+        quad, named = ox.Quad, ox.NamedNode
+        iri = f"{ID}annotation/{claim.value.rsplit('/', 1)[1]}"
+        ann, target, cell = named(iri), named(iri + "#target"), named(iri + "#cell")
+        out = [quad(ann, TYPE, _OA_ANNOTATION, g), quad(ann, _OA_MOTIVATED_BY, _EVIDENCING, g),
+               quad(ann, _OA_HAS_BODY, claim, g), quad(ann, _OA_HAS_TARGET, target, g),
+               quad(target, _OA_HAS_SOURCE, self.source, g),
+               quad(target, _OA_HAS_SELECTOR, cell, g),
+               quad(cell, TYPE, _OA_FRAGMENT_SELECTOR, g),
+               quad(cell, _DCTERMS_CONFORMS_TO, _RFC7111, g),
+               quad(cell, VALUE, ox.Literal(f"cell={row.number},{row.columns[spec.name]}"), g),
+               quad(cell, LABEL, ox.Literal(f"row {row.number}, {spec.name}"), g)]
+        nodes = [ann, target, cell]
         if len(text.split()) <= QUOTE_WORDS:
-            quote = ox.NamedNode(ann.value + "#text")
-            yield ox.Quad(target, _OA_HAS_SELECTOR, quote, g)
-            yield ox.Quad(quote, TYPE, _OA_TEXT_QUOTE_SELECTOR, g)
-            yield ox.Quad(quote, _OA_EXACT, ox.Literal(text), g)
-            nodes = [ann, target, cell, quote]
+            quote = named(iri + "#text")
+            out += [quad(target, _OA_HAS_SELECTOR, quote, g),
+                    quad(quote, TYPE, _OA_TEXT_QUOTE_SELECTOR, g),
+                    quad(quote, _OA_EXACT, ox.Literal(text), g)]
+            nodes.append(quote)
         else:
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            yield ox.Quad(cell, _TEXT_SHA256, ox.Literal(digest), g)
-            nodes = [ann, target, cell]
-        yield from self._mark(nodes, restricted, g)
+            out.append(quad(cell, _TEXT_SHA256, ox.Literal(digest), g))
+        if restricted:
+            out += self._mark(nodes, restricted, g)
+        return out

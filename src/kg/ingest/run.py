@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from kg.errors import KgError
 from kg.ingest import provlog
 from kg.ingest.archive import archive, archive_dir, archived_name
-from kg.ingest.diff import changes_of, claim_diff, removed_cells
+from kg.ingest.diff import ClaimDiff, changes_of, claim_diff, removed_cells
 from kg.ingest.fresh import fresh_prefixes
 from kg.ingest.lookup import EntityIndex, entity_index, existing
 from kg.ingest.mapping import Mapping, MappingError, locate
@@ -206,18 +206,21 @@ def _dry(store: Store, write: GraphWrite, pending: PendingCheck) -> Report:
 def run_import(store: Store, req: ImportRequest) -> ImportReport:
     """Import (or with dry_run only check and report) one table. The difference with the
     store is worked out once (`Store.diff_graphs`), reported, logged and written as it is:
-    the SHACL gate starts on it as soon as the write is known (matching the rows against
-    the graph goes on meanwhile) and ends on the staged version."""
+    the SHACL gate runs beside the matching of the rows against the graph, or else beside
+    the write, and ends on the staged version."""
     started = dt.datetime.now(dt.UTC)
     mapping, table, source, graphs, builder = prepare(store, req)
     write = store.diff_graphs(graphs)
     changes = write.changes
-    diff = claim_diff(changes.added, changes.removed)
-    cells = dict(builder.built.cells)
-    gone = removed_cells(changes.removed)
     runs = provlog.import_log(store, source)
     previous = provlog.previous_run(runs)
     write.fresh = fresh_prefixes(write.basis, builder.table_slug, source, previous)
+    # A table's first import (the store holds no trace of it: `fresh`) adds every claim it
+    # built and nothing else; telling that from its 200,000 quads took a third of a second.
+    diff = (ClaimDiff(added=sorted(builder.built.cells)) if write.fresh
+            else claim_diff(changes.added, changes.removed))
+    cells = dict(builder.built.cells)
+    gone = removed_cells(changes.removed)
     report = ImportReport(
         table=str(req.path), source=source, sha256=table.sha256, rows=len(table.rows),
         dry_run=req.dry_run, previous=previous.iri if previous else None,
@@ -236,6 +239,7 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
         write = write.joined(log) if changes else log
     pending = PendingCheck(write)
     if req.candidates:
+        pending.start()  # beside the matching, which comes before the write
         report.candidates = flat(table_candidates(store, mapping, table.rows, source=source,
                                                   own_iris=builder.subjects.values()).rows)
     if req.dry_run:

@@ -85,9 +85,8 @@ class Changes:
 
     @cached_property
     def added_nquads(self) -> bytes | None:
-        """The added quads as N-Quads (see `nquads`), made once: the write loads them into
-        the staged version and the SHACL gate into its scratch store, both without holding
-        the GIL (inserting Python quads holds it throughout, so the two would take turns)."""
+        """The added quads as N-Quads (see `nquads`), made once (by whoever needs them
+        first: a check running beside the write serialises them before the write starts)."""
         return nquads(self.added) if len(self.added) > 1000 else None
 
 
@@ -102,7 +101,7 @@ def nquads(quads: Sequence[ox.Quad]) -> bytes | None:
 
 
 def add_quads(store: ox.Store, changes: Changes) -> None:
-    """Add a write's added quads to a store (the version being staged, a scratch store).
+    """Add a write's added quads to a store (the version being staged).
 
     Why not `bulk_extend`: it holds the GIL for the whole insertion, while `bulk_load` of
     bytes parses and writes without it, so a check running on another thread (the SHACL
@@ -173,7 +172,9 @@ class GraphWrite(Mapping[str, list[ox.Quad]]):
     the difference was taken against (the embedded stores' partitions, else None): data the
     write does not touch can be read there before the write, for checks. `fresh`: IRI
     prefixes under which, as the writer has made sure, `basis` names nothing (the IRIs an
-    import's first run mints), so checks need not look for such nodes there."""
+    import's first run mints), so checks need not look for such nodes there. `on_write`:
+    called as the embedded stores start adding the new quads (a check of the write that
+    runs beside it starts then, so that it does not hold up the write's own start)."""
 
     def __init__(self, version: str, content: dict[str, list[ox.Quad]], changes: Changes,
                  basis: Partitions | None = None, fresh: tuple[str, ...] = ()) -> None:
@@ -182,6 +183,12 @@ class GraphWrite(Mapping[str, list[ox.Quad]]):
         self.changes = changes
         self.basis = basis
         self.fresh = fresh
+        self.on_write: list[Callable[[], None]] = []
+
+    def writing(self) -> None:
+        """The write has begun (see `on_write`)."""
+        for call in self.on_write:
+            call()
 
     def __getitem__(self, graph: str) -> list[ox.Quad]:
         return self.content[graph]

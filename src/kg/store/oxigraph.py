@@ -108,6 +108,8 @@ def _replace(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> Apply:
         for quad in changes.removed:
             parts.public.remove(quad)
             parts.restricted.remove(quad)
+        if isinstance(graphs, GraphWrite):
+            graphs.writing()
         add_quads(parts.public, changes)  # the staged version is discarded on failure
         route_restricted(parts.public, parts.restricted)
         parts.changes = changes
