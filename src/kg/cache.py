@@ -93,6 +93,15 @@ class Cached(Generic[T]):
         """The value if it is already there, else None (nothing is computed)."""
         return caches(store).peek(self, args)
 
+    def at_hand(self, store: Store, *args: Hashable) -> bool:
+        """Whether the current version's value is there already (in memory, or in its file
+        for a persisted slot), so that `get` will not compute it: a command can say that a
+        long computation is coming."""
+        if self.peek(store, *args) is not None:
+            return True
+        return self.persist is not None and (
+            version_dir(store) / _file_name(self.persist, args)).is_file()
+
     def clear(self, store: Store) -> None:
         """Drop this slot's values for `store` (benchmarks measuring the computation)."""
         caches(store).drop(self.name)
@@ -281,11 +290,8 @@ class VersionCaches:
         if slot.persist is None:
             return slot.compute(store, *args)
         persist = slot.persist
-        name = persist.filename
-        if args:  # one file per argument tuple, keeping the extension
-            stem, dot, ext = name.rpartition(".")
-            name = f"{stem}-{_key(*args)}{dot}{ext}"
-        path = version_file(store, name, lambda out: _write(slot, args, store, out))
+        path = version_file(store, _file_name(persist, args),
+                            lambda out: _write(slot, args, store, out))
         if not _private(path):  # a file others could have written is never read
             with tempfile.TemporaryFile() as scratch:
                 _write(slot, args, store, scratch)
@@ -307,6 +313,14 @@ class VersionCaches:
     def ready(self, name: str) -> bool:
         with self._lock:
             return bool(self._values.get(name))
+
+
+def _file_name(persist: Persist[Any], args: tuple) -> str:
+    """A persisted value's file name: one file per argument tuple, keeping the extension."""
+    if not args:
+        return persist.filename
+    stem, dot, ext = persist.filename.rpartition(".")
+    return f"{stem}-{_key(*args)}{dot}{ext}"
 
 
 def _write(slot: Cached[T], args: tuple, store: Store, out: IO[bytes]) -> None:

@@ -50,7 +50,9 @@ def import_table(ctx: click.Context, table: Path, store: str | None, metadata: P
     """
     config = settings(store=store, archive=archive)
     request = ImportRequest(table, metadata, template, title, publisher, published, dry_run,
-                            agent, config.archive, not skip_matching)
+                            agent, config.archive, not skip_matching,
+                            notify=lambda message: click.echo(
+                                f"{message}; --skip-matching leaves matching out", err=True))
     with open_store(config) as s:
         try:
             report = run_import(s, request)

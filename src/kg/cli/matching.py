@@ -56,7 +56,8 @@ def match_command(ctx: click.Context, table: Path, metadata: Path | None, templa
     with open_store(config) as s:
         found = table_candidates(s, mapping, read.rows, view="full" if full else "public",
                                  base=config.base_iri + "id/", limit=limit,
-                                 min_score=min_score)
+                                 min_score=min_score,
+                                 notify=lambda message: click.echo(message, err=True))
     text = candidates_csv(flat(found.rows), [(item.row, item.key, item.name)
                                              for item in found.rows if not item.candidates])
     if output is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,8 @@ class ImportRequest:
     archive: str | None = None
     #: Report rows that may be people already in the graph (the matcher; never merged).
     candidates: bool = True
+    #: Told of long work before it starts (building the store version's match index).
+    notify: Callable[[str], None] | None = None
 
 
 class _Abandon(Exception):  # noqa: N818 - control flow, never seen by users
@@ -241,7 +244,8 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
     if req.candidates:
         pending.start()  # beside the matching, which comes before the write
         report.candidates = flat(table_candidates(store, mapping, table.rows, source=source,
-                                                  own_iris=builder.subjects.values()).rows)
+                                                  own_iris=builder.subjects.values(),
+                                                  notify=req.notify).rows)
     if req.dry_run:
         checked = _dry(store, write, pending)
         _raise_on_violations(checked, req.path)

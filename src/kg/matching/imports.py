@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.ingest.mapping import Mapping
 from kg.ingest.report import RowCandidate
 from kg.ingest.table import Row
-from kg.matching.index import MatchIndex, index_for
+from kg.matching.index import MatchIndex, index_at_hand, index_for
 from kg.matching.lists import match_list
 from kg.matching.profiles import Profile
 from kg.matching.records import Record, record_from_values
@@ -104,13 +104,19 @@ def candidates_for_rows(index: MatchIndex, records: Iterable[tuple[int, Record]]
 def table_candidates(store: Store, mapping: Mapping, rows: Iterable[Row], *,
                      source: str | None = None, own_iris: Iterable[str] = (),
                      view: View = "public", base: str = ID, limit: int = 3,
-                     min_score: float = REPORT_SCORE) -> ListCandidates:
+                     min_score: float = REPORT_SCORE,
+                     notify: Callable[[str], None] | None = None) -> ListCandidates:
     """Candidates for the rows of a table that do not name their person yet. The match
-    index is only built (or read) when some row needs it."""
+    index is only built (or read) when some row needs it; `notify` is told before it is
+    built (a user would otherwise wait in silence: it is most of the time on a large graph)."""
     records = [(row.number, row_record(mapping, row)) for row in rows
                if not confirmed(mapping, row)]
     if not records:
         return ListCandidates([], 0.0)
+    if notify is not None and not index_at_hand(store, base, view):
+        notify(f"Matching {len(records)} rows against the graph: building the match index "
+               "of this version of the store first (once per version; slow on a large "
+               "graph)")
     return candidates_for_rows(index_for(store, base, view), records, own_source=source,
                                own_iris=own_iris, limit=limit, min_score=min_score)
 

@@ -434,3 +434,9 @@ FULL_MATCH_INDEX = Cached[MatchIndex](
 def index_for(store: Store, base: str = ID, view: View = "public") -> MatchIndex:
     """The match index of the store's current version over `view`."""
     return (MATCH_INDEX if view == "public" else FULL_MATCH_INDEX).get(store, base)
+
+
+def index_at_hand(store: Store, base: str = ID, view: View = "public") -> bool:
+    """Whether `index_for` will find the index built (else it builds it: on a large graph,
+    the longest part of matching a list)."""
+    return (MATCH_INDEX if view == "public" else FULL_MATCH_INDEX).at_hand(store, base)

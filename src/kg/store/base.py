@@ -205,10 +205,12 @@ class GraphWrite(Mapping[str, list[ox.Quad]]):
         if other.version != self.version or set(other.content) & set(self.content):
             raise StoreChangedError("the store changed between two parts of one write "
                                     "(another writer); nothing was written — run it again")
-        return GraphWrite(self.version, {**self.content, **other.content},
-                          Changes(self.changes.added + other.changes.added,
-                                  self.changes.removed + other.changes.removed), self.basis,
-                          self.fresh + other.fresh)
+        joined = GraphWrite(self.version, {**self.content, **other.content},
+                            Changes(self.changes.added + other.changes.added,
+                                    self.changes.removed + other.changes.removed), self.basis,
+                            self.fresh + other.fresh)
+        joined.on_write = self.on_write + other.on_write
+        return joined
 
 
 def difference(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]],
