@@ -216,3 +216,22 @@ def test_unreachable_remote_is_one_clear_error() -> None:
     s = RemoteStore(f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StoreError, match="cannot reach"):
         s.count()
+
+
+@pytest.mark.parametrize("kind", ["disk", "memory"])
+def test_a_graph_write_says_when_it_starts_adding_quads(kind: str, tmp_path: Path) -> None:
+    """`GraphWrite.on_write` (a check that runs beside the write starts then): called once,
+    after the staged version exists and before it is published; kept by `joined`."""
+    store = DiskStore(tmp_path / "store") if kind == "disk" else MemoryStore()
+    store.replace_graphs({EX + "g0": [ox.Triple(ox.NamedNode(EX + "a"), ox.NamedNode(EX + "p"),
+                                                ox.Literal("a"))]})
+    triples = [ox.Triple(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i)))
+               for i in range(1500)]  # enough to go in as N-Quads bytes
+    before = store.version
+    write = store.diff_graphs({EX + "g1": triples})
+    calls: list[str] = []
+    write.on_write.append(lambda: calls.append(store.version))
+    joined = write.joined(store.diff_graphs({EX + "g2": triples[:3]}))
+    store.replace_graphs(joined)
+    assert calls == [before] and store.version != before
+    assert len(list(store.query(f"SELECT * WHERE {{ GRAPH <{EX}g1> {{ ?s ?p ?o }} }}"))) == 1500

@@ -1,4 +1,4 @@
-"""A graph replacement's added quads go in as N-Quads bytes (`kg.store.base.add_quads`):
+"""A graph replacement's added quads go in as N-Quads bytes (`kg.store.loading.add_quads`):
 the store then holds what inserting the Python quads gives, term for term (Oxigraph keeps
 numbers and dates in canonical form either way), and blank nodes keep their names (those
 writes go in as Python quads)."""
@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.store import DiskStore, MemoryStore, Store
-from kg.store.base import nquads
+from kg.store.loading import nquads
 
 G = "https://kg.example.org/graph/test-loading"
 XSD = "http://www.w3.org/2001/XMLSchema#"

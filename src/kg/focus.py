@@ -236,9 +236,9 @@ def scope_of(changes: Changes, reach: Reach, context: Sequence[ox.Store],
                                       ] + referrers
     quads += keep(_own(context, extra)) + keep(_pointing(context, extra, reach.inverse))
     focus |= extra
-    # After the look-ups (which run without the GIL, beside each other), as Python quads
-    # rather than the write's N-Quads (`add_quads`): half the CPU, and the GIL it holds
-    # meanwhile is not what the write needs (by now inside Oxigraph: PendingCheck).
+    # After the look-ups (which run without the GIL, beside each other): inserting Python
+    # quads holds the GIL throughout (`kg.store.loading.add_quads`), which the write does
+    # not need by now, being inside Oxigraph (`kg.validate_changes.PendingCheck`).
     hood.bulk_extend(added)
     hood.bulk_extend(quads)
     seen = set(focus)

@@ -213,9 +213,6 @@ class PendingCheck:
         self._local_first = basis is not None and not shaping
         if self._local_first:
             self.graph = shapes_graph_of(basis.public, shapes)
-            # Serialised here, once, for the scratch store and the write (Changes.added_nquads):
-            # on the check's thread it would hold the GIL while the write starts.
-            write.changes.added_nquads  # noqa: B018
             write.on_write.append(self.start)
 
     def start(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import tempfile
@@ -82,36 +81,6 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
-
-    @cached_property
-    def added_nquads(self) -> bytes | None:
-        """The added quads as N-Quads (see `nquads`), made once (by whoever needs them
-        first: a check running beside the write serialises them before the write starts)."""
-        return nquads(self.added) if len(self.added) > 1000 else None
-
-
-def nquads(quads: Sequence[ox.Quad]) -> bytes | None:
-    """The quads as N-Quads, or None when parsing them back might not give the same terms:
-    a parser renames blank nodes, so text naming one (or a triple term, `<<`) is refused
-    (an IRI or literal that merely contains `_:` is refused too: safe, only slower)."""
-    out = io.BytesIO()
-    ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
-    data = out.getvalue()
-    return None if b"_:" in data or b"<<" in data else data
-
-
-def add_quads(store: ox.Store, changes: Changes) -> None:
-    """Add a write's added quads to a store (the version being staged).
-
-    Why not `bulk_extend`: it holds the GIL for the whole insertion, while `bulk_load` of
-    bytes parses and writes without it, so a check running on another thread (the SHACL
-    gate of an import) goes on meanwhile. Same speed on its own; a few quads, or quads with
-    blank nodes (see `nquads`), go by `bulk_extend`."""
-    data = changes.added_nquads
-    if data is None:
-        store.bulk_extend(changes.added)
-    else:
-        store.bulk_load(data, ox.RdfFormat.N_QUADS)
 
 
 class Partitions:

@@ -42,11 +42,10 @@ from kg.store.base import (
     StoreChangedError,
     StoreError,
     View,
-    add_quads,
     bind_values,
 )
 from kg.store.graph_diff import replaced_difference
-from kg.store.loading import bulk_load_files, fill_report
+from kg.store.loading import add_quads, bulk_load_files, fill_report
 from kg.store.lock import write_lock
 from kg.store.restricted import route_restricted
 
@@ -108,9 +107,9 @@ def _replace(graphs: Mapping[str, Iterable[ox.Quad | ox.Triple]]) -> Apply:
         for quad in changes.removed:
             parts.public.remove(quad)
             parts.restricted.remove(quad)
-        if isinstance(graphs, GraphWrite):
-            graphs.writing()
-        add_quads(parts.public, changes)  # the staged version is discarded on failure
+        # The staged version is discarded on failure.
+        add_quads(parts.public, changes.added,
+                  graphs.writing if isinstance(graphs, GraphWrite) else None)
         route_restricted(parts.public, parts.restricted)
         parts.changes = changes
         return changes
