@@ -94,6 +94,17 @@ def timed(cmd: list[str]) -> tuple[Run, str]:
     return Run(seconds, cpu, 0.0), proc.stdout
 
 
+def machine_speed() -> float:
+    """CPU seconds a fixed pure-Python loop takes: how fast this machine ran at the time
+    (on a shared VM the same loop takes 0.95 s at one hour and 1.6 s at another, and every
+    figure here moves with it)."""
+    began = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - began
+
+
 def written_triples(store_dir: Path, out: Path, slug: str) -> int:
     """The import's table graphs, as N-Quads, for `kg load` to load the same triples."""
     with DiskStore(store_dir) as store:
@@ -121,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     victim_list(table, args.rows)
     slug = "synthetic-victims"
     started_load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    speed_before = machine_speed()
     imports, loads, noops, ones, matched, warm_matched = [], [], [], [], [], []
     report = ""
     command = [KG, "import", "--template", "victims", *META, "--skip-matching"]
@@ -186,7 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         f"building the version's match index (once per store version, in a child process): "
         f"{median(matched) - median(warm_matched):.1f} s wall.", "",
         f"Load average (1, 5, 15 min) at the start: {started_load}; at the end: "
-        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores).", "",
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores). "
+        f"Machine speed (CPU s of a fixed Python loop; less is faster): {speed_before:.2f} "
+        f"at the start, {machine_speed():.2f} at the end.", "",
         "Report of the first import:", "", "```", *report.splitlines()[:3], "```", "",
         f"{platform.machine()}, Python {platform.python_version()}, "
         f"{time.strftime('%Y-%m-%d %H:%M')}; each command a fresh process on its own copy.",
