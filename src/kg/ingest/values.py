@@ -4,6 +4,7 @@ CellProblem with what is wrong and the fix; nothing is guessed or created silent
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 import warnings
@@ -75,7 +76,13 @@ def _integer(spec: ColumnSpec, text: str) -> Value:
     try:
         number = spec.read(text.strip())
     except ValueError as exc:
-        raise CellProblem(f"{_csvw_reason(exc)} — write a whole number") from None
+        datatype = spec.csvw.inherit("datatype")
+        low, high = (datatype.minimum, datatype.maximum) if datatype is not None else (None,
+                                                                                       None)
+        bounds = (f" from {low} to {high}" if low is not None and high is not None else
+                  f" of at least {low}" if low is not None else
+                  f" of at most {high}" if high is not None else "")
+        raise CellProblem(f"{_csvw_reason(exc)} — write a whole number{bounds}") from None
     return Value(ox.Literal(str(int(number)), datatype=ox.NamedNode(XSD + "integer")))
 
 
@@ -89,10 +96,12 @@ def _concept(spec: ColumnSpec, text: str) -> Value:
         return Value(ox.NamedNode(folded[key.casefold()]))
     allowed = spec.allowed_values()
     if allowed is not None and key not in allowed:
+        # Case does not count, as for kg:concepts columns and access: "Executed" is executed.
         lowered = {a.casefold(): a for a in allowed}
-        hint = f" (did you mean {lowered[key.casefold()]}?)" if key.casefold() in lowered else ""
-        raise CellProblem(f"not an allowed value{hint} — write one of {', '.join(allowed)} "
-                          "(or leave it empty)")
+        if key.casefold() not in lowered:
+            raise CellProblem(f"not an allowed value — write one of {', '.join(allowed)} "
+                              "(or leave it empty)")
+        key = lowered[key.casefold()]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return Value(ox.NamedNode(spec.value_url.expand(**{spec.name: key})))
@@ -113,6 +122,8 @@ def date_value(text: str, calendar: str, node: ox.NamedNode) -> Value:
             message += f" — correct it; kg reads dates such as {EXAMPLES}"
         raise CellProblem(message) from None
     d = written.date
+    if d.earliest > dt.date.today():
+        raise CellProblem(f"in the future (from {d.earliest.isoformat()}) — correct the date")
     xsd = ox.NamedNode(XSD + "date")
     triples = [
         ox.Triple(node, RDF_TYPE, ox.NamedNode(KG + "DateValue")),
