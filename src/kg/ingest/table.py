@@ -16,6 +16,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -229,7 +230,8 @@ def read_table(path: Path, mapping: Mapping) -> Table:
                 f"the row has {len(record)} cells but the header names {width} columns (a "
                 "delimiter may be missing, shifting the cells after it) — add the missing "
                 "cells, empty ones too"))
-        cells = {name: record[i] if i < len(record) else "" for name, i in positions.items()}
+        cells = {name: _visible(record[i]) if i < len(record) else ""
+                 for name, i in positions.items()}
         table.rows.append(Row(number, cells, {n: i + 1 for n, i in positions.items()}))
     if not table.rows and not table.errors:
         table.errors.append(CellError(
@@ -237,6 +239,16 @@ def read_table(path: Path, mapping: Mapping) -> Table:
             "rows below the header (an empty list would remove every claim of an earlier "
             "version of it)"))
     return table
+
+
+def _visible(cell: str) -> str:
+    """The cell, or "" when it holds only spaces and invisible marks (a stray ZWNJ or
+    right-to-left mark): it looks empty in a spreadsheet, so it is read as empty."""
+    stripped = cell.strip()
+    if stripped and not stripped.isprintable() and all(
+            c.isspace() or unicodedata.category(c) == "Cf" for c in stripped):
+        return ""
+    return cell
 
 
 def _refuse_other_delimiter(path: Path, mapping: Mapping, header: list[str]) -> None:

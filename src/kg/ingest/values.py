@@ -53,6 +53,9 @@ def script_language(text: str) -> str:
 
 
 def _name(spec: ColumnSpec, text: str) -> Value:
+    if not any(c.isalpha() for c in text):
+        raise CellProblem("no letters, so not a name — leave the cell empty when the name is "
+                          "unknown (placeholders such as '-' or '?' would become names)")
     lang = script_language(text)
     if spec.lang == "fa" and lang != "fa":
         raise CellProblem("not in Persian script — move it to name_en or other_names")
