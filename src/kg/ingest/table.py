@@ -93,6 +93,21 @@ def _ascii_compatible(codec: str) -> bool:
     return 'a,;\t|"\r\n'.encode(codec, "replace") == b'a,;\t|"\r\n'
 
 
+def _declared_wrongly(data: bytes, codec: str) -> bool:
+    """A legacy single-byte encoding declared for a file that is UTF-8 (it was converted as
+    the first refusal advised, the metadata kept): every byte decodes, as mojibake. Or
+    UTF-16 declared for a file without its NULs."""
+    if _ascii_compatible(codec):
+        if data.isascii():
+            return False
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    return codec.startswith(("utf-16", "utf-32")) and not _utf16(data)
+
+
 def decode(path: Path, data: bytes, declared: str) -> tuple[str, str]:
     """The text and the encoding used: UTF-8 (BOM or not) unless the dialect declares
     another; other bytes are refused, naming the likely encoding and the fix."""
@@ -117,6 +132,12 @@ def decode(path: Path, data: bytes, declared: str) -> tuple[str, str]:
                 f"(LibreOffice: Save As > Text CSV > Character set: Unicode (UTF-8); Excel: "
                 f"CSV UTF-8), or declare its encoding in the metadata: \"dialect\": "
                 f"{{\"encoding\": \"{_declare(likely)}\"}}") from None
+    if _declared_wrongly(data, codec):
+        raise TableError(
+            f"{path}:1: the metadata's dialect declares {declared}, but the file is "
+            f"{'UTF-8' if _ascii_compatible(codec) else 'not UTF-16'}: read as {declared} "
+            "its letters would be garbled — set the dialect's encoding to utf-8 (or remove "
+            "it), or save the file in the declared encoding")
     try:
         return data.decode(codec), codec
     except UnicodeDecodeError as exc:
