@@ -8,7 +8,6 @@ accepted and minted the organisation <id/org/>; it is refused like a missing one
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,14 +15,8 @@ from pathlib import Path
 import pytest
 
 from kg.ingest.mapping import MappingError
-from kg.ingest.run import ImportRequest, run_import
+from kg.ingest.run import run_import
 from kg.store import DiskStore
-
-
-@pytest.fixture
-def store_dir(built_store_dir: Path, tmp_path: Path) -> Path:
-    shutil.copytree(built_store_dir, tmp_path / "store")
-    return tmp_path / "store"
 
 
 def _errors(table: Path, store_dir: Path, out: Path) -> list[dict[str, str]]:
@@ -36,7 +29,8 @@ def _errors(table: Path, store_dir: Path, out: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_every_run_writes_its_own_errors(store_dir: Path, tmp_path: Path) -> None:
+def test_every_run_writes_its_own_errors(store_copy: DiskStore, tmp_path: Path) -> None:
+    store_dir = store_copy.path
     table, out = tmp_path / "list.csv", tmp_path / "reports" / "errors.csv"
     table.write_text("record_id,name_en,name_en\nE-1,A,B\n", encoding="utf-8")
     assert [(r["row"], r["column"]) for r in _errors(table, store_dir, out)] == [
@@ -49,10 +43,9 @@ def test_every_run_writes_its_own_errors(store_dir: Path, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("publisher", ["  ", "..."])
-def test_a_blank_publisher_is_refused(store_dir: Path, tmp_path: Path, publisher: str) -> None:
+def test_a_blank_publisher_is_refused(store_copy: DiskStore, import_request, tmp_path: Path,
+                                      publisher: str) -> None:
     table = tmp_path / "list.csv"
     table.write_text("record_id,name_en\nE-1,A\n", encoding="utf-8")
-    with DiskStore(store_dir) as store, pytest.raises(MappingError, match="needs a title and "
-                                                                          "a publisher"):
-        run_import(store, ImportRequest(table, template="victims", title="T",
-                                        publisher=publisher, candidates=False))
+    with pytest.raises(MappingError, match="needs a title and a publisher"):
+        run_import(store_copy, import_request(table, publisher=publisher))

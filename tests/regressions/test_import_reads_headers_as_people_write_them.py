@@ -7,55 +7,43 @@ when it holds values."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from kg.ingest.mapping import template_text
 from kg.ingest.report import ImportErrors
-from kg.ingest.run import ImportRequest, run_import
+from kg.ingest.run import run_import
 from kg.store import DiskStore
 
 
-@pytest.fixture
-def store(built_store_dir: Path, tmp_path: Path) -> DiskStore:
-    shutil.copytree(built_store_dir, tmp_path / "store")
-    return DiskStore(tmp_path / "store")
-
-
-def _request(path: Path, metadata: Path | None = None) -> ImportRequest:
-    return ImportRequest(path, metadata, None if metadata else "victims", "A list",
-                         "Example Centre", "2024-05-01", candidates=False)
-
-
-def test_spaces_hyphens_and_a_trailing_empty_column(store: DiskStore, tmp_path: Path) -> None:
+def test_spaces_hyphens_and_a_trailing_empty_column(store_copy: DiskStore, import_request,
+                                                    tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
     table.write_text(" Record ID ,Name-EN,Date of death,\nH-1,A,1988,\nH-2,B,1367,\n",
                      encoding="utf-8")
-    report = run_import(store, _request(table))
+    report = run_import(store_copy, import_request(table))
     assert sorted((c.row, c.column) for c in report.added) == [
         (2, "date_of_death"), (2, "name_en"), (3, "date_of_death"), (3, "name_en")]
 
 
-def test_an_unnamed_column_with_values_is_an_error(store: DiskStore, tmp_path: Path) -> None:
+def test_an_unnamed_column_with_values_is_an_error(store_copy: DiskStore, import_request,
+                                                   tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
     table.write_text("record_id,name_en,\nH-1,A,\nH-2,B,stray\n", encoding="utf-8")
     with pytest.raises(ImportErrors) as refused:
-        run_import(store, _request(table))
+        run_import(store_copy, import_request(table))
     assert [(e.row, e.column) for e in refused.value.errors] == [(1, "column 3")]
     assert "a column without a name holds values — name it" in refused.value.lines()[0]
 
 
-def test_csvw_titles_match_the_header(store: DiskStore, tmp_path: Path) -> None:
-    meta = json.loads(template_text("victims"))
-    for column in meta["tableSchema"]["columns"]:
-        if column["name"] == "date_of_death":
-            column["titles"] = {"fa": ["تاریخ اعدام"], "en": ["Executed on"]}
-    metadata = tmp_path / "meta.json"
-    metadata.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+def test_csvw_titles_match_the_header(store_copy: DiskStore, import_request, template_metadata,
+                                      tmp_path: Path) -> None:
+    def titled(meta: dict) -> None:
+        for column in meta["tableSchema"]["columns"]:
+            if column["name"] == "date_of_death":
+                column["titles"] = {"fa": ["تاریخ اعدام"], "en": ["Executed on"]}
+
     table = tmp_path / "list.csv"
     table.write_text("record_id,name_en,تاریخ اعدام\nH-1,A,۱۳۶۷/۰۵/۱۰\n", encoding="utf-8")
-    report = run_import(store, _request(table, metadata))
+    report = run_import(store_copy, import_request(table, template_metadata(titled)))
     assert ("date_of_death", "۱۳۶۷/۰۵/۱۰") in {(c.column, c.text) for c in report.added}

@@ -5,13 +5,12 @@ a date either; and a birth year or date of death in the future (2030) was import
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.ingest.report import ImportErrors
-from kg.ingest.run import ImportRequest, run_import
+from kg.ingest.run import run_import
 from kg.store import DiskStore
 from kg.written_dates import read_date
 
@@ -31,24 +30,17 @@ def test_read(text: str) -> None:
     assert (date.earliest.isoformat(), date.latest.isoformat()) == SPANS[text]
 
 
-@pytest.fixture
-def store(built_store_dir: Path, tmp_path: Path) -> DiskStore:
-    shutil.copytree(built_store_dir, tmp_path / "store")
-    return DiskStore(tmp_path / "store")
-
-
-def test_imported_and_future_dates_refused(store: DiskStore, tmp_path: Path) -> None:
+def test_imported_and_future_dates_refused(store_copy: DiskStore, import_request,
+                                           tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
     rows = "".join(f"S-{i},A{i},,{text}\n" for i, text in enumerate(SPANS))
     table.write_text("record_id,name_en,birth_year,date_of_death\n" + rows
                      + "S-9,Z,2030,2031-01-01\n", encoding="utf-8")
-    request = ImportRequest(table, template="victims", title="A list",
-                            publisher="Example Centre", candidates=False)
     with pytest.raises(ImportErrors) as refused:
-        run_import(store, request)
+        run_import(store_copy, import_request(table))
     assert [(e.row, e.column) for e in refused.value.errors] == [
         (len(SPANS) + 2, "birth_year"), (len(SPANS) + 2, "date_of_death")]
     assert "in the future (from 2030-01-01) — correct the date" in refused.value.lines()[0]
     table.write_text("record_id,name_en,birth_year,date_of_death\n" + rows, encoding="utf-8")
-    report = run_import(store, request)
+    report = run_import(store_copy, import_request(table))
     assert len([c for c in report.added if c.column == "date_of_death"]) == len(SPANS)

@@ -6,48 +6,34 @@ both are refused naming the fix, and a real Windows-1256 file declared so still 
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from kg.ingest.mapping import template_text
-from kg.ingest.run import ImportRequest, run_import
+from kg.ingest.run import run_import
 from kg.ingest.table import TableError
 from kg.store import DiskStore
 
 TEXT = "record_id,name_fa,name_en\nW-1,نمونه,Example\n"
 
 
-@pytest.fixture
-def store(built_store_dir: Path, tmp_path: Path) -> DiskStore:
-    shutil.copytree(built_store_dir, tmp_path / "store")
-    return DiskStore(tmp_path / "store")
-
-
-def _request(tmp_path: Path, table: Path, encoding: str) -> ImportRequest:
-    meta = json.loads(template_text("victims"))
-    meta["dialect"]["encoding"] = encoding
-    path = tmp_path / "meta.json"
-    path.write_text(json.dumps(meta), encoding="utf-8")
-    return ImportRequest(table, path, None, "A list", "Example Centre", candidates=False)
-
-
 @pytest.mark.parametrize("encoding", ["windows-1256", "utf-16"])
-def test_utf8_declared_otherwise_is_refused(store: DiskStore, tmp_path: Path,
+def test_utf8_declared_otherwise_is_refused(store_copy: DiskStore, import_request,
+                                            template_metadata, tmp_path: Path,
                                             encoding: str) -> None:
     table = tmp_path / "list.csv"
     table.write_text(TEXT, encoding="utf-8")
-    version = store.version
+    version = store_copy.version
     with pytest.raises(TableError, match=rf"declares {encoding}, but the file is .*garbled — "
                                          "set the dialect's encoding to utf-8"):
-        run_import(store, _request(tmp_path, table, encoding))
-    assert store.version == version
+        run_import(store_copy, import_request(table, template_metadata(encoding=encoding)))
+    assert store_copy.version == version
 
 
-def test_windows_1256_declared_so_imports(store: DiskStore, tmp_path: Path) -> None:
+def test_windows_1256_declared_so_imports(store_copy: DiskStore, import_request,
+                                          template_metadata, tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
     table.write_bytes(TEXT.encode("cp1256"))
-    report = run_import(store, _request(tmp_path, table, "windows-1256"))
+    report = run_import(store_copy, import_request(
+        table, template_metadata(encoding="windows-1256")))
     assert "نمونه" in {c.text for c in report.added}

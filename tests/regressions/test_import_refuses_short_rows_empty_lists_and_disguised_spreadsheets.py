@@ -8,7 +8,6 @@ and the store unchanged."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,54 +15,45 @@ from pathlib import Path
 import pytest
 
 from kg.ingest.report import ImportErrors
-from kg.ingest.run import ImportRequest, run_import
+from kg.ingest.run import run_import
 from kg.ingest.table import TableError
 from kg.store import DiskStore
 
 
-@pytest.fixture
-def store(built_store_dir: Path, tmp_path: Path) -> DiskStore:
-    shutil.copytree(built_store_dir, tmp_path / "store")
-    return DiskStore(tmp_path / "store")
-
-
-def _request(path: Path) -> ImportRequest:
-    return ImportRequest(path, template="victims", title="A list", publisher="Example Centre",
-                         published="2024-05-01", candidates=False)
-
-
-def test_short_and_long_rows_name_their_column(store: DiskStore, tmp_path: Path) -> None:
+def test_short_and_long_rows_name_their_column(store_copy: DiskStore, tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
     table.write_text("record_id,name_en,age\nR-1,A,30\nR-2,B 31\nR-3,C,32,extra\n",
                      encoding="utf-8")
-    version = store.version
+    version = store_copy.version
     result = subprocess.run(
         [sys.executable, "-m", "kg", "import", str(table), "--template", "victims", "--title",
-         "T", "--publisher", "P", "--store", str(store.path)],
+         "T", "--publisher", "P", "--store", str(store_copy.path)],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith(str(table))]
     assert [line.split(":")[1:3] for line in lines] == [["3", "column 3"], ["4", "column 4"]]
     assert "a delimiter may be missing" in lines[0] and " — add the missing cells" in lines[0]
     assert "'extra'" in lines[1]
-    assert store.version == version
+    assert store_copy.version == version
 
 
-def test_a_header_only_table_is_refused(store: DiskStore, tmp_path: Path) -> None:
+def test_a_header_only_table_is_refused(store_copy: DiskStore, import_request,
+                                        tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
     table.write_text("record_id,name_en,age\nR-1,A,30\n", encoding="utf-8")
-    run_import(store, _request(table))
+    run_import(store_copy, import_request(table))
     table.write_text("record_id,name_en,age\n\n", encoding="utf-8")
-    version = store.version
+    version = store_copy.version
     with pytest.raises(ImportErrors) as refused:
-        run_import(store, _request(table))
+        run_import(store_copy, import_request(table))
     assert [(e.row, e.column) for e in refused.value.errors] == [(2, "record_id")]
     assert "header but no records" in refused.value.lines()[0]
-    assert store.version == version
+    assert store_copy.version == version
 
 
-def test_a_spreadsheet_under_a_csv_name(store: DiskStore, tmp_path: Path) -> None:
+def test_a_spreadsheet_under_a_csv_name(store_copy: DiskStore, import_request,
+                                        tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
     table.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4)
     with pytest.raises(TableError, match=r"list\.csv: a spreadsheet .* CSV UTF-8"):
-        run_import(store, _request(table))
+        run_import(store_copy, import_request(table))

@@ -7,48 +7,36 @@ ZWNJ or space between a name's parts both match, and the bounds are named."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.ingest.report import ImportErrors
-from kg.ingest.run import ImportRequest, run_import
+from kg.ingest.run import run_import
 from kg.store import DiskStore
 
 ID = "https://kg.example.org/id/"
 HEADER = "record_id,name_en,sex,status,access,affiliation,age\n"
 
 
-@pytest.fixture
-def store(built_store_dir: Path, tmp_path: Path) -> DiskStore:
-    shutil.copytree(built_store_dir, tmp_path / "store")
-    return DiskStore(tmp_path / "store")
-
-
-def _request(path: Path) -> ImportRequest:
-    return ImportRequest(path, template="victims", title="A list", publisher="Example Centre",
-                         candidates=False)
-
-
-def test_case_and_zwnj(store: DiskStore, tmp_path: Path) -> None:
+def test_case_and_zwnj(store_copy: DiskStore, import_request, tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
     table.write_text(HEADER + "C-1,A,Male,Executed,PUBLIC,سازمان مجاهدین\u200cخلق ایران,30\n"
                      "C-2,B,FEMALE,Presumed-Executed,,سازمان مجاهدين خلق ايران,\n",
                      encoding="utf-8")
-    run_import(store, _request(table))
+    run_import(store_copy, import_request(table))
     for row, status in (("c-1", "executed"), ("c-2", "presumed-executed")):
-        assert store.query(f"ASK {{ <{ID}claim/list-{row}-status> ?p "
-                           f"<{ID}concept/victim-status/{status}> }}")
+        assert store_copy.query(f"ASK {{ <{ID}claim/list-{row}-status> ?p "
+                                f"<{ID}concept/victim-status/{status}> }}")
     # Both spellings are the graph's one organisation (its label has a space, a Farsi yeh).
     org = "<http://www.w3.org/ns/org#Organization>"
-    assert store.query(f"ASK {{ <{ID}claim/list-c-1-affiliation> ?p ?org . "
-                       f"<{ID}claim/list-c-2-affiliation> ?p ?org . ?org a {org} }}")
+    assert store_copy.query(f"ASK {{ <{ID}claim/list-c-1-affiliation> ?p ?org . "
+                            f"<{ID}claim/list-c-2-affiliation> ?p ?org . ?org a {org} }}")
 
 
-def test_age_bounds_are_named(store: DiskStore, tmp_path: Path) -> None:
+def test_age_bounds_are_named(store_copy: DiskStore, import_request, tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
     table.write_text(HEADER + "C-1,A,,,,,150\n", encoding="utf-8")
     with pytest.raises(ImportErrors) as refused:
-        run_import(store, _request(table))
+        run_import(store_copy, import_request(table))
     assert refused.value.lines()[0].endswith("— write a whole number from 0 to 120")
