@@ -2,7 +2,8 @@
 delimiter shifts every later cell into the wrong column, and so into the wrong claim); an
 extra cell was reported as `FILE:ROW::` with no column; a header-only table imported as a
 source with no claims (and as a new version of a list would remove every claim of it); and
-an .xlsx saved under a .csv name was read as a header of binary garbage. Each is now one
+an .xlsx saved under a .csv name was read as a header of binary garbage (a gzipped or PDF
+file was "not UTF-8, it looks like Windows-1252"). Each is now one
 `FILE:ROW:COLUMN: 'value': what is wrong — the fix` line (or a one-line refusal), exit 1,
 and the store unchanged."""
 
@@ -51,9 +52,15 @@ def test_a_header_only_table_is_refused(store_copy: DiskStore, import_request,
     assert store_copy.version == version
 
 
-def test_a_spreadsheet_under_a_csv_name(store_copy: DiskStore, import_request,
-                                        tmp_path: Path) -> None:
+@pytest.mark.parametrize(("start", "message"), [
+    (b"PK\x03\x04\x14\x00\x06\x00", r"a spreadsheet .* CSV UTF-8"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", r"a spreadsheet .* CSV UTF-8"),
+    (b"\x1f\x8b\x08\x00", "gzip-compressed file — unpack it first"),
+    (b"%PDF-1.4\n", "a PDF document, not a table — export"),
+])
+def test_other_files_under_a_csv_name(store_copy: DiskStore, import_request, tmp_path: Path,
+                                      start: bytes, message: str) -> None:
     table = tmp_path / "list.csv"
-    table.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4)
-    with pytest.raises(TableError, match=r"list\.csv: a spreadsheet .* CSV UTF-8"):
+    table.write_bytes(start + bytes(range(256)) * 4)
+    with pytest.raises(TableError, match=r"list\.csv: " + message):
         run_import(store_copy, import_request(table))

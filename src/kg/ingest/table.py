@@ -26,10 +26,15 @@ from kg.errors import KgError
 from kg.guard import InputRefused, Limits, check_table
 from kg.ingest.mapping import Mapping
 from kg.ingest.report import CellError
+from kg.names import fold
 
 _SPREADSHEETS = {".xlsx", ".xls", ".xlsm", ".ods", ".numbers"}
 #: How spreadsheet files begin (zip: xlsx, ods, numbers; OLE2: xls), whatever their name.
 _SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+#: Other files given as a table by mistake, by how they begin, and what to do instead.
+_OTHER_MAGIC = {b"\x1f\x8b": "a gzip-compressed file — unpack it first (gunzip)",
+                b"%PDF": "a PDF document, not a table — export the list from the spreadsheet "
+                         "it was made in as CSV in UTF-8"}
 #: Delimiters other than the declared one that exported tables use.
 _OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars", ",": "commas"}
 _EXPORT = ("export it as CSV in UTF-8: LibreOffice: File > Save As > Text CSV, character set "
@@ -192,6 +197,9 @@ def _refuse_early(path: Path, dialect: Any, codec: str) -> None:
     if head.startswith(_SPREADSHEET_MAGIC):
         raise TableError(f"{path}: a spreadsheet (xlsx, ods or xls) saved under a CSV name, "
                          f"not a CSV table — {_EXPORT}")
+    for magic, what in _OTHER_MAGIC.items():
+        if head.startswith(magic):
+            raise TableError(f"{path}: {what}")
     if not _ascii_compatible(codec) or _utf16(head):
         return  # decode() names UTF-16; the csv module's cell limit still holds
     try:
@@ -295,9 +303,9 @@ def _refuse_other_delimiter(path: Path, mapping: Mapping, header: list[str]) -> 
 
 
 def _folded(title: str) -> str:
-    """A header cell as it is matched: case, spaces and hyphens do not count
-    ("Date of death" is date_of_death)."""
-    return re.sub(r"[\s\-_]+", "_", title.strip().casefold()).strip("_")
+    """A header cell as it is matched: case, spaces, hyphens and Persian letter variants
+    do not count ("Date of death" is date_of_death), as search folds names."""
+    return re.sub(r"[\s\-_\u200c]+", "_", fold(title).strip()).strip("_")
 
 
 def _titles(mapping: Mapping) -> dict[str, str]:
