@@ -55,7 +55,7 @@ def test_a_header_only_table_is_refused(store_copy: DiskStore, import_request,
 @pytest.mark.parametrize(("start", "message"), [
     (b"PK\x03\x04\x14\x00\x06\x00", r"a spreadsheet .* CSV UTF-8"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", r"a spreadsheet .* CSV UTF-8"),
-    (b"\x1f\x8b\x08\x00", "gzip-compressed file — unpack it first"),
+    (b"\x1f\x8b\x08\x00", "a gzip-compressed file — unpack it first"),
     (b"%PDF-1.4\n", "a PDF document, not a table — export"),
 ])
 def test_other_files_under_a_csv_name(store_copy: DiskStore, import_request, tmp_path: Path,
