@@ -1,7 +1,9 @@
 """Regression: a range of Solar Hijri days written with slashes ("1367/05/10 - 1367/05/20",
 "۱۳۶۷/۰۵/۱۰ تا ۱۳۶۷/۰۵/۲۰") was not a date, because the range was split at every slash;
 "مرداد ماه ۱۳۶۷" (the month's name followed by "month", as Persian often writes it) was not
-a date either; and a birth year or date of death in the future (2030) was imported."""
+a date either, nor were a hyphen between two years ("1367-1368"), a month before its year
+("08/1988", "05/1367") or a comma after the month ("10 August, 1988"); and a birth year or
+date of death in the future (2030) was imported."""
 
 from __future__ import annotations
 
@@ -21,6 +23,11 @@ SPANS = {
     "مرداد ماه ۱۳۶۷": ("1988-07-23", "1988-08-22"),
     "مهر\u200cماه ۱۳۶۷": ("1988-09-23", "1988-10-22"),
     "۱۰ مرداد ماه ۱۳۶۷": ("1988-08-01", "1988-08-01"),
+    "1367-1368": ("1988-03-21", "1990-03-20"),
+    "1988-1989": ("1988-01-01", "1989-12-31"),
+    "08/1988": ("1988-08-01", "1988-08-31"),
+    "۰۵/۱۳۶۷": ("1988-07-23", "1988-08-22"),
+    "10 August, 1988": ("1988-08-10", "1988-08-10"),
 }
 
 
