@@ -40,7 +40,7 @@ def test_read(text: str) -> None:
 def test_imported_and_future_dates_refused(store_copy: DiskStore, import_request,
                                            tmp_path: Path) -> None:
     table = tmp_path / "list.csv"
-    rows = "".join(f"S-{i},A{i},,{text}\n" for i, text in enumerate(SPANS))
+    rows = "".join(f"S-{i},A{i},,\"{text}\"\n" for i, text in enumerate(SPANS))
     table.write_text("record_id,name_en,birth_year,date_of_death\n" + rows
                      + "S-9,Z,2030,2031-01-01\n", encoding="utf-8")
     with pytest.raises(ImportErrors) as refused:
