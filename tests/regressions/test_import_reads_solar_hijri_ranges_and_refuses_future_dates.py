@@ -42,7 +42,7 @@ def test_imported_and_future_dates_refused(store_copy: DiskStore, import_request
     table = tmp_path / "list.csv"
     rows = "".join(f"S-{i},A{i},,\"{text}\"\n" for i, text in enumerate(SPANS))
     table.write_text("record_id,name_en,birth_year,date_of_death\n" + rows
-                     + "S-9,Z,2030,2031-01-01\n", encoding="utf-8")
+                     + "S-99,Z,2030,2031-01-01\n", encoding="utf-8")
     with pytest.raises(ImportErrors) as refused:
         run_import(store_copy, import_request(table))
     assert [(e.row, e.column) for e in refused.value.errors] == [
