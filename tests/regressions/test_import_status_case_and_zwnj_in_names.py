@@ -1,9 +1,10 @@
 """Regression: `status` "Executed" was refused ("did you mean executed?") while `sex`
 "Male" and `access` "RESTRICTED" were read, so case counted in one enumeration and not the
-others (and "presumed executed" was not presumed-executed); an organisation written with a ZWNJ where its label has a space ("سازمان
-مجاهدین‌خلق ایران", as Persian keyboards write it) was an unknown organisation; and an age
-out of range said only "write a whole number". Now case never counts in an enumeration,
-ZWNJ or space between a name's parts both match, and the bounds are named."""
+others (and "presumed executed" was not presumed-executed); an organisation written with a
+ZWNJ where its label has a space ("سازمان مجاهدین‌خلق ایران", as Persian keyboards write
+it) was an unknown organisation; and an age out of range said only "write a whole number".
+Now case and spaces never count in an enumeration, ZWNJ or space between a name's parts
+both match, and the bounds are named."""
 
 from __future__ import annotations
 
