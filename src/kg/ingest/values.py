@@ -150,8 +150,14 @@ def date_value(text: str, calendar: str, node: ox.NamedNode) -> Value:
 
 
 def _csvw_reason(exc: ValueError) -> str:
+    """csvw's reason in the user's words ("invalid lexical value for decimal: x" is "not a
+    number"; "Invalid value for integer" is "not a whole number")."""
     text = str(exc)
-    return {"Invalid value for decimal": "not a number"}.get(text, text.split(":")[0])
+    if text.lower().startswith(("invalid value for decimal", "invalid lexical value")):
+        return "not a number"
+    if text.lower().startswith("invalid value for integer"):
+        return "not a whole number"
+    return text.split(":")[0]
 
 
 def new_entity_iri(spec: ColumnSpec, text: str, slug: Callable[[str], str]) -> str:
