@@ -16,7 +16,6 @@ import csv
 import hashlib
 import io
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,8 +258,12 @@ def read_table(path: Path, mapping: Mapping) -> Table:
                 f"the row has {len(record)} cells but the header names {width} columns (a "
                 "delimiter may be missing, shifting the cells after it) — add the missing "
                 "cells, empty ones too"))
-        cells = {name: _visible(record[i]) if i < len(record) else ""
-                 for name, i in positions.items()}
+        cells = {name: record[i] if i < len(record) else "" for name, i in positions.items()}
+        if not "".join(record).isprintable():  # a ZWNJ, a mark, a newline somewhere
+            # A cell of only spaces and invisible marks (a stray ZWNJ or right-to-left mark)
+            # looks empty in a spreadsheet, so it is read as empty.
+            for name in [n for n, text in cells.items() if text and not text.strip(_INVISIBLE)]:
+                cells[name] = ""
         table.rows.append(Row(number, cells, {n: i + 1 for n, i in positions.items()}))
     if not table.rows and not table.errors:
         table.errors.append(CellError(
@@ -270,14 +273,10 @@ def read_table(path: Path, mapping: Mapping) -> Table:
     return table
 
 
-def _visible(cell: str) -> str:
-    """The cell, or "" when it holds only spaces and invisible marks (a stray ZWNJ or
-    right-to-left mark): it looks empty in a spreadsheet, so it is read as empty."""
-    stripped = cell.strip()
-    if stripped and not stripped.isprintable() and all(
-            c.isspace() or unicodedata.category(c) == "Cf" for c in stripped):
-        return ""
-    return cell
+#: Marks that show nothing: zero-width (non-)joiners and spaces, direction marks and
+#: embeddings, the BOM, the soft hyphen; and whitespace.
+_INVISIBLE = ("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066"
+              "\u2067\u2068\u2069\u061c\ufeff\u00ad \t\r\n\u00a0\u2009\u202f")
 
 
 def _refuse_other_delimiter(path: Path, mapping: Mapping, header: list[str]) -> None:
