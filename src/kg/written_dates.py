@@ -81,8 +81,17 @@ def _month_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
 _GREG_MONTHS, _SOLAR, _SOLAR_SKELETONS = _month_tables()
 _NUMERIC = re.compile(r"^(\d{3,4})(?:([-/.])(\d{1,2})(?:\2(\d{1,2}))?)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_WORDS = re.compile(r"^(?:(\d{1,2})\s+)?([^\W\d_]+)\.?\s+(?:(\d{1,2}),?\s+)?(\d{3,4})$")
-_RANGE_SEPARATORS = re.compile(r"\s*(?:/|–|—|\bto\b|\s-\s|\bتا\b)\s*")
+_WORDS = re.compile(r"^(?:(\d{1,2})\s+)?([^\W\d_]+)\.?,?\s+(?:(\d{1,2}),?\s+)?(\d{3,4})$")
+#: Month and year, month first ("08/1988", "05/1367"): not ambiguous, as the year has 4 digits.
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+#: Range separators: words and dashes first, so that a range of dates written with slashes
+#: ("1367/05/10 - 1367/05/20", "۱۳۶۷/۰۵/۱۰ تا ۱۳۶۷/۰۵/۲۰") is split between its dates; then
+#: the ISO 8601 interval's slash ("1988-07/1988-09"); then a hyphen between two years
+#: ("1367-1368").
+_RANGE_SEPARATORS = (re.compile(r"\s*(?:–|—|\bto\b|\s-\s|\bتا\b)\s*"), re.compile(r"\s*/\s*"),
+                     re.compile(r"(?<=^\d{4})-(?=\d{4}$)"))
+#: "Month" after a Persian month's name ("مرداد ماه ۱۳۶۷", "مهر‌ماه ۱۳۶۷"), dropped.
+_MAH = "ماه"
 
 
 def normalise(text: str) -> str:
@@ -151,6 +160,11 @@ def _solar(year: int, month: int | None, day: int | None) -> PreciseDate:
 
 def _numeric(text: str, calendar: str) -> tuple[str, PreciseDate] | None:
     match = _NUMERIC.match(text)
+    month_first = _MONTH_YEAR.match(text)
+    if month_first:
+        year, month = int(month_first[2]), int(month_first[1])
+        which = _calendar_of_year(year, calendar, text)
+        return which, (_solar if which == SOLAR_HIJRI else _gregorian)(year, month, None)
     if not match:
         if _DAY_FIRST.match(text):
             raise DateFormError("day and month order is ambiguous (10/08/1988 is 10 August in "
@@ -210,18 +224,23 @@ def read_date(text: str, calendar: str = AUTO) -> WrittenDate:
     text = normalise(text)
     if not text:
         raise DateFormError("empty date")
+    text = re.sub(rf"(?<=[^\W\d_])\s*{_MAH}(?=\s|$)", "", text)
     single = _single(text, calendar)
-    if single is None:
-        parts = _RANGE_SEPARATORS.split(text)
-        if len(parts) == 2 and all(parts):
-            first, last = _single(parts[0], calendar), _single(parts[1], calendar)
-            if first and last:
-                if first[0] != last[0]:
-                    raise DateFormError("a range must be written in one calendar")
-                if last[1].latest < first[1].earliest:
-                    raise DateFormError("the range ends before it begins")
-                span = PreciseDate(f"{first[1].earliest.year:04d}", "span",
-                                   first[1].earliest, last[1].latest)
-                return WrittenDate(verbatim, first[0], span)
-        raise DateFormError(f"not a date kg can read — write it as one of: {EXAMPLES}")
-    return WrittenDate(verbatim, single[0], single[1])
+    if single is not None:
+        return WrittenDate(verbatim, single[0], single[1])
+    for separators in _RANGE_SEPARATORS:
+        parts = separators.split(text)
+        if len(parts) != 2 or not all(parts):
+            continue
+        first, last = _single(parts[0], calendar), _single(parts[1], calendar)
+        if first and last:
+            if first[0] != last[0]:
+                raise DateFormError("a range must be written in one calendar — write both "
+                                    "ends in the same calendar")
+            if last[1].latest < first[1].earliest:
+                raise DateFormError("the range ends before it begins — put the earlier date "
+                                    "first")
+            span = PreciseDate(f"{first[1].earliest.year:04d}", "span",
+                               first[1].earliest, last[1].latest)
+            return WrittenDate(verbatim, first[0], span)
+    raise DateFormError(f"not a date kg can read — write it as one of: {EXAMPLES}")

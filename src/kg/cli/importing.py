@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from kg.cli.group import EXIT_FAILURE, atomic_output, main, setting_option, settings, store_option
+from kg.errors import KgError
 from kg.ingest.mapping import TEMPLATES, template_text
 from kg.ingest.provlog import import_log
-from kg.ingest.report import ImportErrors
+from kg.ingest.report import ImportErrors, errors_csv
 from kg.ingest.rows import slug, source_iri
 from kg.ingest.run import ImportRequest, run_import
 from kg.matching.imports import candidates_csv
@@ -64,6 +65,14 @@ def import_table(ctx: click.Context, table: Path, store: str | None, metadata: P
                     handle.write(exc.csv_text().encode("utf-8"))
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(EXIT_FAILURE)
+        except (KgError, OSError) as exc:
+            if errors_out is not None:
+                with atomic_output(errors_out) as handle:
+                    handle.write(errors_csv([("", "", "", str(exc))]).encode("utf-8"))
+            raise
+    if errors_out is not None:
+        with atomic_output(errors_out) as handle:
+            handle.write(errors_csv([]).encode("utf-8"))
     if candidates_out is not None:
         with atomic_output(candidates_out) as handle:
             handle.write(candidates_csv(report.candidates).encode("utf-8"))

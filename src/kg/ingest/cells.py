@@ -9,9 +9,7 @@ its text (`kg:textSha256`), so the graph never holds a long run of the table's w
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.evidence import RFC7111, QuoteFailure, cell_ref, parse_fragment
-from kg.ingest.table import TableError, decode
+from kg.ingest.table import RecordError, TableError, decode, parse_records
 
 CELLS_QUERY = """
 PREFIX oa: <http://www.w3.org/ns/oa#>
@@ -50,7 +48,7 @@ def display(row: int, column: str, text: str) -> str:
 
 def _records(path: Path, encoding: str, delimiter: str) -> list[list[str]]:
     text, _ = decode(path, path.read_bytes(), encoding)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return [record for _, record in parse_records(text, delimiter)]
 
 
 def _find(file: str, folders: Sequence[Path]) -> Path | None:
@@ -103,7 +101,7 @@ def verify_cells(folders: Sequence[Path], dataset: ox.Store) -> CellCheck:
             delimiter = row["delimiter"].value if row["delimiter"] else ","
             try:
                 tables[src] = _records(path, encoding, delimiter)
-            except (TableError, csv.Error) as exc:
+            except (TableError, RecordError) as exc:
                 fail("archived table unreadable", "a CSV table", str(exc))
                 continue
         records = tables[src]

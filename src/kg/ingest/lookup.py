@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from kg.names import LABEL_PROPERTIES, fold, skeleton, tokens
+from kg.names import LABEL_PROPERTIES, ZWNJ, fold, skeleton, tokens
 from kg.namespaces import sparql_prefixes
 from kg.store import Store
 
@@ -28,14 +28,22 @@ _GENERIC = {"prison", "زندان", "cemetery", "گورستان", "قبرستا�
 LEVELS = 5
 
 
-def _keys(text: str) -> list[str]:
+def _keys(text: str) -> list[set[str]]:
     """Ever looser keys: folded text, its words in order, in any order, their skeletons,
-    and those without words for the kind of place."""
-    words = tokens(text)
-    specific = [w for w in words if w not in _GENERIC] or words
-    return [fold(text).strip(), " ".join(words), " ".join(sorted(words)),
-            " ".join(sorted(skeleton(w) for w in words)),
-            " ".join(sorted(skeleton(w) for w in specific))]
+    and those without words for the kind of place. Persian writes a ZWNJ, a space or
+    nothing between the parts of a name ("مجاهدین‌خلق", "مجاهدین خلق"): each key is made
+    both with ZWNJ joining the parts (as `tokens` does) and with it as a space."""
+    levels: list[set[str]] = [set() for _ in range(LEVELS)]
+    for variant in {text, text.replace(ZWNJ, " ")}:
+        words = tokens(variant)
+        specific = [w for w in words if w not in _GENERIC] or words
+        for level, key in enumerate(
+                [fold(variant).strip(), " ".join(words), " ".join(sorted(words)),
+                 " ".join(sorted(skeleton(w) for w in words)),
+                 " ".join(sorted(skeleton(w) for w in specific))]):
+            if key:
+                levels[level].add(key)
+    return levels
 
 
 class EntityIndex:
@@ -46,8 +54,8 @@ class EntityIndex:
         self.labels: dict[str, set[str]] = defaultdict(set)  # folded label -> label texts
         self.folded: dict[str, str] = {}
         for iri, label in rows:
-            for level, key in enumerate(_keys(label)):
-                if key:
+            for level, keys in enumerate(_keys(label)):
+                for key in keys:
                     self.by_key[level][key].add(iri)
             self.labels[fold(label).strip()].add(label)
 
@@ -56,8 +64,8 @@ class EntityIndex:
 
     def match(self, text: str, what: str) -> str:
         """The one entity whose label matches `text` at the strictest level that matches."""
-        for level, key in enumerate(_keys(text)):
-            found = self.by_key[level].get(key)
+        for level, keys in enumerate(_keys(text)):
+            found = set().union(*(self.by_key[level].get(key, ()) for key in keys))
             if found and len(found) == 1:
                 return next(iter(found))
             if found:

@@ -14,6 +14,7 @@ least one must be filled (`kg:requireOneOf`), and the source's title, publisher 
 
 from __future__ import annotations
 
+import codecs
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import csvw
+from csvw.dsv_dialects import ENCODING_MAP
 
 from kg.errors import KgError
 from kg.namespaces import ID, PREFIXES
@@ -88,6 +90,10 @@ class Mapping:
     def dialect(self) -> Any:
         return self.table.dialect
 
+    def id_column(self) -> str:
+        """The record id column's name."""
+        return next(c.name for c in self.columns.values() if c.role == "id")
+
     def source_detail(self, key: str) -> str | None:
         """dc:title, dc:publisher or dc:issued from the metadata, as text."""
         for name in (f"dc:{key}", f"dcterms:{key}", f"http://purl.org/dc/terms/{key}"):
@@ -145,6 +151,40 @@ def _column(col: csvw.Column, origin: str) -> ColumnSpec:
         value_url=col.valueUrl, separator=col.inherit("separator"))
 
 
+#: Dialect settings the importer reads as CSVW's defaults only: cell evidence is re-read from
+#: the archived table with just its encoding and delimiter, and rows are counted from a
+#: single header line (RFC 7111).
+_DIALECT_DEFAULTS = {"header": True, "headerRowCount": 1, "skipRows": 0, "skipColumns": 0,
+                     "commentPrefix": None, "quoteChar": '"', "doubleQuote": True,
+                     "skipInitialSpace": False}
+
+
+def _check_dialect(dialect: Any, origin: str) -> None:
+    """Refuse a dialect the importer would misread: csvw replaces an unknown encoding with
+    UTF-8 and keeps a delimiter of several characters, both silently."""
+    if dialect is None:
+        return
+    if not isinstance(dialect, dict):
+        raise MappingError(f"{origin}: \"dialect\" is a JSON object (e.g. {{\"encoding\": "
+                           "\"utf-8\", \"delimiter\": \",\"}})")
+    encoding = dialect.get("encoding", "utf-8")
+    try:
+        codecs.lookup(ENCODING_MAP.get(encoding, encoding))
+    except (LookupError, TypeError):
+        raise MappingError(f"{origin}: dialect encoding {encoding!r} is not an encoding kg "
+                           "knows — write one such as utf-8, windows-1256 or utf-16") from None
+    delimiter = dialect.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"':
+        raise MappingError(f"{origin}: dialect delimiter {delimiter!r} is not one character — "
+                           "write one such as \",\", \";\" or \"\\t\"")
+    for key, default in _DIALECT_DEFAULTS.items():
+        if key in dialect and dialect[key] != default:
+            raise MappingError(f"{origin}: dialect {key} {json.dumps(dialect[key])} is not "
+                               f"supported by kg import — remove it (the default is "
+                               f"{json.dumps(default)}) and export "
+                               "the table with one header line and double quotes")
+
+
 def parse(metadata: dict[str, Any], origin: str) -> Mapping:
     """A mapping from parsed CSVW metadata (a table description)."""
     if "tables" in metadata:
@@ -153,6 +193,7 @@ def parse(metadata: dict[str, Any], origin: str) -> Mapping:
             raise MappingError(f"{origin}: describe one table per import (found {len(tables)})")
         metadata = {**{k: v for k, v in metadata.items() if k != "tables"}, **tables[0]}
     metadata.setdefault("url", "table.csv")
+    _check_dialect(metadata.get("dialect"), origin)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

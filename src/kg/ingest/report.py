@@ -40,12 +40,18 @@ class ImportErrors(KgError):
 
     def csv_text(self) -> str:
         """row, column, value, message — one line per error, for a spreadsheet."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["row", "column", "value", "message"])
-        for e in self.errors:
-            writer.writerow([e.row, e.column, e.value, e.message])
-        return out.getvalue()
+        return errors_csv([(e.row, e.column, e.value, e.message) for e in self.errors])
+
+
+def errors_csv(rows: list[tuple[int | str, str, str, str]]) -> str:
+    """The --errors file: a header and one line per error. It is written on every run (no
+    lines when the table imported; one line without row or column when the whole file was
+    refused), so a file left by an earlier run never passes for this one's."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["row", "column", "value", "message"])
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 @dataclass

@@ -144,7 +144,9 @@ class RowBuilder:
         before = len(self.built.errors)
         rid = row.cells.get(self.id_column.name, "").strip()
         key = slug(rid)
-        if not rid:
+        if self.id_column.name not in row.cells:
+            pass  # the header lacks the column: said once, on row 1, not again on every row
+        elif not rid:
             self.error(row, self.id_column.name, "the record id is empty — give every row "
                                                  "an id that stays the same in later versions")
         elif not key:
@@ -160,7 +162,8 @@ class RowBuilder:
         restricted = self._access(row)
         subject = self._subject(row, key)
         for group in self.mapping.require_one_of:
-            if not any(row.cells.get(c, "").strip() for c in group):
+            if not any(row.cells.get(c, "").strip() for c in group) and \
+                    any(c in row.cells for c in group):  # else said once, on row 1
                 self.error(row, group[0], f"no name — fill {' or '.join(group)}")
         claims: list[tuple[ColumnSpec, str, int, str]] = []
         for name, text in row.cells.items():

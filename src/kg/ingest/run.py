@@ -136,10 +136,10 @@ def prepare(store: Store, req: ImportRequest) -> tuple[Mapping, Table, str, dict
     """Read and check everything; the graphs to write, or ImportErrors with every problem."""
     mapping = locate(req.path, req.metadata, req.template)
     table = read_table(req.path, mapping)
-    title = req.title or mapping.source_detail("title")
-    publisher_name = req.publisher or mapping.source_detail("publisher")
+    title = (req.title or mapping.source_detail("title") or "").strip()
+    publisher_name = (req.publisher or mapping.source_detail("publisher") or "").strip()
     published = req.published or mapping.source_detail("issued")
-    if not title or not publisher_name:
+    if not title or not slug(publisher_name):
         raise MappingError(f"{req.path}: the table needs a title and a publisher (who compiled "
                            "it: the claimant of its claims) — give --title and --publisher, or "
                            "dc:title and dc:publisher in the metadata")

@@ -4,6 +4,7 @@ CellProblem with what is wrong and the fix; nothing is guessed or created silent
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 import warnings
@@ -52,6 +53,9 @@ def script_language(text: str) -> str:
 
 
 def _name(spec: ColumnSpec, text: str) -> Value:
+    if not any(c.isalpha() for c in text):
+        raise CellProblem("no letters, so not a name — leave the cell empty when the name is "
+                          "unknown (placeholders such as '-' or '?' would become names)")
     lang = script_language(text)
     if spec.lang == "fa" and lang != "fa":
         raise CellProblem("not in Persian script — move it to name_en or other_names")
@@ -75,24 +79,38 @@ def _integer(spec: ColumnSpec, text: str) -> Value:
     try:
         number = spec.read(text.strip())
     except ValueError as exc:
-        raise CellProblem(f"{_csvw_reason(exc)} — write a whole number") from None
+        datatype = spec.csvw.inherit("datatype")
+        low, high = (datatype.minimum, datatype.maximum) if datatype is not None else (None,
+                                                                                       None)
+        bounds = (f" from {low} to {high}" if low is not None and high is not None else
+                  f" of at least {low}" if low is not None else
+                  f" of at most {high}" if high is not None else "")
+        raise CellProblem(f"{_csvw_reason(exc)} — write a whole number{bounds}") from None
     return Value(ox.Literal(str(int(number)), datatype=ox.NamedNode(XSD + "integer")))
+
+
+def _term_key(text: str) -> str:
+    """An enumerated value as it is compared: case, and spaces or underscores for hyphens,
+    do not count ("Presumed executed" is presumed-executed)."""
+    return re.sub(r"[\s_\-]+", "-", text.strip().casefold())
 
 
 def _concept(spec: ColumnSpec, text: str) -> Value:
     key = text.strip()
     if spec.concepts:
-        folded = {k.casefold(): v for k, v in spec.concepts.items()}
-        if key.casefold() not in folded:
+        folded = {_term_key(k): v for k, v in spec.concepts.items()}
+        if _term_key(key) not in folded:
             raise CellProblem(f"not an allowed value — write one of {', '.join(spec.concepts)} "
                               "(or leave it empty)")
-        return Value(ox.NamedNode(folded[key.casefold()]))
+        return Value(ox.NamedNode(folded[_term_key(key)]))
     allowed = spec.allowed_values()
     if allowed is not None and key not in allowed:
-        lowered = {a.casefold(): a for a in allowed}
-        hint = f" (did you mean {lowered[key.casefold()]}?)" if key.casefold() in lowered else ""
-        raise CellProblem(f"not an allowed value{hint} — write one of {', '.join(allowed)} "
-                          "(or leave it empty)")
+        # As for kg:concepts columns and access: "Executed" is executed.
+        lowered = {_term_key(a): a for a in allowed}
+        if _term_key(key) not in lowered:
+            raise CellProblem(f"not an allowed value — write one of {', '.join(allowed)} "
+                              "(or leave it empty)")
+        key = lowered[_term_key(key)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return Value(ox.NamedNode(spec.value_url.expand(**{spec.name: key})))
@@ -113,6 +131,8 @@ def date_value(text: str, calendar: str, node: ox.NamedNode) -> Value:
             message += f" — correct it; kg reads dates such as {EXAMPLES}"
         raise CellProblem(message) from None
     d = written.date
+    if d.earliest > dt.date.today():
+        raise CellProblem(f"in the future (from {d.earliest.isoformat()}) — correct the date")
     xsd = ox.NamedNode(XSD + "date")
     triples = [
         ox.Triple(node, RDF_TYPE, ox.NamedNode(KG + "DateValue")),
@@ -130,8 +150,14 @@ def date_value(text: str, calendar: str, node: ox.NamedNode) -> Value:
 
 
 def _csvw_reason(exc: ValueError) -> str:
+    """csvw's reason in the user's words ("invalid lexical value for decimal: x" is "not a
+    number"; "Invalid value for integer" is "not a whole number")."""
     text = str(exc)
-    return {"Invalid value for decimal": "not a number"}.get(text, text.split(":")[0])
+    if text.lower().startswith(("invalid value for decimal", "invalid lexical value")):
+        return "not a number"
+    if text.lower().startswith("invalid value for integer"):
+        return "not a whole number"
+    return text.split(":")[0]
 
 
 def new_entity_iri(spec: ColumnSpec, text: str, slug: Callable[[str], str]) -> str:
