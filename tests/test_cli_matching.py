@@ -69,7 +69,7 @@ def test_match_refuses_a_table_without_names(tmp_path: Path, store: str) -> None
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"{table}:1:name_fa: '': one of the columns name_fa or name_en is needed — add one",
-        f"Error: {table}: 1 error(s) in its header; nothing was matched"]
+        f"Error: {table}: 1 error(s) in reading it; nothing was matched"]
 
 
 def test_merge_and_undo(store: str) -> None:
@@ -82,3 +82,14 @@ def test_merge_and_undo(store: str) -> None:
     assert undone.returncode == 0, undone.stderr
     again = run("merge", "person/hamid-noury", "person/gholamreza-khosravi", "--store", store)
     assert again.returncode == 2  # --reason is required
+
+
+def test_match_refuses_short_rows_by_row_and_column(tmp_path: Path, store: str) -> None:
+    """The table is read as `kg import` reads it: a row missing cells names them."""
+    table = tmp_path / "short.csv"
+    table.write_text("record_id,name_en,age\n1,Someone,30\n2,Someone else\n", encoding="utf-8")
+    result = run("match", str(table), "--template", "victims", "--store", store)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"{table}:3:age: ")
+    assert lines[-1] == f"Error: {table}: 1 error(s) in reading it; nothing was matched"

@@ -263,9 +263,10 @@ def _jalali_season(earliest: dt.date, latest: dt.date) -> tuple[int, int] | None
     return None
 
 
-#: Persian and Arabic-Indic digits as ASCII ones: a bound typed on a Persian keyboard.
-_ASCII_DIGITS = str.maketrans({**{chr(0x06F0 + i): str(i) for i in range(10)},
-                               **{chr(0x0660 + i): str(i) for i in range(10)}})
+#: Persian and Arabic-Indic digits as ASCII ones: a bound typed on a Persian keyboard, a
+#: date or a record id written in Persian.
+ASCII_DIGITS = str.maketrans({**{chr(0x06F0 + i): str(i) for i in range(10)},
+                              **{chr(0x0660 + i): str(i) for i in range(10)}})
 
 
 def parse_bound(text: str | None) -> dt.date | None:
@@ -274,7 +275,7 @@ def parse_bound(text: str | None) -> dt.date | None:
     if not text:
         return None
     try:
-        return bounds_of(text.strip().translate(_ASCII_DIGITS))[0]
+        return bounds_of(text.strip().translate(ASCII_DIGITS))[0]
     except ValueError:
         return None
 
@@ -284,6 +285,6 @@ def parse_upper_bound(text: str | None) -> dt.date | None:
     if not text:
         return None
     try:
-        return bounds_of(text.strip().translate(_ASCII_DIGITS))[1]
+        return bounds_of(text.strip().translate(ASCII_DIGITS))[1]
     except ValueError:
         return None

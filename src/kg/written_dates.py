@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import jdatetime
 
-from kg.dates import PreciseDate
+from kg.dates import ASCII_DIGITS, PreciseDate
 from kg.names import fold, skeleton
 
 GREGORIAN = "gregorian"
@@ -31,8 +31,6 @@ YEARS = {GREGORIAN: (1800, 2100), SOLAR_HIJRI: (1200, 1499)}
 EXAMPLES = ("1988-08-01, 1988-08, 10 August 1988, 1367/05/10, مرداد ۱۳۶۷, Mordad 1367, "
             "1988-07/1988-09")
 
-_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
-                         **{chr(0x06F0 + i): str(i) for i in range(10)}})
 _MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u061c"))
 
 _GREGORIAN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -96,7 +94,7 @@ _MAH = "ماه"
 
 def normalise(text: str) -> str:
     """Digits to ASCII, direction marks dropped, spaces collapsed, NFC."""
-    text = unicodedata.normalize("NFC", text).translate(_DIGITS).translate(_MARKS)
+    text = unicodedata.normalize("NFC", text).translate(ASCII_DIGITS).translate(_MARKS)
     return " ".join(text.replace("\u200c", " ").split())
 
 

@@ -50,7 +50,7 @@ def match_command(ctx: click.Context, table: Path, metadata: Path | None, templa
         problem = ImportErrors(table, read.errors)
         for line in problem.lines():
             click.echo(line, err=True)
-        click.echo(f"Error: {table}: {len(problem.errors)} error(s) in its header; nothing "
+        click.echo(f"Error: {table}: {len(problem.errors)} error(s) in reading it; nothing "
                    "was matched", err=True)
         ctx.exit(EXIT_FAILURE)
     with open_store(config) as s:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg.dates import ASCII_DIGITS
 from kg.evidence import RFC7111
 from kg.ingest.lookup import EntityIndex
 from kg.ingest.mapping import ColumnSpec, Mapping, about_iri
@@ -72,8 +73,10 @@ _CLAIM_STATUS = _iri(KG + "claimStatus")
 
 
 def slug(text: str) -> str:
-    """A readable IRI segment: lower case, digits in ASCII, runs of other marks as '-'."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """A readable IRI segment: lower case, digits in ASCII, runs of other marks as '-'
+    (record ids '۱۲' and '12' are one record: a list re-exported with its digits changed
+    keeps its people)."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(ASCII_DIGITS)
     return _SLUG.sub("-", text.replace("_", "-")).strip("-")
 
 

@@ -254,7 +254,7 @@ def read_table(path: Path, mapping: Mapping) -> Table:
                 f"— remove the extra cells or add a column name"))
         elif len(record) < width:
             table.errors.append(CellError(
-                number, f"column {len(record) + 1}", "",
+                number, header[len(record)] or f"column {len(record) + 1}", "",
                 f"the row has {len(record)} cells but the header names {width} columns (a "
                 "delimiter may be missing, shifting the cells after it) — add the missing "
                 "cells, empty ones too"))
