@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,10 +48,23 @@ def errors_csv(rows: list[tuple[int | str, str, str, str]]) -> str:
     """The --errors file: a header and one line per error. It is written on every run (no
     lines when the table imported; one line without row or column when the whole file was
     refused), so a file left by an earlier run never passes for this one's."""
+    return review_csv(["row", "column", "value", "message"], rows)
+
+
+#: What a spreadsheet takes for the start of a formula when a cell begins with it.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def review_csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
+    """A CSV written for people to open in a spreadsheet (errors, candidates): a text cell
+    that would start a formula there ('=HYPERLINK(...)' in an imported name) gets a leading
+    apostrophe, which spreadsheets show as text (OWASP's advice on CSV injection). Numbers
+    are left as they are."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["row", "column", "value", "message"])
-    writer.writerows(rows)
+    writer.writerow(header)
+    writer.writerows([f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA)
+                      else cell for cell in row] for row in rows)
     return out.getvalue()
 
 

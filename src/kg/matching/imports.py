@@ -10,13 +10,11 @@ row numbers) and are read through the table's mapping: a column counts for what 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.ingest.mapping import Mapping
-from kg.ingest.report import RowCandidate
+from kg.ingest.report import RowCandidate, review_csv
 from kg.ingest.table import Row
 from kg.matching.index import MatchIndex, index_at_hand, index_for
 from kg.matching.lists import match_list
@@ -134,11 +132,8 @@ def candidates_csv(candidates: Iterable[RowCandidate],
              for c in candidates]
     lines += [(row, 0, [row, key, name, "", "", "", "", "", ""])
               for row, key, name in empty_rows]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(line for _row, _rank, line in sorted(lines, key=lambda x: x[:2]))
-    return out.getvalue()
+    return review_csv(CSV_COLUMNS, (line for _row, _rank, line in
+                                    sorted(lines, key=lambda x: x[:2])))
 
 
 def confirmed_person(index: MatchIndex, iri: str) -> Profile | None:
