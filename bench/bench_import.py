@@ -72,9 +72,12 @@ def victim_list(path: Path, rows: int, seed: int = 67) -> None:
 
 
 def copy_store(base: Path, target: Path) -> Path:
+    """A copy of the base store, written out before the timed command starts (else the
+    kernel writes the copy's 400 MB back while the command runs, and times it too)."""
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(base, target)
+    os.sync()
     return target
 
 
