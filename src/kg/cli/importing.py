@@ -54,25 +54,25 @@ def import_table(ctx: click.Context, table: Path, store: str | None, metadata: P
                             agent, config.archive, not skip_matching,
                             notify=lambda message: click.echo(
                                 f"{message}; --skip-matching leaves matching out", err=True))
+    errors: str | None = None  # written on every run: an earlier run's file never lingers
     with open_store(config) as s:
         try:
             report = run_import(s, request)
         except ImportErrors as exc:
+            errors = exc.csv_text()
             for line in exc.lines():
                 click.echo(line, err=True)
-            if errors_out is not None:
-                with atomic_output(errors_out) as handle:
-                    handle.write(exc.csv_text().encode("utf-8"))
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(EXIT_FAILURE)
         except (KgError, OSError) as exc:
-            if errors_out is not None:
-                with atomic_output(errors_out) as handle:
-                    handle.write(errors_csv([("", "", "", str(exc))]).encode("utf-8"))
+            errors = errors_csv([("", "", "", str(exc))])
             raise
-    if errors_out is not None:
-        with atomic_output(errors_out) as handle:
-            handle.write(errors_csv([]).encode("utf-8"))
+        else:
+            errors = errors_csv([])
+        finally:
+            if errors_out is not None and errors is not None:
+                with atomic_output(errors_out) as handle:
+                    handle.write(errors.encode("utf-8"))
     if candidates_out is not None:
         with atomic_output(candidates_out) as handle:
             handle.write(candidates_csv(report.candidates).encode("utf-8"))

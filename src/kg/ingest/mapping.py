@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import warnings
 from dataclasses import dataclass, field
 from importlib import resources
@@ -26,6 +27,7 @@ import csvw
 from csvw.dsv_dialects import ENCODING_MAP
 
 from kg.errors import KgError
+from kg.names import fold
 from kg.namespaces import ID, PREFIXES
 from kg.written_dates import AUTO, CALENDARS
 
@@ -90,9 +92,15 @@ class Mapping:
     def dialect(self) -> Any:
         return self.table.dialect
 
+    def column(self, role: str) -> str | None:
+        """The name of the column with this kg role (id, kg_iri, access), if there is one."""
+        return next((c.name for c in self.columns.values() if c.role == role), None)
+
     def id_column(self) -> str:
-        """The record id column's name."""
-        return next(c.name for c in self.columns.values() if c.role == "id")
+        """The record id column's name (every mapping has one: `parse` checks)."""
+        name = self.column("id")
+        assert name is not None
+        return name
 
     def source_detail(self, key: str) -> str | None:
         """dc:title, dc:publisher or dc:issued from the metadata, as text."""
@@ -149,6 +157,14 @@ def _column(col: csvw.Column, origin: str) -> ColumnSpec:
         types=tuple(expand(t, where) for t in props.get("kg:types") or ()),
         allow_new=bool(props.get("kg:allowNew", False)), concepts=concepts,
         value_url=col.valueUrl, separator=col.inherit("separator"))
+
+
+def match_key(text: str) -> str:
+    """A header cell or an enumerated value as it is matched against the mapping's: case,
+    spaces, hyphens, underscores, ZWNJ and Persian letter variants do not count ("Date of
+    death" is date_of_death, "Presumed executed" is presumed-executed), folded as search
+    folds names."""
+    return re.sub(r"[\s\-_\u200c]+", "_", fold(text).strip()).strip("_")
 
 
 #: Dialect settings the importer reads as CSVW's defaults only: cell evidence is re-read from

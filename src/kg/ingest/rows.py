@@ -131,7 +131,7 @@ class RowBuilder:
         self.redirects = redirects or {}
         #: The person each imported row (by number) describes.
         self.subjects: dict[int, str] = {}
-        self.id_column = next(c for c in mapping.columns.values() if c.role == "id")
+        self.id_column = mapping.id_column()
         self.built = Built()
         self.seen: dict[str, tuple[int, str]] = {}
         #: The graph of a public row's quads, and of a restricted one's.
@@ -145,20 +145,20 @@ class RowBuilder:
     def add(self, row: Row) -> None:
         """One row: checked whole, then its triples added (nothing from a bad row)."""
         before = len(self.built.errors)
-        rid = row.cells.get(self.id_column.name, "").strip()
+        rid = row.cells.get(self.id_column, "").strip()
         key = slug(rid)
-        if self.id_column.name not in row.cells:
+        if self.id_column not in row.cells:
             pass  # the header lacks the column: said once, on row 1, not again on every row
         elif not rid:
-            self.error(row, self.id_column.name, "the record id is empty — give every row "
+            self.error(row, self.id_column, "the record id is empty — give every row "
                                                  "an id that stays the same in later versions")
         elif not key:
-            self.error(row, self.id_column.name, "the record id has no letters or digits — use "
+            self.error(row, self.id_column, "the record id has no letters or digits — use "
                                                  "letters, digits or '-'")
         elif key in self.seen:
             other_row, other = self.seen[key]
             same = "the same id" if other == rid else f"the same IRI as {other!r}"
-            self.error(row, self.id_column.name, f"{same} as row {other_row} — record ids "
+            self.error(row, self.id_column, f"{same} as row {other_row} — record ids "
                                                  "must be unique in the list")
         else:
             self.seen[key] = (row.number, rid)
@@ -205,29 +205,29 @@ class RowBuilder:
                 self.built.created.add(value.created)
 
     def _access(self, row: Row) -> bool:
-        column = next((c for c in self.mapping.columns.values() if c.role == "access"), None)
+        column = self.mapping.column("access")
         if column is None:
             return False
-        text = row.cells.get(column.name, "").strip()
+        text = row.cells.get(column, "").strip()
         if text.casefold() not in ("", "public", "restricted"):
-            self.error(row, column.name, "not an access level — write public or restricted "
+            self.error(row, column, "not an access level — write public or restricted "
                                          "(empty means public)")
             return False
         return text.casefold() == "restricted"
 
     def _subject(self, row: Row, key: str) -> ox.NamedNode | None:
-        column = next((c for c in self.mapping.columns.values() if c.role == "kg_iri"), None)
-        iri = row.cells.get(column.name, "").strip() if column else ""
+        column = self.mapping.column("kg_iri")
+        iri = row.cells.get(column, "").strip() if column else ""
         if iri:
             if iri.startswith("<") and iri.endswith(">"):
                 iri = iri[1:-1]
             iri = self.redirects.get(iri, iri)
             if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", iri):
-                self.error(row, column.name, "not an IRI — paste the person's full IRI "
+                self.error(row, column, "not an IRI — paste the person's full IRI "
                                              f"({ID}person/...) or leave it empty")
                 return None
             if iri not in self.persons:
-                self.error(row, column.name, "no person with this IRI in the graph — check "
+                self.error(row, column, "no person with this IRI in the graph — check "
                                              "the IRI, or leave it empty to add a new person")
                 return None
             return ox.NamedNode(iri)

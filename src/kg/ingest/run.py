@@ -158,7 +158,7 @@ def prepare(store: Store, req: ImportRequest) -> tuple[Mapping, Table, str, dict
             if spec.types not in by_types:
                 by_types[spec.types] = entity_index(store, spec.types)
             indexes[name] = by_types[spec.types]
-    iri_column = next((c.name for c in mapping.columns.values() if c.role == "kg_iri"), None)
+    iri_column = mapping.column("kg_iri")
     wanted = {r.cells.get(iri_column, "").strip().strip("<>") for r in table.rows} - {""} \
         if iri_column else set()
     moved = redirects(store)

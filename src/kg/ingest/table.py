@@ -15,7 +15,6 @@ import codecs
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,9 +22,8 @@ from typing import Any
 
 from kg.errors import KgError
 from kg.guard import InputRefused, Limits, check_table
-from kg.ingest.mapping import Mapping
+from kg.ingest.mapping import Mapping, match_key
 from kg.ingest.report import CellError
-from kg.names import fold
 
 _SPREADSHEETS = {".xlsx", ".xls", ".xlsm", ".ods", ".numbers"}
 #: How spreadsheet files begin (zip: xlsx, ods, numbers; OLE2: xls), whatever their name.
@@ -112,12 +110,16 @@ def _declared_wrongly(data: bytes, codec: str) -> bool:
     return codec.startswith(("utf-16", "utf-32")) and not _utf16(data)
 
 
+def _codec(declared: str) -> str:
+    """The codec a declared encoding names (UTF-8 if none; a BOM is read either way)."""
+    codec = codecs.lookup(declared or "utf-8").name
+    return "utf-8" if codec == "utf-8-sig" else codec
+
+
 def decode(path: Path, data: bytes, declared: str) -> tuple[str, str]:
     """The text and the encoding used: UTF-8 (BOM or not) unless the dialect declares
     another; other bytes are refused, naming the likely encoding and the fix."""
-    codec = codecs.lookup(declared or "utf-8").name
-    if codec == "utf-8-sig":
-        codec = "utf-8"  # a BOM is read either way
+    codec = _codec(declared)
     if _utf16(data) and _ascii_compatible(codec):
         # UTF-16 without a BOM decodes as UTF-8 (with NULs): name it before anything else.
         raise TableError(
@@ -213,8 +215,7 @@ def read_table(path: Path, mapping: Mapping) -> Table:
     """Read and split the file; header problems are collected as errors, not raised."""
     dialect = mapping.dialect
     declared = dialect.python_encoding
-    codec = codecs.lookup(declared or "utf-8").name
-    _refuse_early(path, dialect, "utf-8" if codec == "utf-8-sig" else codec)
+    _refuse_early(path, dialect, _codec(declared))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -285,12 +286,12 @@ def _refuse_other_delimiter(path: Path, mapping: Mapping, header: list[str]) -> 
     declared = mapping.dialect.delimiter
     if len(header) > 1:
         return
-    known = {_folded(title) for title in _titles(mapping)}
+    known = {match_key(title) for title in _titles(mapping)}
     for other, named in _OTHER_DELIMITERS.items():
         if other == declared:
             continue
         names = header[0].split(other)
-        if len(names) > 1 and sum(_folded(n) in known for n in names) >= 2:
+        if len(names) > 1 and sum(match_key(n) in known for n in names) >= 2:
             shown = "\\t" if other == "\t" else other
             raise TableError(
                 f"{path}:1: the columns are separated by {named} ({other!r}), not by "
@@ -299,12 +300,6 @@ def _refuse_other_delimiter(path: Path, mapping: Mapping, header: list[str]) -> 
                 f"delimiter in metadata beside it ({path.name}-metadata.json, started from "
                 f"`kg import-template victims`, with \"dialect\": {{\"delimiter\": "
                 f"\"{shown}\"}}) and import without --template")
-
-
-def _folded(title: str) -> str:
-    """A header cell as it is matched: case, spaces, hyphens and Persian letter variants
-    do not count ("Date of death" is date_of_death), as search folds names."""
-    return re.sub(r"[\s\-_\u200c]+", "_", fold(title).strip()).strip("_")
 
 
 def _titles(mapping: Mapping) -> dict[str, str]:
@@ -321,12 +316,12 @@ def _match_header(table: Table, mapping: Mapping, header: list[str], ignored: se
                   ) -> dict[str, int]:
     """Column name -> index in the file; unknown and repeated names are errors (an unnamed
     column with no values, as spreadsheets export after the last one, is ignored)."""
-    known = {_folded(title): name for title, name in _titles(mapping).items()}
+    known = {match_key(title): name for title, name in _titles(mapping).items()}
     positions: dict[str, int] = {}
     for i, title in enumerate(header):
         if i in ignored:
             continue
-        name = known.get(_folded(title))
+        name = known.get(match_key(title))
         if not title:
             table.errors.append(CellError(
                 1, f"column {i + 1}", title, "a column without a name holds values — name it "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.ingest.lookup import EntityIndex, NotFound
-from kg.ingest.mapping import ColumnSpec
+from kg.ingest.mapping import ColumnSpec, match_key
 from kg.namespaces import ID, KG, PREFIXES
 from kg.written_dates import EXAMPLES, DateFormError, read_date
 
@@ -89,28 +89,22 @@ def _integer(spec: ColumnSpec, text: str) -> Value:
     return Value(ox.Literal(str(int(number)), datatype=ox.NamedNode(XSD + "integer")))
 
 
-def _term_key(text: str) -> str:
-    """An enumerated value as it is compared: case, and spaces or underscores for hyphens,
-    do not count ("Presumed executed" is presumed-executed)."""
-    return re.sub(r"[\s_\-]+", "-", text.strip().casefold())
-
-
 def _concept(spec: ColumnSpec, text: str) -> Value:
     key = text.strip()
     if spec.concepts:
-        folded = {_term_key(k): v for k, v in spec.concepts.items()}
-        if _term_key(key) not in folded:
+        folded = {match_key(k): v for k, v in spec.concepts.items()}
+        if match_key(key) not in folded:
             raise CellProblem(f"not an allowed value — write one of {', '.join(spec.concepts)} "
                               "(or leave it empty)")
-        return Value(ox.NamedNode(folded[_term_key(key)]))
+        return Value(ox.NamedNode(folded[match_key(key)]))
     allowed = spec.allowed_values()
     if allowed is not None and key not in allowed:
         # As for kg:concepts columns and access: "Executed" is executed.
-        lowered = {_term_key(a): a for a in allowed}
-        if _term_key(key) not in lowered:
+        lowered = {match_key(a): a for a in allowed}
+        if match_key(key) not in lowered:
             raise CellProblem(f"not an allowed value — write one of {', '.join(allowed)} "
                               "(or leave it empty)")
-        key = lowered[_term_key(key)]
+        key = lowered[match_key(key)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return Value(ox.NamedNode(spec.value_url.expand(**{spec.name: key})))

@@ -45,10 +45,6 @@ class RowCandidates:
                 for rank, c in enumerate(self.candidates, start=1)]
 
 
-def _column(mapping: Mapping, role: str) -> str | None:
-    return next((c.name for c in mapping.columns.values() if c.role == role), None)
-
-
 def row_record(mapping: Mapping, row: Row) -> Record:
     """What a row says about its person, by the properties its mapping gives its columns
     (list cells split as the mapping says; dates read in the column's calendar)."""
@@ -60,14 +56,13 @@ def row_record(mapping: Mapping, row: Row) -> Record:
         parts = text.split(spec.separator) if spec.separator else [text]
         values += [(spec.property, part.strip(), spec.calendar) for part in parts
                    if part.strip()]
-    id_column = _column(mapping, "id")
-    key = row.cells.get(id_column, "").strip() if id_column else ""
+    key = row.cells.get(mapping.id_column(), "").strip()
     return record_from_values(values, key or str(row.number))
 
 
 def confirmed(mapping: Mapping, row: Row) -> bool:
     """Whether the row already names its person (a kg_iri cell): nothing to find."""
-    column = _column(mapping, "kg_iri")
+    column = mapping.column("kg_iri")
     return bool(column and row.cells.get(column, "").strip())
 
 
