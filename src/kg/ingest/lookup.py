@@ -52,7 +52,8 @@ class EntityIndex:
     def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
         self.by_key: list[dict[str, set[str]]] = [defaultdict(set) for _ in range(LEVELS)]
         self.labels: dict[str, set[str]] = defaultdict(set)  # folded label -> label texts
-        self.folded: dict[str, str] = {}
+        #: Answers given, by cell text and word: a list names the same prisons over and over.
+        self._answers: dict[tuple[str, str], str | NotFound] = {}
         for iri, label in rows:
             for level, keys in enumerate(_keys(label)):
                 for key in keys:
@@ -64,6 +65,17 @@ class EntityIndex:
 
     def match(self, text: str, what: str) -> str:
         """The one entity whose label matches `text` at the strictest level that matches."""
+        if (text, what) not in self._answers:
+            try:
+                self._answers[(text, what)] = self._match(text, what)
+            except NotFound as exc:
+                self._answers[(text, what)] = exc
+        answer = self._answers[(text, what)]
+        if isinstance(answer, NotFound):
+            raise NotFound(str(answer))
+        return answer
+
+    def _match(self, text: str, what: str) -> str:
         for level, keys in enumerate(_keys(text)):
             found = set().union(*(self.by_key[level].get(key, ()) for key in keys))
             if found and len(found) == 1:

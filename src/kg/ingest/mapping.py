@@ -19,6 +19,7 @@ import json
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,11 @@ class ColumnSpec:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return self.csvw.read(text)
+
+    @cached_property
+    def concept_keys(self) -> dict[str, str]:
+        """kg:concepts by their match keys (made once, not for every cell)."""
+        return {match_key(k): v for k, v in self.concepts.items()}
 
     def allowed_values(self) -> list[str] | None:
         """The values of an enumeration declared as a `format` of alternatives."""

@@ -132,6 +132,9 @@ class RowBuilder:
         #: The person each imported row (by number) describes.
         self.subjects: dict[int, str] = {}
         self.id_column = mapping.id_column()
+        self.column_slugs = {name: slug(name) for name in mapping.columns}
+        #: The columns the aboutUrl template names (only their cells need a slug).
+        self.template_names = set(mapping.about_url.variable_names)
         self.built = Built()
         self.seen: dict[str, tuple[int, str]] = {}
         #: The graph of a public row's quads, and of a restricted one's.
@@ -176,7 +179,8 @@ class RowBuilder:
             parts = [p for p in text.split(spec.separator)] if spec.separator else [text]
             parts = [p.strip() for p in parts if p.strip()]
             for i, part in enumerate(parts, start=1):
-                suffix = f"{slug(name)}-{i}" if spec.separator else slug(name)
+                suffix = f"{self.column_slugs[name]}-{i}" if spec.separator \
+                    else self.column_slugs[name]
                 claims.append((spec, part, i, suffix))
         values = []
         for spec, part, _i, suffix in claims:
@@ -231,7 +235,8 @@ class RowBuilder:
                                              "the IRI, or leave it empty to add a new person")
                 return None
             return ox.NamedNode(iri)
-        variables = {name: slug(text) for name, text in row.cells.items()}
+        variables = {name: slug(text) for name, text in row.cells.items()
+                     if name in self.template_names}
         variables["_table"] = self.table_slug
         variables["_row"] = str(row.number - 1)
         minted = about_iri(self.mapping, variables)

@@ -92,7 +92,7 @@ def _integer(spec: ColumnSpec, text: str) -> Value:
 def _concept(spec: ColumnSpec, text: str) -> Value:
     key = text.strip()
     if spec.concepts:
-        folded = {match_key(k): v for k, v in spec.concepts.items()}
+        folded = spec.concept_keys
         if match_key(key) not in folded:
             raise CellProblem(f"not an allowed value — write one of {', '.join(spec.concepts)} "
                               "(or leave it empty)")
