@@ -79,6 +79,15 @@ def claim_diff(added: list[ox.Quad], removed: list[ox.Quad]) -> ClaimDiff:
     return diff
 
 
+def public_diff(added: list[ox.Quad], removed: list[ox.Quad], hidden: str) -> ClaimDiff:
+    """The claims a write changes as the public view sees them (what the import log, which is
+    public, counts): the quads of the graph `hidden` (a table's restricted rows) left out, so
+    a row turned restricted is a removed claim and a change inside a restricted row is none."""
+    graph = ox.NamedNode(hidden)
+    return claim_diff([q for q in added if q.graph_name != graph],
+                      [q for q in removed if q.graph_name != graph])
+
+
 def removed_cells(removed: list[ox.Quad]) -> dict[str, Cell]:
     """Where removed claims came from, read back from their removed selectors."""
     rows: dict[str, tuple[int, int]] = {}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.ingest.diff import ClaimDiff
 from kg.ingest.report import ImportReport
 from kg.namespaces import GRAPH, ID, KG, PREFIXES, sparql_prefixes
 from kg.store import Store
@@ -78,9 +79,11 @@ def agent_iri(name: str) -> str:
     return f"{ID}agent/{safe}"
 
 
-def activity(report: ImportReport, table_slug: str, started: dt.datetime,
+def activity(report: ImportReport, public: ClaimDiff, table_slug: str, started: dt.datetime,
              ended: dt.datetime, agent: str, name: str) -> tuple[str, list[ox.Triple]]:
-    """A run's IRI and triples (the agent with a label, so pages can name it)."""
+    """A run's IRI and triples (the agent with a label, so pages can name it). The log is
+    public: it counts rows and claims as the public view sees them (`public`), never the
+    restricted rows' own."""
     stamp = started.strftime("%Y%m%dT%H%M%S%fZ")
     run = ox.NamedNode(f"{ID}import/{table_slug}-{stamp}")
     when = ox.NamedNode(XSD + "dateTime")
@@ -99,11 +102,11 @@ def activity(report: ImportReport, table_slug: str, started: dt.datetime,
         ox.Triple(run, p("prov", "wasAssociatedWith"), who),
         ox.Triple(run, ox.NamedNode(KG + "sha256"), ox.Literal(report.sha256)),
         ox.Triple(run, ox.NamedNode(KG + "claimsAdded"),
-                  ox.Literal(str(len(report.added)), datatype=integer)),
+                  ox.Literal(str(len(public.added)), datatype=integer)),
         ox.Triple(run, ox.NamedNode(KG + "claimsChanged"),
-                  ox.Literal(str(len(report.changed)), datatype=integer)),
+                  ox.Literal(str(len(public.changed)), datatype=integer)),
         ox.Triple(run, ox.NamedNode(KG + "claimsRemoved"),
-                  ox.Literal(str(len(report.removed)), datatype=integer)),
+                  ox.Literal(str(len(public.removed)), datatype=integer)),
         ox.Triple(run, ox.NamedNode(KG + "rowsImported"),
                   ox.Literal(str(report.rows - report.restricted_rows), datatype=integer)),
         ox.Triple(who, p("rdf", "type"), p("prov", "Agent")),

@@ -110,6 +110,8 @@ class Built:
     public: list[ox.Quad] = field(default_factory=list)
     restricted: list[ox.Quad] = field(default_factory=list)
     cells: dict[str, Cell] = field(default_factory=dict)
+    #: The claims of restricted rows (left out of what the public import log counts).
+    restricted_claims: set[str] = field(default_factory=set)
     created: set[str] = field(default_factory=set)
     errors: list[CellError] = field(default_factory=list)
     restricted_rows: int = 0
@@ -205,6 +207,8 @@ class RowBuilder:
             out.extend(self._evidence(row, spec, claim, suffix, text, restricted, g))
             self.built.cells[claim.value] = Cell(row.number, row.columns[spec.name], spec.name,
                                                  text)
+            if restricted:
+                self.built.restricted_claims.add(claim.value)
             if value.created:
                 self.built.created.add(value.created)
 

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from kg.errors import KgError
 from kg.ingest import provlog
 from kg.ingest.archive import archive, archive_dir, archived_name
-from kg.ingest.diff import ClaimDiff, changes_of, claim_diff, removed_cells
+from kg.ingest.diff import ClaimDiff, changes_of, claim_diff, public_diff, removed_cells
 from kg.ingest.fresh import fresh_prefixes
 from kg.ingest.lookup import EntityIndex, entity_index, existing
 from kg.ingest.mapping import Mapping, MappingError, locate
@@ -220,8 +220,14 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
     write.fresh = fresh_prefixes(write.basis, builder.table_slug, source, previous)
     # A table's first import (the store holds no trace of it: `fresh`) adds every claim it
     # built and nothing else; telling that from its 200,000 quads took a third of a second.
-    diff = (ClaimDiff(added=sorted(builder.built.cells)) if write.fresh
-            else claim_diff(changes.added, changes.removed))
+    if write.fresh:
+        diff = ClaimDiff(added=sorted(builder.built.cells))
+        public = ClaimDiff(added=[c for c in diff.added
+                                  if c not in builder.built.restricted_claims])
+    else:
+        diff = claim_diff(changes.added, changes.removed)
+        public = public_diff(changes.added, changes.removed,
+                             restricted_graph(builder.table_slug))
     cells = dict(builder.built.cells)
     gone = removed_cells(changes.removed)
     report = ImportReport(
@@ -235,7 +241,7 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
     run = ""
     if not req.dry_run:
         name = req.agent or getpass.getuser()
-        run, triples = provlog.activity(report, builder.table_slug, started,
+        run, triples = provlog.activity(report, public, builder.table_slug, started,
                                         dt.datetime.now(dt.UTC), provlog.agent_iri(name), name)
         log = store.diff_graphs({provlog.IMPORTS_GRAPH: provlog.existing_log(store) + triples})
         # The same content again: only the log changes (its check is the log's own).
