@@ -21,6 +21,10 @@ CASES = {
     "Amordad 1367": ("solar-hijri", "1988", "span", "1988-07-23", "1988-08-22"),
     "1367": ("solar-hijri", "1988", "span", "1988-03-21", "1989-03-20"),
     "1988-07/1988-09": ("gregorian", "1988", "span", "1988-07-01", "1988-09-30"),
+    # A date cell exported with its (midnight) time, as spreadsheets write date columns.
+    "1988-08-10 00:00:00": ("gregorian", "1988-08-10", "day", "1988-08-10", "1988-08-10"),
+    "1988-08-10T00:00Z": ("gregorian", "1988-08-10", "day", "1988-08-10", "1988-08-10"),
+    "1367/05/19 00:00": ("solar-hijri", "1988-08-10", "day", "1988-08-10", "1988-08-10"),
 }
 
 
@@ -38,6 +42,12 @@ def test_every_written_form_reads_to_exact_bounds(text: str) -> None:
 def test_what_fits_no_form_is_refused_with_a_fix(text: str) -> None:
     with pytest.raises(DateFormError):
         read_date(text)
+
+
+def test_a_time_of_day_is_refused_not_dropped() -> None:
+    with pytest.raises(DateFormError, match=r"a time of day \(14:30\).*write the date alone "
+                                            r"\(1988-08-10\)"):
+        read_date("1988-08-10 14:30:00")
 
 
 def test_the_declared_calendar_reads_bare_numbers() -> None:

@@ -88,6 +88,10 @@ _MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 #: ("1367-1368").
 _RANGE_SEPARATORS = (re.compile(r"\s*(?:–|—|\bto\b|\s-\s|\bتا\b)\s*"), re.compile(r"\s*/\s*"),
                      re.compile(r"(?<=^\d{4})-(?=\d{4}$)"))
+#: A year-first date followed by a time of day ("1988-08-10 00:00:00", "1988-08-10T00:00Z"):
+#: how spreadsheets write a date cell when its column is exported as date and time.
+_TIMED = re.compile(r"^(\d{3,4}[-/.]\d{1,2}[-/.]\d{1,2})[T ](\d{1,2}):(\d{2})"
+                    r"(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 #: "Month" after a Persian month's name ("مرداد ماه ۱۳۶۷", "مهر‌ماه ۱۳۶۷"), dropped.
 _MAH = "ماه"
 
@@ -96,6 +100,19 @@ def normalise(text: str) -> str:
     """Digits to ASCII, direction marks dropped, spaces collapsed, NFC."""
     text = unicodedata.normalize("NFC", text).translate(ASCII_DIGITS).translate(_MARKS)
     return " ".join(text.replace("\u200c", " ").split())
+
+
+def _without_midnight(text: str) -> str:
+    """The date of a date-and-time whose time is midnight (what a spreadsheet writes for a
+    cell holding only a date); a real time of day is refused, since kg keeps dates to the day
+    and would otherwise drop it unsaid."""
+    timed = _TIMED.match(text)
+    if timed is None:
+        return text
+    if any(int(part or 0) for part in timed.groups()[1:]):
+        raise DateFormError(f"a time of day ({timed[2]}:{timed[3]}) — kg keeps dates to the "
+                            f"day: write the date alone ({timed[1]}) and the time in a note")
+    return timed[1]
 
 
 def _calendar_of_year(year: int, declared: str, text: str) -> str:
@@ -223,6 +240,7 @@ def read_date(text: str, calendar: str = AUTO) -> WrittenDate:
     if not text:
         raise DateFormError("empty date")
     text = re.sub(rf"(?<=[^\W\d_])\s*{_MAH}(?=\s|$)", "", text)
+    text = _without_midnight(text)
     single = _single(text, calendar)
     if single is not None:
         return WrittenDate(verbatim, single[0], single[1])
