@@ -96,7 +96,9 @@ class Mapping:
 
     @property
     def dialect(self) -> Any:
-        return self.table.dialect
+        """The metadata's dialect, or CSVW's default one when it declares none (UTF-8, comma,
+        a header line), as the CSVW spec says."""
+        return self.table.dialect or csvw.Dialect()
 
     def column(self, role: str) -> str | None:
         """The name of the column with this kg role (id, kg_iri, access), if there is one."""
