@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from kg.ingest.report import CellError
 from kg.names import LABEL_PROPERTIES, ZWNJ, fold, skeleton, tokens
 from kg.namespaces import sparql_prefixes
 from kg.store import Store
@@ -120,3 +121,21 @@ def existing(store: Store, iris: Iterable[str], cls: str) -> set[str]:
         SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }}
             ?e rdf:type/rdfs:subClassOf* {ox.NamedNode(cls)} }}""")
     return {r["e"].value for r in rows}
+
+
+def unknown_concepts(store: Store, concepts: dict[str, list[tuple[int, str, str]]]
+                     ) -> list[CellError]:
+    """An error for every cell naming a concept the graph does not hold (a status, a sex):
+    a mapping's valueUrl or kg:concepts must lead to terms the graph knows, never mint new
+    ones unsaid. `concepts`: IRI -> the cells (row, column, text) naming it."""
+    if not concepts:
+        return []
+    values = " ".join(str(ox.NamedNode(c)) for c in concepts)
+    known = {r["c"].value for r in store.query(
+        f"SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {values} }} ?c ?p ?o }}")}
+    return [CellError(row, column, text,
+                      f"no concept <{iri}> in the graph — write a value the graph knows, or "
+                      "add the concept (with its labels) to the graph first")
+            for iri, cells in sorted(concepts.items()) if iri not in known
+            for row, column, text in cells]
+

@@ -112,6 +112,9 @@ class Built:
     cells: dict[str, Cell] = field(default_factory=dict)
     #: The claims of restricted rows (left out of what the public import log counts).
     restricted_claims: set[str] = field(default_factory=set)
+    #: Concept IRIs the cells name, with each cell naming one (row, column, text): checked
+    #: against the graph once for the whole table (`kg.ingest.lookup.unknown_concepts`).
+    concepts: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
     created: set[str] = field(default_factory=set)
     errors: list[CellError] = field(default_factory=list)
     restricted_rows: int = 0
@@ -194,6 +197,9 @@ class RowBuilder:
                 self.built.errors.append(CellError(row.number, spec.name, part, str(exc)))
                 continue
             values.append((spec, claim, value, suffix))
+            if spec.kind == "concept":
+                self.built.concepts.setdefault(value.term.value, []).append(
+                    (row.number, spec.name, part))
         if len(self.built.errors) > before or subject is None:
             return
         out = self.built.restricted if restricted else self.built.public

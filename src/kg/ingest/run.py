@@ -24,7 +24,7 @@ from kg.ingest import provlog
 from kg.ingest.archive import archive, archive_dir, archived_name
 from kg.ingest.diff import ClaimDiff, changes_of, claim_diff, public_diff, removed_cells
 from kg.ingest.fresh import fresh_prefixes
-from kg.ingest.lookup import EntityIndex, entity_index, existing
+from kg.ingest.lookup import EntityIndex, entity_index, existing, unknown_concepts
 from kg.ingest.mapping import Mapping, MappingError, locate
 from kg.ingest.report import CellError, ImportErrors, ImportReport
 from kg.ingest.rows import (
@@ -168,7 +168,8 @@ def prepare(store: Store, req: ImportRequest) -> tuple[Mapping, Table, str, dict
     builder = RowBuilder(mapping, table_slug, source, publisher, indexes, persons, moved)
     for row in table.rows:
         builder.add(row)
-    errors = table.errors + builder.built.errors
+    errors = table.errors + builder.built.errors + unknown_concepts(store,
+                                                                    builder.built.concepts)
     source_triples = _source_triples(req, mapping, table, source, publisher, title, published,
                                      errors)
     if errors:
