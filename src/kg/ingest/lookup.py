@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from kg.ingest.report import CellError
 from kg.names import LABEL_PROPERTIES, ZWNJ, fold, skeleton, tokens
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import ONTOLOGY_GRAPH, sparql_prefixes
 from kg.store import Store
 
 
@@ -139,3 +139,25 @@ def unknown_concepts(store: Store, concepts: dict[str, list[tuple[int, str, str]
             for iri, cells in sorted(concepts.items()) if iri not in known
             for row, column, text in cells]
 
+
+def undeclared_terms(store: Store, iris: Iterable[str], namespace: str) -> dict[str, list[str]]:
+    """Which of `iris` under `namespace` (kg's own: every one of its terms is declared in
+    ontology/) the graph does not declare, each with the closest terms the ontology graph
+    declares: a mapping's typo (kg:fathrName) would otherwise make claims of a property
+    nobody reads. The declared ones are asked by name (a scan of every typed node took
+    1.4 s at 1.3M quads)."""
+    ours = sorted({i for i in iris if i.startswith(namespace)})
+    if not ours:
+        return {}
+    values = " ".join(str(ox.NamedNode(i)) for i in ours)
+    declared = {r["t"].value for r in store.query(
+        f"SELECT DISTINCT ?t WHERE {{ VALUES ?t {{ {values} }} ?t a ?kind }}")}
+    unknown = [i for i in ours if i not in declared]
+    if not unknown:
+        return {}
+    local = {r["t"].value[len(namespace):]: r["t"].value for r in store.query(
+        f"SELECT DISTINCT ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?kind }} "
+        f"FILTER(STRSTARTS(STR(?t), \"{namespace}\")) }}")}
+    return {iri: [local[c] for c in difflib.get_close_matches(iri[len(namespace):],
+                                                              sorted(local), n=2)]
+            for iri in unknown}

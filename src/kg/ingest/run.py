@@ -24,7 +24,13 @@ from kg.ingest import provlog
 from kg.ingest.archive import archive, archive_dir, archived_name
 from kg.ingest.diff import ClaimDiff, changes_of, claim_diff, public_diff, removed_cells
 from kg.ingest.fresh import fresh_prefixes
-from kg.ingest.lookup import EntityIndex, entity_index, existing, unknown_concepts
+from kg.ingest.lookup import (
+    EntityIndex,
+    entity_index,
+    existing,
+    undeclared_terms,
+    unknown_concepts,
+)
 from kg.ingest.mapping import Mapping, MappingError, locate
 from kg.ingest.report import CellError, ImportErrors, ImportReport
 from kg.ingest.rows import (
@@ -135,6 +141,7 @@ def _source_triples(req: ImportRequest, mapping: Mapping, table: Table, source: 
 def prepare(store: Store, req: ImportRequest) -> tuple[Mapping, Table, str, dict, RowBuilder]:
     """Read and check everything; the graphs to write, or ImportErrors with every problem."""
     mapping = locate(req.path, req.metadata, req.template)
+    _refuse_undeclared_terms(store, mapping)
     table = read_table(req.path, mapping)
     title = (req.title or mapping.source_detail("title") or "").strip()
     publisher_name = (req.publisher or mapping.source_detail("publisher") or "").strip()
@@ -178,6 +185,25 @@ def prepare(store: Store, req: ImportRequest) -> tuple[Mapping, Table, str, dict
               + publisher_triples,
               restricted_graph(table_slug): builder.built.restricted}
     return mapping, table, source, graphs, builder
+
+
+def _refuse_undeclared_terms(store: Store, mapping: Mapping) -> None:
+    """kg: properties and classes the mapping names but kg's ontology does not declare, all
+    of them in one error."""
+    named = {iri: name for name, spec in mapping.columns.items()
+             for iri in (spec.property, *spec.types) if iri}
+    unknown = undeclared_terms(store, named, KG)
+
+    def short(iri: str) -> str:
+        return "kg:" + iri[len(KG):]
+
+    if unknown:
+        terms = "; ".join(
+            f"column {named[iri]!r}: {short(iri)}"
+            + (f" (closest: {', '.join(map(short, closest))})" if closest else "")
+            for iri, closest in unknown.items())
+        raise MappingError(f"{mapping.origin}: not terms kg's ontology declares: {terms} — "
+                           "correct them, or declare them in ontology/ first")
 
 
 def _refuse_other_publisher(store: Store, source: str, publisher: str, path: Path) -> None:
