@@ -232,7 +232,10 @@ def test_encodings_bom_crlf_and_windows_1256(store_dir: Path, tmp_path: Path) ->
     template = kg("import-template").stdout.replace('"encoding": "utf-8"',
                                                     '"encoding": "windows-1256"')
     meta.write_text(template, encoding="utf-8")
-    declared = kg("import", str(legacy), *META, "--store", str(store_dir))
+    # Another list of the same publisher: its own title (the same title would name bom.csv's).
+    other = [*META]
+    other[1] = "Legacy list (example)"
+    declared = kg("import", str(legacy), *other, "--store", str(store_dir))
     assert declared.returncode == 0, declared.stderr
     excel = kg("import", str(sheet), "--template", "victims", *META, "--store", str(store_dir))
     assert excel.returncode == 1 and "CSV UTF-8" in excel.stderr

@@ -33,6 +33,10 @@ from kg.store import open_store
 @click.option("--agent", help="Who runs the import, for the import log (default: OS user).")
 @click.option("--candidates", "candidates_out", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the people already in the graph whom rows may be, as CSV.")
+@click.option("--name", metavar="NAME",
+              help="The list's name in kg, which its IRIs are made from (default: kg:slug in "
+                   "the metadata, else the file name); give a list's name to import a renamed "
+                   "file as its new version.")
 @click.option("--skip-matching", is_flag=True,
               help="Do not look for rows' people in the graph (faster on a large graph).")
 @setting_option("archive", metavar="DIR")
@@ -40,8 +44,8 @@ from kg.store import open_store
 def import_table(ctx: click.Context, table: Path, store: str | None, metadata: Path | None,
                  template: str | None, title: str | None, publisher: str | None,
                  published: str | None, dry_run: bool, errors_out: Path | None,
-                 agent: str | None, candidates_out: Path | None, skip_matching: bool,
-                 archive: str | None) -> None:
+                 agent: str | None, candidates_out: Path | None, name: str | None,
+                 skip_matching: bool, archive: str | None) -> None:
     """Import a table (a victim list as CSV) as claims of a source, each evidenced by its cell.
 
     Every bad cell is reported as FILE:ROW:COLUMN (rows as RFC 7111 counts them: the header
@@ -53,7 +57,8 @@ def import_table(ctx: click.Context, table: Path, store: str | None, metadata: P
     request = ImportRequest(table, metadata, template, title, publisher, published, dry_run,
                             agent, config.archive, not skip_matching,
                             notify=lambda message: click.echo(
-                                f"{message}; --skip-matching leaves matching out", err=True))
+                                f"{message}; --skip-matching leaves matching out", err=True),
+                            name=name)
     errors: str | None = None  # written on every run: an earlier run's file never lingers
     with open_store(config) as s:
         try:

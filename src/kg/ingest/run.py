@@ -76,6 +76,9 @@ class ImportRequest:
     candidates: bool = True
     #: Told of long work before it starts (building the store version's match index).
     notify: Callable[[str], None] | None = None
+    #: The list's name in kg, which its IRIs are made from (else kg:slug in the metadata,
+    #: else the file name): a list's new version imported from a renamed file keeps it.
+    name: str | None = None
 
 
 class _Abandon(Exception):  # noqa: N818 - control flow, never seen by users
@@ -150,13 +153,14 @@ def prepare(store: Store, req: ImportRequest) -> tuple[Mapping, Table, str, dict
         raise MappingError(f"{req.path}: the table needs a title and a publisher (who compiled "
                            "it: the claimant of its claims) — give --title and --publisher, or "
                            "dc:title and dc:publisher in the metadata")
-    table_slug = slug(str(mapping.properties.get("kg:slug") or req.path.stem))
+    table_slug = slug(str(req.name or mapping.properties.get("kg:slug") or req.path.stem))
     if not table_slug:
-        raise MappingError(f"{req.path}: no usable name for the table — rename the file or set "
-                           "kg:slug in the metadata")
+        raise MappingError(f"{req.path}: no usable name for the table — give --name (or "
+                           "kg:slug in the metadata), or rename the file")
     source = source_iri(table_slug)
     publisher, publisher_triples = _publisher(store, publisher_name)
     _refuse_other_publisher(store, source, publisher, req.path)
+    _refuse_renamed_list(store, source, publisher, title, table.sha256, req.path)
     present = set().union(*(set(r.cells) for r in table.rows)) if table.rows else set()
     indexes: dict[str, EntityIndex] = {}
     by_types: dict[tuple[str, ...], EntityIndex] = {}
@@ -213,8 +217,36 @@ def _refuse_other_publisher(store: Store, source: str, publisher: str, path: Pat
     if others:
         raise MappingError(
             f"{path}: the table name {source.rsplit('/', 1)[1]!r} is already used by a list "
-            f"published by <{sorted(others)[0]}> — rename the file (or set kg:slug in the "
+            f"published by <{sorted(others)[0]}> — give it another --name (or kg:slug in the "
             "metadata) unless this is a new version of that list from the same publisher")
+
+
+def _refuse_renamed_list(store: Store, source: str, publisher: str, title: str, sha256: str,
+                         path: Path) -> None:
+    """A list imported before under another name (the same file, or the same publisher and
+    title): importing it under this one would copy every record as new people."""
+    rows = list(store.query(f"""
+        SELECT ?other ?same WHERE {{
+            ?other a <{KG}Source> ; <{KG}sourceType> <{DATASET}> .
+            {{ ?other <{KG}sha256> {ox.Literal(sha256)} BIND(true AS ?same) }} UNION
+            {{ ?other <{PREFIXES['dcterms']}publisher> <{publisher}> ;
+                      <{PREFIXES['dcterms']}title> ?title
+               FILTER(STR(?title) = {ox.Literal(title)}) BIND(false AS ?same) }}
+            FILTER(?other != <{source}>)
+        }} ORDER BY DESC(?same) ?other"""))
+    if not rows:
+        return
+    other = rows[0]["other"].value
+    name = other.rsplit("/", 1)[1]
+    if rows[0]["same"].value == "true":
+        raise MappingError(
+            f"{path}: this very file was imported before as the list {name!r} (<{other}>); "
+            f"under a new name every record would be copied as a new person — give --name "
+            f"{name} (importing it again changes nothing)")
+    raise MappingError(
+        f"{path}: a list titled {title!r} from this publisher was imported before as {name!r} "
+        f"(<{other}>) — give --name {name} to import this file as its new version, or another "
+        "--title if it is a different list")
 
 
 def _dry(store: Store, write: GraphWrite, pending: PendingCheck) -> Report:
