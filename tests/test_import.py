@@ -18,6 +18,7 @@ from kg.ingest.provlog import import_log
 from kg.ingest.report import ImportErrors
 from kg.ingest.run import ImportRequest, run_import
 from kg.store import DiskStore
+from tests.engines import REMOTE_ENGINES, clear, remote_server
 
 EXAMPLE = PROJECT_DIR / "data" / "examples" / "victims.csv"
 META = ["--title", "List of victims (example)", "--publisher", "Example Documentation Centre",
@@ -262,3 +263,17 @@ def test_what_pages_show_a_cell_and_the_import_log_query(store_dir: Path) -> Non
         assert text == "row 2, date_of_death: ۱۳۶۷/۰۵/۱۰"
         (run,) = import_log(store, SOURCE.format("victims"))
         assert run.added == 36 and run.previous is None  # public claims only: the log is public
+
+
+@pytest.mark.parametrize("engine", REMOTE_ENGINES)
+def test_a_sparql_server_store_is_refused_with_the_way_round(request, engine: str) -> None:
+    """The gate reads the data around a write from the embedded partitions; on a server the
+    import is refused before anything is read (it used to fail midway: "no full view")."""
+    server = remote_server(request, engine)
+    store = server.store()
+    clear(store)
+    result = kg("import", str(EXAMPLE), "--template", "victims", *META, "--store", server.url)
+    assert result.returncode == 1
+    assert "kg import writes into an embedded store only" in result.stderr
+    assert "kg export, then kg load" in result.stderr
+    assert store.named_graphs() == []

@@ -46,7 +46,7 @@ from kg.matching.imports import flat, table_candidates
 from kg.matching.merging import redirects
 from kg.names import fold
 from kg.namespaces import ID, KG, PREFIXES
-from kg.store import GraphWrite, Partitions, Store
+from kg.store import GraphWrite, Partitions, Store, StoreError
 from kg.validate import Report
 from kg.validate_changes import PendingCheck
 from kg.written_dates import AUTO
@@ -270,6 +270,12 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
     store is worked out once (`Store.diff_graphs`), reported, logged and written as it is:
     the SHACL gate runs beside the matching of the rows against the graph, or else beside
     the write, and ends on the staged version."""
+    if not store.capabilities.embedded:
+        raise StoreError(
+            f"{req.path}: kg import writes into an embedded store only: its SHACL gate reads "
+            "the data around what the import changes, which a SPARQL server does not lend it "
+            "(not built, untested) — import into a store directory (--store DIR) and serve "
+            "that, or load its export into the server (kg export, then kg load)")
     started = dt.datetime.now(dt.UTC)
     mapping, table, source, graphs, builder = prepare(store, req)
     write = store.diff_graphs(graphs)

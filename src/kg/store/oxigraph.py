@@ -144,7 +144,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 _EMBEDDED = Capabilities(restricted=True, killable_queries=False, protocol_dataset=True,
-                         persistent=False)
+                         persistent=False, embedded=True)
 
 
 class MemoryStore(Store):
@@ -237,7 +237,7 @@ class DiskStore(Store):
 
     kind = "oxigraph"
     capabilities = Capabilities(restricted=True, killable_queries=True, protocol_dataset=True,
-                                persistent=True)
+                                persistent=True, embedded=True)
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)

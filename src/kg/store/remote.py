@@ -67,7 +67,7 @@ class RemoteStore(Store):
 
     kind = "remote"
     capabilities = Capabilities(restricted=False, killable_queries=False,
-                                protocol_dataset=True, persistent=True)
+                                protocol_dataset=True, persistent=True, embedded=False)
 
     def __init__(self, url: str, *, query_url: str | None = None, update_url: str | None = None,
                  store_url: str | None = None, timeout: float = 60.0, engine: str = "auto",
