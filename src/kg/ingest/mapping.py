@@ -141,9 +141,14 @@ def _column(col: csvw.Column, origin: str) -> ColumnSpec:
         raise MappingError(f"{where}: kg:role {role!r} is not one of {', '.join(ROLES)}")
     if kind is not None and kind not in VALUE_KINDS:
         raise MappingError(f"{where}: kg:value {kind!r} is not one of {', '.join(VALUE_KINDS)}")
+    if col.suppressOutput:  # CSVW: read, but none of it output (a kg:role still applies)
+        kind = None
     if role is None and kind is None:
-        raise MappingError(f"{where}: say what its cells become (kg:property and kg:value) or "
-                           "its role (kg:role)")
+        if col.suppressOutput:
+            return ColumnSpec(name=col.name, csvw=col)
+        raise MappingError(f"{where}: say what its cells become (kg:property and kg:value), "
+                           "its role (kg:role), or that it is left out (\"suppressOutput\": "
+                           "true)")
     prop = props.get("kg:property")
     if kind is not None and not prop:
         raise MappingError(f"{where}: kg:value needs kg:property (the property it gives)")

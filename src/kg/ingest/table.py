@@ -330,7 +330,8 @@ def _match_header(table: Table, mapping: Mapping, header: list[str], ignored: se
             table.errors.append(CellError(
                 1, title or f"column {i + 1}", title,
                 "not a column of this mapping — rename it to one of "
-                f"{', '.join(mapping.columns)}, or describe it in the metadata"))
+                f"{', '.join(mapping.columns)}, or describe it in the metadata (with "
+                "\"suppressOutput\": true to leave it out)"))
         elif name in positions:
             table.errors.append(CellError(1, name, title, "the column appears twice — keep one"))
         else:
