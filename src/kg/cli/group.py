@@ -118,7 +118,9 @@ def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int, str], 
 
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Any]:
-    """A file that appears at `path` only when fully written (gzipped for .gz)."""
+    """A file that appears at `path` only when fully written (gzipped for .gz). It stays
+    readable by its owner only, as the temporary file is made: exports with --full, import
+    error lists and validation reports can hold restricted data."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
