@@ -312,7 +312,7 @@ def verify_quotes(sources_dir: Path, dataset: ox.Store) -> list[QuoteFailure]:
     """Check every quote against the archived text whose SHA-256 its source records (table
     cells are not texts: `kg.ingest.cells.verify_cells` checks them)."""
     failures: list[QuoteFailure] = []
-    texts: dict[str, str | None] = {}
+    texts: dict[str, str | QuoteFailure] = {}
     rows: Iterable[ox.QuerySolution] = dataset.query(_QUOTES, use_default_graph_as_union=True)
     for row in rows:
         ann, src = row["annotation"].value, row["source"].value
@@ -326,18 +326,17 @@ def verify_quotes(sources_dir: Path, dataset: ox.Store) -> list[QuoteFailure]:
             continue
         if src not in texts:
             path = sources_dir / file
-            if not path.is_file():
-                texts[src] = None
-                fail("archived text missing", str(path), "no such file")
-                continue
-            actual = sha256_file(path)
-            if actual != digest:
-                texts[src] = None
-                fail("archived text hash differs", digest, actual)
-                continue
-            texts[src] = read_text(path)
+            actual = sha256_file(path) if path.is_file() else None
+            if actual is None:
+                texts[src] = QuoteFailure(src, "", "archived text missing", str(path),
+                                          "no such file")
+            elif actual != digest:
+                texts[src] = QuoteFailure(src, "", "archived text hash differs", digest, actual)
+            else:
+                texts[src] = read_text(path)
         text = texts[src]
-        if text is None:
+        if isinstance(text, QuoteFailure):  # every quote of the source fails with it
+            fail(text.problem, text.expected, text.found)
             continue
         exact = row["exact"].value
         if row["start"] is None or row["end"] is None:
@@ -354,6 +353,25 @@ def verify_quotes(sources_dir: Path, dataset: ox.Store) -> list[QuoteFailure]:
         if suffix is not None and not text[end:].startswith(suffix):
             fail(f"oa:suffix does not start at {end}", suffix, text[end:end + len(suffix)])
     return failures
+
+
+def failure_lines(failures: Iterable[QuoteFailure]) -> list[str]:
+    """One line per failure, except that the quotes of a source whose whole text or table
+    fails (missing, changed) share one: a changed table of 10,000 cells is one line and a
+    count, not 10,000 lines."""
+    lines: list[str] = []
+    shared: dict[tuple[str, str, str, str], int] = {}
+    for failure in failures:
+        key = (failure.source, failure.problem, failure.expected, failure.found)
+        if failure.problem.startswith("archived ") and key in shared:
+            shared[key] += 1
+            continue
+        shared[key] = 0
+        lines.append(str(failure))
+    for (source, problem, _, _), more in shared.items():
+        if more:
+            lines.append(f"  … and {more} more quote(s) of {source}: {problem}")
+    return lines
 
 
 def quote_count(dataset: ox.Store) -> int:

@@ -70,7 +70,7 @@ def verify_quotes_command(ctx: click.Context, store: str | None, sources: Path |
     1 if there is any, or if the selectors together rebuild 15 or more consecutive words of
     a source.
     """
-    from kg.evidence import MAX_RUN, exposed_runs, quote_count, verify_quotes
+    from kg.evidence import MAX_RUN, exposed_runs, failure_lines, quote_count, verify_quotes
     from kg.ingest.archive import archive_dir
     from kg.ingest.cells import verify_cells
 
@@ -84,8 +84,8 @@ def verify_quotes_command(ctx: click.Context, store: str | None, sources: Path |
                                            sources_dir]
     cells = verify_cells(folders, dataset)  # imported tables' cells, checked in kg.ingest
     failures = verify_quotes(sources_dir, dataset) + cells.failures  # texts, then cells
-    for failure in failures:
-        click.echo(str(failure))
+    for line in failure_lines(failures):
+        click.echo(line)
     quotes = quote_count(dataset) + len(cells.annotations)
     click.echo(f"{quotes - len(failures)} of {quotes} quotes verified against {sources_dir}"
                + (f" ({len(cells.annotations)} of them table cells, also against "

@@ -67,13 +67,31 @@ class CellCheck:
     failures: list[QuoteFailure] = field(default_factory=list)
 
 
+def _table(src: str, file: str, digest: str, row: ox.QuerySolution, folders: Sequence[Path]
+           ) -> list[list[str]] | QuoteFailure:
+    """A source's archived table as records, or why its cells cannot be checked."""
+    path = _find(file, folders)
+    if path is None:
+        return QuoteFailure(src, "", "archived table missing",
+                            " or ".join(str(f / file) for f in folders), "no such file")
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != digest:
+        return QuoteFailure(src, "", "archived table hash differs", digest, actual)
+    encoding = row["encoding"].value if row["encoding"] else "utf-8"
+    delimiter = row["delimiter"].value if row["delimiter"] else ","
+    try:
+        return _records(path, encoding, delimiter)
+    except (TableError, RecordError) as exc:
+        return QuoteFailure(src, "", "archived table unreadable", "a CSV table", str(exc))
+
+
 def verify_cells(folders: Sequence[Path], dataset: ox.Store) -> CellCheck:
     """Every cell selector checked: the archived table is found (in the first folder that
     has it) and has the recorded hash, then the cell holds the quoted text (or text with the
     recorded hash)."""
     check = CellCheck()
     failures = check.failures
-    tables: dict[str, list[list[str]] | None] = {}
+    tables: dict[str, list[list[str]] | QuoteFailure] = {}
     for row in dataset.query(CELLS_QUERY, use_default_graph_as_union=True):
         ann, src = row["annotation"].value, row["source"].value
         check.annotations.add(ann)
@@ -87,25 +105,10 @@ def verify_cells(folders: Sequence[Path], dataset: ox.Store) -> CellCheck:
             fail("source lacks kg:archivedText or kg:sha256", "archived table with hash", "none")
             continue
         if src not in tables:
-            tables[src] = None
-            path = _find(file.value, folders)
-            if path is None:
-                fail("archived table missing", " or ".join(str(f / file.value) for f in folders),
-                     "no such file")
-                continue
-            actual = hashlib.sha256(path.read_bytes()).hexdigest()
-            if actual != digest.value:
-                fail("archived table hash differs", digest.value, actual)
-                continue
-            encoding = row["encoding"].value if row["encoding"] else "utf-8"
-            delimiter = row["delimiter"].value if row["delimiter"] else ","
-            try:
-                tables[src] = _records(path, encoding, delimiter)
-            except (TableError, RecordError) as exc:
-                fail("archived table unreadable", "a CSV table", str(exc))
-                continue
+            tables[src] = _table(src, file.value, digest.value, row, folders)
         records = tables[src]
-        if records is None:
+        if isinstance(records, QuoteFailure):  # every cell of the table fails with it
+            fail(records.problem, records.expected, records.found)
             continue
         fragment = row["fragment"].value
         try:
