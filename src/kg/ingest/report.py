@@ -124,6 +124,8 @@ class ImportReport:
     quads_added: int = 0
     quads_removed: int = 0
     warnings: int = 0
+    #: Rows whose cells contradict each other, imported as the list gives them.
+    row_warnings: list[CellError] = field(default_factory=list)
     #: People already in the graph whom rows may denote (rows with a kg_iri excepted).
     candidates: list[RowCandidate] = field(default_factory=list)
 
@@ -156,6 +158,12 @@ class ImportReport:
             if len(self.candidates) > limit:
                 lines.append(f"  … and {len(self.candidates) - limit} more candidates "
                              "(--candidates FILE writes them all)")
+        if self.row_warnings:
+            lines.append(f"{len(self.row_warnings)} row(s) contradict themselves (imported as "
+                         "the list gives them; check them against the list's own sources):")
+            lines += [f"  row {w.row}: {w.message}" for w in self.row_warnings[:limit]]
+            if len(self.row_warnings) > limit:
+                lines.append(f"  … and {len(self.row_warnings) - limit} more")
         if self.warnings:
             lines.append(f"SHACL: {self.warnings} warning(s) on what changed (run kg validate)")
         if self.activity:

@@ -23,6 +23,7 @@ from kg.dates import ASCII_DIGITS
 from kg.evidence import RFC7111
 from kg.ingest.lookup import EntityIndex
 from kg.ingest.mapping import ColumnSpec, Mapping, about_iri
+from kg.ingest.plausibility import Given, row_warnings
 from kg.ingest.report import CellError
 from kg.ingest.table import Row
 from kg.ingest.values import QUOTE_WORDS, CellProblem, cell_value
@@ -117,6 +118,8 @@ class Built:
     concepts: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
     created: set[str] = field(default_factory=set)
     errors: list[CellError] = field(default_factory=list)
+    #: Rows whose cells contradict each other (imported as they are: kg.ingest.plausibility).
+    warnings: list[CellError] = field(default_factory=list)
     restricted_rows: int = 0
 
 
@@ -202,6 +205,10 @@ class RowBuilder:
                     (row.number, spec.name, part))
         if len(self.built.errors) > before or subject is None:
             return
+        self.built.warnings += [CellError(row.number, "", "", w) for w in row_warnings({
+            spec.property: Given(spec.name, row.cells[spec.name], *(value.bounds or (None, None)),
+                                 int(value.term.value) if spec.kind == "integer" else None)
+            for spec, _claim, value, _suffix in values if spec.property})]
         out = self.built.restricted if restricted else self.built.public
         g = self.graphs[restricted]
         self.built.restricted_rows += restricted

@@ -300,7 +300,7 @@ def run_import(store: Store, req: ImportRequest) -> ImportReport:
         dry_run=req.dry_run, previous=previous.iri if previous else None,
         added=changes_of(diff.added, cells), changed=changes_of(diff.changed, cells),
         removed=changes_of(diff.removed, gone), moved=len(diff.moved),
-        restricted_rows=builder.built.restricted_rows,
+        restricted_rows=builder.built.restricted_rows, row_warnings=builder.built.warnings,
         created=sorted(builder.built.created),
         quads_added=len(changes.added), quads_removed=len(changes.removed))
     run = ""

@@ -45,6 +45,8 @@ class Value:
     term: ox.NamedNode | ox.Literal
     triples: list[ox.Triple] = field(default_factory=list)
     created: str | None = None
+    #: A date's Gregorian day bounds (for the checks across a row: kg.ingest.plausibility).
+    bounds: tuple[dt.date, dt.date] | None = None
 
 
 def script_language(text: str) -> str:
@@ -140,7 +142,7 @@ def date_value(text: str, calendar: str, node: ox.NamedNode) -> Value:
         ox.Triple(node, ox.NamedNode(KG + "calendar"),
                   ox.NamedNode(CALENDAR_IRIS[written.calendar])),
     ]
-    return Value(node, triples)
+    return Value(node, triples, bounds=(d.earliest, d.latest))
 
 
 def _csvw_reason(exc: ValueError) -> str:
