@@ -53,3 +53,15 @@ def test_another_list_of_the_same_publisher_imports(store_copy: DiskStore, impor
     other.write_text(LIST.replace("One", "Third"), encoding="utf-8")
     report = run_import(store_copy, import_request(other, title="Another list"))
     assert len(report.added) == 4
+
+
+def test_another_publishers_copy_of_a_list_is_its_own_source(store_copy: DiskStore,
+                                                              import_request,
+                                                              tmp_path: Path) -> None:
+    """The same file published by someone else is that publisher's source (a relay)."""
+    (tmp_path / "victims.csv").write_text(LIST, encoding="utf-8")
+    run_import(store_copy, import_request(tmp_path / "victims.csv"))
+    copy = tmp_path / "victims-relayed.csv"
+    copy.write_text(LIST, encoding="utf-8")
+    report = run_import(store_copy, import_request(copy, publisher="Another Centre"))
+    assert report.source.endswith("/source/victims-relayed") and len(report.added) == 4

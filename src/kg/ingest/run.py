@@ -223,14 +223,15 @@ def _refuse_other_publisher(store: Store, source: str, publisher: str, path: Pat
 
 def _refuse_renamed_list(store: Store, source: str, publisher: str, title: str, sha256: str,
                          path: Path) -> None:
-    """A list imported before under another name (the same file, or the same publisher and
-    title): importing it under this one would copy every record as new people."""
+    """A list this publisher had imported before under another name (the same file, or the
+    same title): importing it under this one would copy every record as new people. Another
+    publisher's copy of a list is that publisher's own source (a relay), and imports."""
     rows = list(store.query(f"""
         SELECT ?other ?same WHERE {{
-            ?other a <{KG}Source> ; <{KG}sourceType> <{DATASET}> .
+            ?other a <{KG}Source> ; <{KG}sourceType> <{DATASET}> ;
+                   <{PREFIXES['dcterms']}publisher> <{publisher}> .
             {{ ?other <{KG}sha256> {ox.Literal(sha256)} BIND(true AS ?same) }} UNION
-            {{ ?other <{PREFIXES['dcterms']}publisher> <{publisher}> ;
-                      <{PREFIXES['dcterms']}title> ?title
+            {{ ?other <{PREFIXES['dcterms']}title> ?title
                FILTER(STR(?title) = {ox.Literal(title)}) BIND(false AS ?same) }}
             FILTER(?other != <{source}>)
         }} ORDER BY DESC(?same) ?other"""))
