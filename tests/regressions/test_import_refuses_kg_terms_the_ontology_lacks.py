@@ -9,7 +9,7 @@ import pytest
 
 from kg.ingest.mapping import MappingError
 from kg.ingest.run import run_import
-from kg.store import DiskStore
+from kg.store import DiskStore, MemoryStore
 
 
 def _typos(meta: dict) -> None:
@@ -39,3 +39,11 @@ def test_the_template_names_only_declared_terms(store_copy: DiskStore, import_re
     table = tmp_path / "list.csv"
     table.write_text("record_id,name_en,father_name\nT-1,One Person,Hassan\n", encoding="utf-8")
     assert len(run_import(store_copy, import_request(table)).added) == 2
+
+
+def test_a_store_without_the_ontology_says_so(import_request, tmp_path) -> None:
+    """Not one line per term: the store lacks kg's ontology altogether (never built)."""
+    table = tmp_path / "list.csv"
+    table.write_text("record_id,name_en\nT-1,One Person\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="the store holds no kg ontology .* kg build"):
+        run_import(MemoryStore(), import_request(table))

@@ -45,7 +45,7 @@ from kg.ingest.values import CellProblem, date_value, script_language
 from kg.matching.imports import flat, table_candidates
 from kg.matching.merging import redirects
 from kg.names import fold
-from kg.namespaces import ID, KG, PREFIXES
+from kg.namespaces import ID, KG, ONTOLOGY_GRAPH, PREFIXES
 from kg.store import GraphWrite, Partitions, Store, StoreError
 from kg.validate import Report
 from kg.validate_changes import PendingCheck
@@ -201,6 +201,11 @@ def _refuse_undeclared_terms(store: Store, mapping: Mapping) -> None:
     def short(iri: str) -> str:
         return "kg:" + iri[len(KG):]
 
+    if unknown and not bool(store.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")):
+        raise MappingError(f"{mapping.origin}: the store holds no kg ontology (graph "
+                           f"<{ONTOLOGY_GRAPH}>), so the mapping's terms cannot be checked — "
+                           "build the store with kg build (or load ontology/ into that graph) "
+                           "before importing")
     if unknown:
         terms = "; ".join(
             f"column {named[iri]!r}: {short(iri)}"
