@@ -17,8 +17,8 @@ from kg.written_dates import read_date
 
 def _given(birth: str, death: str, age: int | None = None) -> dict[str, Given]:
     b, d = read_date(birth).date, read_date(death).date
-    out = {BIRTH: Given("birth_year", birth, b.earliest, b.latest),
-           DEATH: Given("date_of_death", death, d.earliest, d.latest)}
+    out = {BIRTH: Given("birth_year", birth, (b.earliest, b.latest)),
+           DEATH: Given("date_of_death", death, (d.earliest, d.latest))}
     if age is not None:
         out[AGE] = Given("age", str(age), years=age)
     return out

@@ -111,16 +111,20 @@ def entity_index(store: Store, classes: Iterable[str]) -> EntityIndex:
                        if isinstance(r["e"], ox.NamedNode))
 
 
-def existing(store: Store, iris: Iterable[str], cls: str) -> set[str]:
-    """Which of `iris` are entities of class `cls` (or a subclass) in the store."""
+def _which(store: Store, iris: Iterable[str], pattern: str) -> set[str]:
+    """Which of `iris` match `pattern` (about ?x) in the store: one query naming them all."""
     wanted = sorted(set(iris))
     if not wanted:
         return set()
     values = " ".join(str(ox.NamedNode(i)) for i in wanted)
-    rows = store.query(sparql_prefixes() + f"""
-        SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }}
-            ?e rdf:type/rdfs:subClassOf* {ox.NamedNode(cls)} }}""")
-    return {r["e"].value for r in rows}
+    rows = store.query(sparql_prefixes() + f"SELECT DISTINCT ?x WHERE {{ VALUES ?x {{ {values} }} "
+                       f"{pattern} }}")
+    return {r["x"].value for r in rows}
+
+
+def existing(store: Store, iris: Iterable[str], cls: str) -> set[str]:
+    """Which of `iris` are entities of class `cls` (or a subclass) in the store."""
+    return _which(store, iris, f"?x rdf:type/rdfs:subClassOf* {ox.NamedNode(cls)}")
 
 
 def unknown_concepts(store: Store, concepts: dict[str, list[tuple[int, str, str]]]
@@ -128,11 +132,7 @@ def unknown_concepts(store: Store, concepts: dict[str, list[tuple[int, str, str]
     """An error for every cell naming a concept the graph does not hold (a status, a sex):
     a mapping's valueUrl or kg:concepts must lead to terms the graph knows, never mint new
     ones unsaid. `concepts`: IRI -> the cells (row, column, text) naming it."""
-    if not concepts:
-        return []
-    values = " ".join(str(ox.NamedNode(c)) for c in concepts)
-    known = {r["c"].value for r in store.query(
-        f"SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {values} }} ?c ?p ?o }}")}
+    known = _which(store, concepts, "?x ?p ?o")
     return [CellError(row, column, text,
                       f"no concept <{iri}> in the graph — write a value the graph knows, or "
                       "add the concept (with its labels) to the graph first")
@@ -147,11 +147,7 @@ def undeclared_terms(store: Store, iris: Iterable[str], namespace: str) -> dict[
     nobody reads. The declared ones are asked by name (a scan of every typed node took
     1.4 s at 1.3M quads)."""
     ours = sorted({i for i in iris if i.startswith(namespace)})
-    if not ours:
-        return {}
-    values = " ".join(str(ox.NamedNode(i)) for i in ours)
-    declared = {r["t"].value for r in store.query(
-        f"SELECT DISTINCT ?t WHERE {{ VALUES ?t {{ {values} }} ?t a ?kind }}")}
+    declared = _which(store, ours, "?x a ?kind")
     unknown = [i for i in ours if i not in declared]
     if not unknown:
         return {}

@@ -26,27 +26,28 @@ class Given:
 
     column: str
     text: str
-    earliest: dt.date | None = None
-    latest: dt.date | None = None
+    #: A date's earliest and latest day.
+    bounds: tuple[dt.date, dt.date] | None = None
     years: int | None = None
 
 
 def row_warnings(given: dict[str, Given]) -> list[str]:
     """What a row's values say against each other (`given`: by property IRI)."""
     birth, death, age = given.get(BIRTH), given.get(DEATH), given.get(AGE)
-    found = []
-    if birth and death and birth.earliest and death.latest and birth.earliest > death.latest:
-        found.append(f"born {birth.text!r} ({birth.column}) after dying {death.text!r} "
-                     f"({death.column})")
-    elif birth and death and age and age.years is not None and birth.earliest and \
-            birth.latest and death.earliest and death.latest:
-        low = _age(birth.latest, death.earliest)
-        high = _age(birth.earliest, death.latest)
-        if not low <= age.years <= high:
-            span = str(low) if low == high else f"{low}-{high}"
-            found.append(f"age {age.years} ({age.column}) does not fit born {birth.text!r} "
-                         f"and died {death.text!r} (which give {span})")
-    return found
+    if not (birth and death and birth.bounds and death.bounds):
+        return []
+    (born_first, born_last), (died_first, died_last) = birth.bounds, death.bounds
+    if born_first > died_last:
+        return [f"born {birth.text!r} ({birth.column}) after dying {death.text!r} "
+                f"({death.column})"]
+    if age is None or age.years is None:
+        return []
+    low, high = _age(born_last, died_first), _age(born_first, died_last)
+    if low <= age.years <= high:
+        return []
+    span = str(low) if low == high else f"{low}-{high}"
+    return [f"age {age.years} ({age.column}) does not fit born {birth.text!r} and died "
+            f"{death.text!r} (which give {span})"]
 
 
 def _age(born: dt.date, died: dt.date) -> int:

@@ -205,10 +205,10 @@ class RowBuilder:
                     (row.number, spec.name, part))
         if len(self.built.errors) > before or subject is None:
             return
-        self.built.warnings += [CellError(row.number, "", "", w) for w in row_warnings({
-            spec.property: Given(spec.name, row.cells[spec.name], *(value.bounds or (None, None)),
-                                 int(value.term.value) if spec.kind == "integer" else None)
-            for spec, _claim, value, _suffix in values if spec.property})]
+        given = {spec.property: Given(spec.name, row.cells[spec.name], value.bounds,
+                                      int(value.term.value) if spec.kind == "integer" else None)
+                 for spec, _claim, value, _suffix in values if spec.property}
+        self.built.warnings += [CellError(row.number, "", "", w) for w in row_warnings(given)]
         out = self.built.restricted if restricted else self.built.public
         g = self.graphs[restricted]
         self.built.restricted_rows += restricted

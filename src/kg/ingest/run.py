@@ -197,22 +197,22 @@ def _refuse_undeclared_terms(store: Store, mapping: Mapping) -> None:
     named = {iri: name for name, spec in mapping.columns.items()
              for iri in (spec.property, *spec.types) if iri}
     unknown = undeclared_terms(store, named, KG)
-
-    def short(iri: str) -> str:
-        return "kg:" + iri[len(KG):]
-
-    if unknown and not bool(store.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")):
+    if not unknown:
+        return
+    if not bool(store.query(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}")):
         raise MappingError(f"{mapping.origin}: the store holds no kg ontology (graph "
                            f"<{ONTOLOGY_GRAPH}>), so the mapping's terms cannot be checked — "
                            "build the store with kg build (or load ontology/ into that graph) "
                            "before importing")
-    if unknown:
-        terms = "; ".join(
-            f"column {named[iri]!r}: {short(iri)}"
-            + (f" (closest: {', '.join(map(short, closest))})" if closest else "")
-            for iri, closest in unknown.items())
-        raise MappingError(f"{mapping.origin}: not terms kg's ontology declares: {terms} — "
-                           "correct them, or declare them in ontology/ first")
+
+    def short(iri: str) -> str:
+        return "kg:" + iri[len(KG):]
+
+    terms = "; ".join(f"column {named[iri]!r}: {short(iri)}"
+                      + (f" (closest: {', '.join(map(short, closest))})" if closest else "")
+                      for iri, closest in unknown.items())
+    raise MappingError(f"{mapping.origin}: not terms kg's ontology declares: {terms} — "
+                       "correct them, or declare them in ontology/ first")
 
 
 def _refuse_other_publisher(store: Store, source: str, publisher: str, path: Path) -> None:
